@@ -1,0 +1,104 @@
+// The one message contract between the page and the compute worker.
+// Every request carries an id; the worker answers with any number of
+// `progress` messages and then exactly one `result` or `error`. The page may
+// send `cancel` for an id at any time; the worker then ends that request with
+// an error whose code is 'cancelled'. Large results cross by transfer.
+//
+// Adding a capability = adding one entry to `Requests` and one case to the
+// worker's switch (which ends in assertNever, so the compiler finds it).
+
+import type { DatasetMeta } from '../storage/types';
+import type { KaplanMeierOptions, KaplanMeierResult } from '../engine/survival/kaplanMeier';
+import type { TableProfile } from '../engine/data/profile';
+import type { ParseOptions } from '../engine/data/csv';
+import type { SampleId } from '../engine/data/samples';
+
+/** Each request kind: what the page sends, and what a successful reply holds. */
+export interface Requests {
+  /** Parse a dropped or picked file and store it as a new dataset. */
+  'ingest-file': {
+    params: { file: Blob; name: string; options?: Partial<ParseOptions> };
+    result: DatasetMeta;
+  };
+  /** Create (or find, if already stored) one of the built-in samples. */
+  'ingest-sample': { params: { sample: SampleId }; result: DatasetMeta[] };
+  'profile': { params: { datasetId: string }; result: TableProfile };
+  'kaplan-meier': {
+    params: { datasetId: string; settings: SurvivalSettings };
+    result: SurvivalResult;
+  };
+  /** First rows of a dataset, as display strings, for previews. */
+  'preview': { params: { datasetId: string; rows: number }; result: PreviewResult };
+}
+
+export type RequestType = keyof Requests;
+
+/** Settings of a Survival cell; column names refer to the input dataset. */
+export interface SurvivalSettings {
+  duration: string;
+  event: string;
+  /** Values of the event column that mean "the event happened" (e.g. 'Yes', '1'). Empty: non-zero / true. */
+  eventValues?: string[];
+  group?: string | null;
+  options?: Partial<KaplanMeierOptions>;
+}
+
+export interface SurvivalResult {
+  curves: KaplanMeierResult[];
+  /** Rows dropped because duration or event was missing or invalid. */
+  excluded: number;
+}
+
+export interface PreviewResult {
+  columns: { name: string; type: string }[];
+  rows: string[][];
+  rowCount: number;
+}
+
+// ---- messages -------------------------------------------------------------
+
+export type RequestMessage = {
+  [K in RequestType]: { id: number; type: K; params: Requests[K]['params'] };
+}[RequestType];
+
+export interface CancelMessage {
+  id: number;
+  type: 'cancel';
+}
+
+export type ToWorker = RequestMessage | CancelMessage;
+
+export interface ProgressMessage {
+  id: number;
+  type: 'progress';
+  /** Units done and total (bytes, rows…); total 0 when unknown. */
+  done: number;
+  total: number;
+  stage?: string;
+}
+
+export interface ResultMessage {
+  id: number;
+  type: 'result';
+  result: unknown;
+}
+
+/** An error as data: `code` is a message-catalogue key, `params` fill it. */
+export interface WorkerError {
+  code: string;
+  params: Record<string, string | number>;
+  /** Developer detail (stack or original message) for the console, never shown alone. */
+  detail?: string;
+}
+
+export interface ErrorMessage {
+  id: number;
+  type: 'error';
+  error: WorkerError;
+}
+
+export type FromWorker = ProgressMessage | ResultMessage | ErrorMessage;
+
+export function assertNever(x: never): never {
+  throw new Error(`Unexpected message: ${JSON.stringify(x)}`);
+}
