@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { tableFromIPC, Type } from '@uwdata/flechette';
+import { tableFromIpcChunks, tableToIpcChunks } from '../../../src/lib/engine/data/arrow';
+import type { Column, DataTable } from '../../../src/lib/engine/data/table';
+
+function num(
+  name: string,
+  type: 'integer' | 'decimal' | 'boolean' | 'date' | 'datetime',
+  values: number[],
+): Column {
+  return { kind: 'number', name, type, values: Float64Array.from(values) };
+}
+function str(
+  name: string,
+  values: (string | null)[],
+  type: 'categorical' | 'identifier' | 'text' = 'categorical',
+): Column {
+  const dictionary: string[] = [];
+  const index = new Map<string, number>();
+  const codes = Int32Array.from(values, (v) => {
+    if (v === null) return -1;
+    if (!index.has(v)) {
+      index.set(v, dictionary.length);
+      dictionary.push(v);
+    }
+    return index.get(v)!;
+  });
+  return { kind: 'string', name, type, codes, dictionary };
+}
+const specOf = (t: DataTable) => t.columns.map((c) => ({ name: c.name, type: c.type }));
+
+/** Row values as plain data, so tables with differently ordered dictionaries compare equal. */
+function rows(t: DataTable): unknown[][] {
+  return t.columns.map((c) =>
+    c.kind === 'number'
+      ? Array.from(c.values, (v) => (Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : v))
+      : Array.from(c.codes, (k) => (k < 0 ? null : c.dictionary[k])),
+  );
+}
+
+const mixed: DataTable = {
+  rowCount: 5,
+  columns: [
+    num('age', 'integer', [31, NaN, -7, 2147483647, 0]),
+    num('premium', 'decimal', [1.5, 0.1 + 0.2, NaN, -1e-300, 1e300]),
+    num('lapsed', 'boolean', [1, 0, NaN, 1, 0]),
+    num('start', 'date', [
+      Date.UTC(2020, 0, 1),
+      NaN,
+      Date.UTC(1969, 11, 31),
+      0,
+      Date.UTC(2038, 5, 30),
+    ]),
+    num('seen', 'datetime', [Date.UTC(2021, 2, 3, 4, 5, 6, 789), NaN, -1, 0, 1]),
+    str('city', ['上海', '北京', null, '上海', 'Zürich']),
+    str('id', ['a', 'b', 'c', 'd', 'e'], 'identifier'),
+  ],
+};
+
+describe('tableToIpcChunks / tableFromIpcChunks', () => {
+  it('round-trips every column type with missing values and Chinese text', () => {
+    const chunks = tableToIpcChunks(mixed, 2);
+    expect(chunks).toHaveLength(3);
+    const back = tableFromIpcChunks(chunks, specOf(mixed));
+    expect(back.rowCount).toBe(5);
+    expect(specOf(back)).toEqual(specOf(mixed));
+    expect(rows(back)).toEqual(rows(mixed));
+    // Dictionaries merge in order of first appearance, nulls stay -1.
+    const city = back.columns[5];
+    expect(city.kind === 'string' && Array.from(city.codes)).toEqual([0, 1, -1, 0, 2]);
+    expect(city.kind === 'string' && city.dictionary).toEqual(['上海', '北京', 'Zürich']);
+  });
+
+  it('chooses faithful Arrow types per chunk and falls back to Float64 when needed', () => {
+    const t: DataTable = {
+      rowCount: 2,
+      columns: [
+        num('i', 'integer', [1, NaN]),
+        num('big', 'integer', [2 ** 40, 1]),
+        num('frac', 'integer', [1.5, 1]),
+        num('b', 'boolean', [1, 0]),
+        num('b2', 'boolean', [2, 0]),
+        num('d', 'date', [Date.UTC(2020, 1, 29), NaN]),
+        num('dt', 'datetime', [Date.UTC(2020, 1, 29, 13), NaN]),
+        num('dhalf', 'date', [Date.UTC(2020, 1, 29, 12), 0]),
+        str('s', ['x', null]),
+      ],
+    };
+    const [chunk] = tableToIpcChunks(t);
+    const arrow = tableFromIPC(chunk);
+    expect(arrow.schema.fields.map((f) => f.type.typeId)).toEqual([
+      Type.Int,
+      Type.Float,
+      Type.Float,
+      Type.Bool,
+      Type.Float,
+      Type.Date,
+      Type.Timestamp,
+      Type.Float,
+      Type.Dictionary,
+    ]);
+    expect(rows(tableFromIpcChunks([chunk], specOf(t)))).toEqual(rows(t));
+  });
+
+  it('keeps the sign of -0 by storing it as Float64', () => {
+    const t: DataTable = { rowCount: 1, columns: [num('z', 'integer', [-0])] };
+    const back = tableFromIpcChunks(tableToIpcChunks(t), specOf(t));
+    expect(Object.is((back.columns[0] as { values: Float64Array }).values[0], -0)).toBe(true);
+  });
+
+  it('encodes an empty table as no chunks and decodes it with its columns', () => {
+    const empty: DataTable = { rowCount: 0, columns: [num('a', 'decimal', []), str('b', [])] };
+    const chunks = tableToIpcChunks(empty);
+    expect(chunks).toEqual([]);
+    const back = tableFromIpcChunks(chunks, specOf(empty));
+    expect(back.rowCount).toBe(0);
+    expect(specOf(back)).toEqual(specOf(empty));
+    expect(back.columns[1]).toMatchObject({ kind: 'string', dictionary: [] });
+  });
+
+  it('handles a column of only missing values', () => {
+    const t: DataTable = {
+      rowCount: 3,
+      columns: [num('a', 'integer', [NaN, NaN, NaN]), str('b', [null, null, null])],
+    };
+    expect(rows(tableFromIpcChunks(tableToIpcChunks(t), specOf(t)))).toEqual(rows(t));
+  });
+
+  it('round-trips 200k rows in 65,536-row chunks, each chunk carrying only its own strings', () => {
+    const n = 200_000;
+    const ids = new Int32Array(n);
+    const tenure = new Float64Array(n);
+    const premium = new Float64Array(n);
+    const chan = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      ids[i] = i;
+      tenure[i] = i % 97 === 0 ? NaN : i % 120;
+      premium[i] = (i * 7919) / 13;
+      chan[i] = i % 11 === 0 ? -1 : i % 3;
+    }
+    const t: DataTable = {
+      rowCount: n,
+      columns: [
+        {
+          kind: 'string',
+          name: 'policy_id',
+          type: 'identifier',
+          codes: ids,
+          dictionary: Array.from({ length: n }, (_, i) => `P${i}`),
+        },
+        { kind: 'number', name: 'tenure_months', type: 'integer', values: tenure },
+        { kind: 'number', name: 'premium', type: 'decimal', values: premium },
+        {
+          kind: 'string',
+          name: 'channel',
+          type: 'categorical',
+          codes: chan,
+          dictionary: ['agent', '银行', 'online'],
+        },
+      ],
+    };
+    const chunks = tableToIpcChunks(t);
+    expect(chunks).toHaveLength(4);
+    // A chunk's identifier dictionary holds its 65,536 ids, not all 200,000.
+    const lastIds = tableFromIPC(chunks[3]).getChild('policy_id').data[0] as unknown as {
+      dictionary: { length: number };
+    };
+    expect(lastIds.dictionary.length).toBe(n - 3 * 65536);
+    const back = tableFromIpcChunks(chunks, specOf(t));
+    expect(back.rowCount).toBe(n);
+    const [id, ten, pre, ch] = back.columns;
+    expect(id.kind === 'string' && id.dictionary[123_456]).toBe('P123456');
+    expect(id.kind === 'string' && id.codes[199_999]).toBe(199_999);
+    expect(ten.kind === 'number' && Array.from(ten.values)).toEqual(Array.from(tenure));
+    expect(pre.kind === 'number' && pre.values).toEqual(premium);
+    // Merged in order of first appearance: row 1 ('银行') comes before row 2 ('online') and row 3 ('agent').
+    expect(ch.kind === 'string' && ch.dictionary).toEqual(['银行', 'online', 'agent']);
+    expect(rows({ rowCount: n, columns: [ch] })).toEqual(
+      rows({ rowCount: n, columns: [t.columns[3]] }),
+    );
+  });
+
+  it('rejects chunks whose columns do not match the metadata', () => {
+    const chunks = tableToIpcChunks(mixed);
+    expect(() => tableFromIpcChunks(chunks, [{ name: 'other', type: 'integer' }])).toThrow(
+      /storage.corrupt/,
+    );
+    const swapped = specOf(mixed).map((c, j) =>
+      j === 0 ? { name: c.name, type: 'categorical' as const } : c,
+    );
+    expect(() => tableFromIpcChunks(chunks, swapped)).toThrow(/storage.corrupt/);
+  });
+
+  it('rejects a bad chunk size', () => {
+    expect(() => tableToIpcChunks(mixed, 0)).toThrow(RangeError);
+  });
+});
