@@ -1,0 +1,337 @@
+// The application state: locale, stored datasets, the current notebook and
+// the run state of each cell. Runs on the page. It orchestrates — storage for
+// persistence, the compute client for every computation — and computes nothing.
+
+import { translate, translateError, type Locale, type Params } from '../i18n';
+import type { MessageKey } from '../i18n/en';
+import type { Cell, CellKind, NotebookDocument } from '../notebook/document';
+import { parseNotebook, serializeNotebook } from '../notebook/schema';
+import { downstreamOf, topologicalOrder } from '../notebook/graph';
+import { defaultNotebook, newCell } from '../notebook/defaults';
+import { openStorage, type Storage } from '../storage/db';
+import type { DatasetMeta } from '../storage/types';
+import { ComputeClient } from '../workers/client';
+import type { SampleId } from '../engine/data/samples';
+import { CellRun, asWorkerError } from './cellRun.svelte';
+
+export interface Notice {
+  id: number;
+  kind: 'info' | 'error';
+  text: string;
+}
+
+const SAMPLE_URLS: Partial<Record<SampleId, string>> = {
+  telco: 'samples/telco-customer-churn.csv',
+};
+
+export class AppState {
+  locale = $state<Locale>(initialLocale());
+  ready = $state(false);
+  notebook = $state<NotebookDocument | null>(null);
+  datasets = $state.raw<DatasetMeta[]>([]);
+  notices = $state<Notice[]>([]);
+  usage = $state.raw<{ usage: number; quota: number } | null>(null);
+  /** Run state per cell id; entries are created on demand. */
+  runs: Record<string, CellRun> = $state({});
+
+  #storage: Storage | null = null;
+  #client: ComputeClient;
+  #noticeId = 0;
+
+  constructor(worker: Worker) {
+    this.#client = new ComputeClient(worker);
+  }
+
+  t = (key: MessageKey, params?: Params): string => translate(this.locale, key, params);
+  errorText = (code: string, params?: Params): string => translateError(this.locale, code, params);
+
+  get client(): ComputeClient {
+    return this.#client;
+  }
+
+  /** Opens storage, restores the locale and the last notebook, or creates the sample notebook. */
+  async init(): Promise<void> {
+    try {
+      this.#storage = await openStorage();
+      const locale = await this.#storage.getSetting<Locale>('locale');
+      if (locale === 'en' || locale === 'zh-CN') this.locale = locale;
+      await this.refreshDatasets();
+      const currentId = await this.#storage.getSetting<string>('currentNotebook');
+      const stored = currentId ? await this.#storage.loadNotebook(currentId) : undefined;
+      this.notebook = stored ?? (await this.#createSampleNotebook());
+      await this.#save();
+    } catch (error) {
+      this.#fail(error);
+      this.notebook ??= defaultNotebook([]);
+    } finally {
+      this.ready = true;
+    }
+    void this.runAll();
+  }
+
+  async #createSampleNotebook(): Promise<NotebookDocument> {
+    const datasets = await this.#client.request('ingest-sample', { sample: 'insurance' });
+    await this.refreshDatasets();
+    return defaultNotebook(datasets);
+  }
+
+  // ---- locale --------------------------------------------------------------
+
+  async setLocale(locale: Locale): Promise<void> {
+    this.locale = locale;
+    document.documentElement.lang = locale;
+    await this.#guard(() => this.#storage?.setSetting('locale', locale));
+  }
+
+  // ---- datasets ------------------------------------------------------------
+
+  async refreshDatasets(): Promise<void> {
+    if (!this.#storage) return;
+    this.datasets = await this.#storage.listDatasets();
+    this.usage = (await this.#storage.estimateUsage()) ?? null;
+  }
+
+  dataset(id: string | null | undefined): DatasetMeta | undefined {
+    return id ? this.datasets.find((d) => d.id === id) : undefined;
+  }
+
+  /** Parse a file in the worker (progress and cancel on the Data cell), store it, use it. */
+  async importFile(cellId: string, file: File): Promise<void> {
+    const meta = await this.run(cellId).run((signal, onProgress) =>
+      this.#client.request('ingest-file', { file, name: file.name }, { signal, onProgress }),
+    );
+    await this.refreshDatasets();
+    if (meta) await this.updateSettings(cellId, { datasetId: meta.id });
+  }
+
+  async loadSample(cellId: string, sample: SampleId): Promise<void> {
+    const url = SAMPLE_URLS[sample];
+    const metas = await this.run(cellId).run((signal, onProgress) =>
+      this.#client.request(
+        'ingest-sample',
+        { sample, url: url ? new URL(url, document.baseURI).href : undefined },
+        { signal, onProgress },
+      ),
+    );
+    await this.refreshDatasets();
+    if (metas?.length) await this.updateSettings(cellId, { datasetId: metas[0].id });
+  }
+
+  async deleteDataset(id: string): Promise<void> {
+    await this.#guard(() => this.#storage?.deleteDataset(id));
+    await this.refreshDatasets();
+    await this.runAll();
+  }
+
+  async deleteAllData(): Promise<void> {
+    await this.#guard(async () => {
+      await this.#storage?.deleteAllData();
+      for (const run of Object.values(this.runs)) run.wait();
+      this.notebook = defaultNotebook([]);
+      await this.refreshDatasets();
+      this.notify('info', this.t('storage.deleted-all'));
+    });
+  }
+
+  // ---- notebook editing ----------------------------------------------------
+
+  cell(id: string): Cell | undefined {
+    return this.notebook?.cells.find((c) => c.id === id);
+  }
+
+  run(cellId: string): CellRun {
+    return (this.runs[cellId] ??= new CellRun());
+  }
+
+  async addCell(kind: CellKind, index?: number): Promise<void> {
+    if (!this.notebook) return;
+    const cell = newCell(kind, this.notebook.cells);
+    this.notebook.cells.splice(index ?? this.notebook.cells.length, 0, cell);
+    await this.#save();
+    await this.runCell(cell.id);
+  }
+
+  async removeCell(id: string): Promise<void> {
+    if (!this.notebook) return;
+    this.run(id).cancel();
+    delete this.runs[id];
+    const affected = downstreamOf(this.notebook.cells, id).filter((c) => c !== id);
+    this.notebook.cells = this.notebook.cells.filter((c) => c.id !== id);
+    await this.#save();
+    for (const cellId of affected) await this.runCell(cellId);
+  }
+
+  async moveCell(id: string, delta: -1 | 1): Promise<void> {
+    if (!this.notebook) return;
+    const cells = this.notebook.cells;
+    const from = cells.findIndex((c) => c.id === id);
+    const to = from + delta;
+    if (from < 0 || to < 0 || to >= cells.length) return;
+    const [cell] = cells.splice(from, 1);
+    cells.splice(to, 0, cell);
+    await this.#save();
+  }
+
+  /** Change a cell's settings, save, and re-run it and every cell that depends on it. */
+  async updateSettings(id: string, patch: Record<string, unknown>): Promise<void> {
+    const cell = this.cell(id);
+    if (!cell || !this.notebook) return;
+    Object.assign(cell.settings, patch);
+    await this.#save();
+    for (const cellId of downstreamOf(this.notebook.cells, id)) await this.runCell(cellId);
+  }
+
+  async runAll(): Promise<void> {
+    if (!this.notebook) return;
+    for (const cellId of topologicalOrder(this.notebook.cells)) await this.runCell(cellId);
+  }
+
+  /** Run one cell against its input's current dataset. */
+  async runCell(id: string): Promise<void> {
+    const cell = this.cell(id);
+    if (!cell) return;
+    const run = this.run(id);
+    const datasetId = this.#datasetOf(cell);
+    if (!datasetId || !this.dataset(datasetId)) {
+      run.wait();
+      return;
+    }
+    switch (cell.kind) {
+      case 'data':
+        await run.run((signal, onProgress) =>
+          this.#client.request('preview', { datasetId, rows: 20 }, { signal, onProgress }),
+        );
+        return;
+      case 'profile':
+        await run.run((signal, onProgress) =>
+          this.#client.request('profile', { datasetId }, { signal, onProgress }),
+        );
+        return;
+      case 'survival': {
+        const s = cell.settings;
+        if (!s.duration || !s.event) {
+          run.wait();
+          return;
+        }
+        await run.run((signal, onProgress) =>
+          this.#client.request(
+            'kaplan-meier',
+            {
+              datasetId,
+              settings: {
+                duration: s.duration!,
+                event: s.event!,
+                eventValues: s.eventValues,
+                group: s.group,
+                options: { confType: s.confType, confLevel: s.confLevel },
+              },
+            },
+            { signal, onProgress },
+          ),
+        );
+        return;
+      }
+    }
+  }
+
+  /** The dataset a cell works on: its own (Data) or its input Data cell's. */
+  #datasetOf(cell: Cell): string | null {
+    if (cell.kind === 'data') return cell.settings.datasetId;
+    const input = cell.settings.input ? this.cell(cell.settings.input) : undefined;
+    return input ? this.#datasetOf(input) : null;
+  }
+
+  /** The dataset a cell reads, for choosing columns in its settings. */
+  inputDataset(cell: Cell): DatasetMeta | undefined {
+    return this.dataset(this.#datasetOf(cell));
+  }
+
+  // ---- export / import -----------------------------------------------------
+
+  exportNotebook(): { fileName: string; text: string } | null {
+    if (!this.notebook) return null;
+    const doc = this.#withDatasetNames($state.snapshot(this.notebook) as NotebookDocument);
+    const safe = doc.title.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-|-$/g, '') || 'notebook';
+    return { fileName: `${safe}.lifecycle-lab.json`, text: serializeNotebook(doc) };
+  }
+
+  async importNotebook(text: string): Promise<void> {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      this.notify('error', this.t('notebook.not-json'));
+      return;
+    }
+    const parsed = parseNotebook(json);
+    if (!parsed.ok) {
+      this.notify('error', this.errorText(parsed.error.code, parsed.error.params));
+      return;
+    }
+    for (const run of Object.values(this.runs)) run.cancel();
+    this.runs = {};
+    this.notebook = parsed.notebook;
+    await this.#save();
+    const missing = parsed.notebook.datasets.filter((d) => !this.dataset(d.id));
+    if (missing.length)
+      this.notify(
+        'error',
+        this.t('notebook.missing-datasets', { names: missing.map((d) => d.name).join(', ') }),
+      );
+    else this.notify('info', this.t('notebook.imported'));
+    await this.runAll();
+  }
+
+  // ---- notices ---------------------------------------------------------------
+
+  notify(kind: Notice['kind'], text: string): void {
+    this.notices.push({ id: ++this.#noticeId, kind, text });
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
+  }
+
+  // ---- internals -------------------------------------------------------------
+
+  #withDatasetNames(doc: NotebookDocument): NotebookDocument {
+    const ids = new Set<string>();
+    for (const cell of doc.cells) if (cell.kind === 'data' && cell.settings.datasetId) ids.add(cell.settings.datasetId);
+    const datasets = [...ids].map((id) => ({
+      id,
+      name: this.dataset(id)?.name ?? doc.datasets.find((d) => d.id === id)?.name ?? id,
+    }));
+    return { ...doc, datasets, updatedAt: new Date().toISOString() };
+  }
+
+  async #save(): Promise<void> {
+    const notebook = this.notebook;
+    if (!notebook || !this.#storage) return;
+    const doc = this.#withDatasetNames($state.snapshot(notebook) as NotebookDocument);
+    notebook.datasets = doc.datasets;
+    await this.#guard(async () => {
+      await this.#storage!.saveNotebook(doc);
+      await this.#storage!.setSetting('currentNotebook', doc.id);
+    });
+  }
+
+  async #guard(action: () => Promise<unknown> | unknown): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  #fail(error: unknown): void {
+    const e = asWorkerError(error);
+    if (e.detail) console.warn(e.detail);
+    this.notify('error', this.errorText(e.code, e.params));
+  }
+}
+
+function initialLocale(): Locale {
+  return typeof navigator !== 'undefined' && navigator.language.toLowerCase().startsWith('zh')
+    ? 'zh-CN'
+    : 'en';
+}
