@@ -1,0 +1,65 @@
+// Benchmark page: runs one scenario when the runner (bench/run.mjs) asks,
+// through the same worker and protocol as the app, and reports timings.
+import { ComputeClient } from '../src/lib/workers/client';
+import { openStorage } from '../src/lib/storage/db';
+import { generateBenchCsv } from './generate';
+
+const worker = new Worker(new URL('../src/lib/workers/compute.worker.ts', import.meta.url), {
+  type: 'module',
+});
+const client = new ComputeClient(worker);
+
+export interface ScenarioResult {
+  ms: number;
+  detail: Record<string, number | string>;
+}
+
+async function makeCsv(rows: number): Promise<File> {
+  const parts: string[] = [];
+  for (const chunk of generateBenchCsv(rows, 42)) parts.push(chunk);
+  return new File(parts, `bench-${rows}.csv`, { type: 'text/csv' });
+}
+
+let lastDatasetId: string | null = null;
+
+const scenarios: Record<string, (rows: number) => Promise<ScenarioResult>> = {
+  /** Time from handing the worker a File to a stored, typed table. */
+  async ingest(rows) {
+    const file = await makeCsv(rows);
+    const t0 = performance.now();
+    const meta = await client.request('ingest-file', { file, name: file.name });
+    const ms = performance.now() - t0;
+    lastDatasetId = meta.id;
+    return { ms, detail: { rows: meta.rowCount, cols: meta.columns.length, mb: file.size / 2 ** 20 } };
+  },
+  /** Kaplan–Meier (log CI) on the table the last ingest stored; the first call also loads it. */
+  async km() {
+    if (!lastDatasetId) throw new Error('run ingest first');
+    const settings = { duration: 'tenure_months', event: 'churned' };
+    const t0 = performance.now();
+    const r = await client.request('kaplan-meier', { datasetId: lastDatasetId, settings });
+    return { ms: performance.now() - t0, detail: { times: r.curves[0].time.length } };
+  },
+  /** Re-opening a stored dataset (cold worker cache): IndexedDB read + Arrow decode. */
+  async reopen() {
+    if (!lastDatasetId) throw new Error('run ingest first');
+    const fresh = new ComputeClient(
+      new Worker(new URL('../src/lib/workers/compute.worker.ts', import.meta.url), { type: 'module' }),
+    );
+    const t0 = performance.now();
+    const p = await fresh.request('preview', { datasetId: lastDatasetId, rows: 5 });
+    const ms = performance.now() - t0;
+    fresh.dispose();
+    return { ms, detail: { rows: p.rowCount } };
+  },
+  async cleanup() {
+    const storage = await openStorage();
+    await storage.deleteAllData();
+    lastDatasetId = null;
+    return { ms: 0, detail: {} };
+  },
+};
+
+(window as unknown as { runScenario: unknown }).runScenario = async (name: string, rows: number) =>
+  scenarios[name](rows);
+document.getElementById('log')!.textContent = 'benchmarks: ready';

@@ -1,0 +1,127 @@
+// Responsiveness, cancellation, persistence across a browser restart, and the
+// privacy guarantees (CSP, no off-origin traffic).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../playwright.config';
+import { cellOfKind, expect, openApp, settled, test, watchPage } from './fixtures';
+
+/** Builds a large CSV inside the page and hands it to the Data cell's file input. */
+async function dropGeneratedCsv(page: Page, rows: number): Promise<void> {
+  await page.evaluate((rows) => {
+    const parts: string[] = ['id,tenure,churned,plan,monthly\n'];
+    let chunk = '';
+    for (let i = 0; i < rows; i++) {
+      chunk += `C${i},${(i * 7919) % 72},${i % 3 === 0 ? 1 : 0},${['basic', 'plus', 'pro'][i % 3]},${((i * 31) % 10000) / 100}\n`;
+      if (chunk.length > 1 << 20) {
+        parts.push(chunk);
+        chunk = '';
+      }
+    }
+    parts.push(chunk);
+    const file = new File(parts, 'generated.csv', { type: 'text/csv' });
+    const input = document.querySelector<HTMLInputElement>('[data-testid="file-input"]')!;
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    input.files = transfer.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  }, rows);
+}
+
+test('ingest shows progress, can be cancelled, and leaves nothing behind', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Data in this browser' }).click();
+  const stored = page.getByTestId('storage-panel').getByTestId('stored-dataset');
+  const before = await stored.count();
+
+  await dropGeneratedCsv(page, 2_000_000);
+  const data = cellOfKind(page, 'data');
+  await expect(data.getByRole('status').locator('progress')).toBeVisible();
+  await data.getByRole('button', { name: 'Cancel' }).click();
+  await expect(data.getByTestId('cell-error')).toHaveText('Cancelled.');
+  await expect(stored).toHaveCount(before);
+});
+
+test('the page stays responsive (no long task over 50 ms) while the worker parses', async ({
+  page,
+}) => {
+  await openApp(page);
+  await page.evaluate(() => {
+    const w = window as unknown as { longTasks: { start: number; duration: number }[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: false });
+  });
+  await dropGeneratedCsv(page, 600_000);
+  const data = cellOfKind(page, 'data');
+  const progress = data.getByRole('status').locator('progress');
+  await expect(progress).toBeVisible();
+  const t0 = await page.evaluate(() => performance.now());
+  await expect(progress).toBeHidden({ timeout: 120_000 });
+  const t1 = await page.evaluate(() => performance.now());
+  const during = await page.evaluate(
+    ([t0, t1]) =>
+      (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter(
+        (t) => t.start >= t0 && t.start <= t1,
+      ),
+    [t0, t1],
+  );
+  expect(t1 - t0).toBeGreaterThan(0);
+  expect(during, 'long tasks on the main thread while the worker computed').toEqual([]);
+  await expect(data.getByTestId('dataset-summary')).toContainText('600,000 rows');
+  await settled(page);
+});
+
+test('the built page carries a CSP that allows no off-origin connection', async ({ page }) => {
+  await openApp(page);
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(csp).toContain("default-src 'self'");
+  expect(csp).toContain("connect-src 'self'");
+  expect(csp).not.toContain('unsafe-eval');
+  const blocked = await page.evaluate(async () => {
+    try {
+      await fetch('https://example.com/');
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  expect(blocked).toBe(true);
+});
+
+test('data and notebook survive closing and reopening the browser', async ({ baseURL }) => {
+  const profile = mkdtempSync(join(tmpdir(), 'lifecycle-lab-profile-'));
+  const launch = () =>
+    chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      baseURL,
+      timezoneId: 'UTC',
+      locale: 'en-US',
+    });
+  try {
+    let context = await launch();
+    let page = context.pages()[0] ?? (await context.newPage());
+    let watch = watchPage(page, new URL(baseURL!).origin);
+    await openApp(page);
+    await page.getByTestId('sample-select').selectOption('telco');
+    await page.getByRole('button', { name: 'Load sample' }).click();
+    await expect(cellOfKind(page, 'data').getByTestId('dataset-summary')).toContainText('7,043 rows');
+    await settled(page);
+    await context.close();
+
+    context = await launch();
+    page = context.pages()[0] ?? (await context.newPage());
+    watch = watchPage(page, new URL(baseURL!).origin);
+    await openApp(page);
+    await expect(cellOfKind(page, 'data').getByTestId('dataset-summary')).toContainText('7,043 rows');
+    await expect(cellOfKind(page, 'profile').locator('tr[data-column="tenure"]')).toBeVisible();
+    expect(watch.consoleErrors).toEqual([]);
+    expect(watch.offOrigin).toEqual([]);
+    await context.close();
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,39 @@
+// End-to-end tests: the built app (dist/) served by `vite preview` under a
+// sub-path, driven in Debian's Chromium. Playwright never downloads a browser.
+import { defineConfig } from '@playwright/test';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const PORT = 4173;
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}/lab/`,
+    launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    timezoneId: 'UTC',
+    locale: 'en-US',
+    acceptDownloads: true,
+  },
+  webServer: {
+    // Serve dist/ under /lab/ to prove the build works from a sub-path.
+    command: `node e2e/serve.mjs ${PORT} /lab/`,
+    url: `http://127.0.0.1:${PORT}/lab/`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+  },
+});
