@@ -16,3 +16,25 @@ export interface DatasetMeta {
   bytes: number;
   createdAt: string;
 }
+
+/** What the page supplies to store a dataset; storage assigns the rest. */
+export type NewDataset = Omit<DatasetMeta, 'id' | 'chunkCount' | 'bytes' | 'createdAt'>;
+
+/** A notebook as listed in the notebook picker, without its cells. */
+export interface NotebookSummary {
+  id: string;
+  title: string;
+  cellCount: number;
+  updatedAt: string;
+}
+
+/** Every setting and its type; `getSetting`/`setSetting` only accept these keys. */
+export interface Settings {
+  /** UI language, e.g. 'en' or 'zh-CN'. */
+  locale: string;
+  /** Id of the notebook opened at start. */
+  currentNotebook: string;
+}
+
+/** navigator.storage.estimate(), in bytes; null where the browser has no estimate. */
+export type StorageUsage = { usage: number; quota: number } | null;

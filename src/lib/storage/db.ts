@@ -1,0 +1,391 @@
+// All of the app's persistent data, in one IndexedDB database ('lifecycle-lab').
+// Opened both on the page (dataset list, notebooks, settings, deletes) and in
+// the compute worker (dataset chunks); both open the same database and this
+// module is the only code that touches it. Where each kind of data goes:
+//
+//   datasets   DatasetMeta by id. Only complete datasets: a meta is written
+//              last, in the same transaction that checks all chunks are there.
+//   chunks     [datasetId, index] → Uint8Array, one Arrow IPC stream each
+//              (engine/data/arrow.ts), so no read or write needs the whole table.
+//   imports    {id, startedAt, touchedAt} while a dataset's chunks are being
+//              written. A record left behind by a closed tab or crash (not
+//              touched for `staleImportMs`) and any chunks without a dataset
+//              are removed when storage is next opened.
+//   notebooks  NotebookDocument by id, validated and migrated on load.
+//   settings   key → value, typed by `Settings` in ./types.ts.
+//
+// The schema's history lives in ./migrations.ts. Quota and other IndexedDB
+// failures come out as StorageError (./errors.ts), never as raw DOMExceptions.
+// See docs/decisions/0002-storage-format.md.
+
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { tableFromIpcChunks } from '../engine/data/arrow';
+import type { DataTable } from '../engine/data/table';
+import { EngineError } from '../engine/data/table';
+import type { NotebookDocument } from '../notebook/document';
+import { parseNotebook } from '../notebook/schema';
+import { StorageError, toStorageError } from './errors';
+import { MIGRATIONS, runMigrations, type Migration, type SchemaEditor } from './migrations';
+import type { DatasetMeta, NewDataset, NotebookSummary, Settings, StorageUsage } from './types';
+
+export const DATABASE_NAME = 'lifecycle-lab';
+
+interface PendingImport {
+  id: string;
+  startedAt: number;
+  touchedAt: number;
+}
+
+interface LabSchema extends DBSchema {
+  datasets: { key: string; value: DatasetMeta };
+  chunks: { key: [string, number]; value: Uint8Array };
+  imports: { key: string; value: PendingImport };
+  notebooks: { key: string; value: NotebookDocument };
+  settings: { key: string; value: unknown };
+}
+
+type Db = IDBPDatabase<LabSchema>;
+
+export interface StorageOptions {
+  /** Database name; tests use their own. */
+  name?: string;
+  /** The schema history; tests pass a longer one to exercise an upgrade. */
+  migrations?: readonly Migration[];
+  /** An import not written to for this long belongs to a tab that is gone. */
+  staleImportMs?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** Opens (creating or upgrading) the database and removes what interrupted imports left. */
+export async function openStorage(options: StorageOptions = {}): Promise<LabStorage> {
+  const storage = new LabStorage(options);
+  await storage.sweepOrphans();
+  return storage;
+}
+
+/** Every key of one dataset's chunks, in index order. */
+function chunkRange(datasetId: string): IDBKeyRange {
+  return IDBKeyRange.bound([datasetId, 0], [datasetId, Infinity]);
+}
+
+/** A chunk that views part of a larger buffer would be cloned with all of it. */
+function compact(chunk: Uint8Array): Uint8Array {
+  return chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength
+    ? chunk
+    : chunk.slice();
+}
+
+/** The page's and the worker's handle on storage. */
+export type { LabStorage as Storage };
+
+export class LabStorage {
+  readonly name: string;
+  readonly version: number;
+  private readonly migrations: readonly Migration[];
+  private readonly staleImportMs: number;
+  private readonly now: () => number;
+  private connection: Promise<Db> | null = null;
+
+  constructor(options: StorageOptions = {}) {
+    this.name = options.name ?? DATABASE_NAME;
+    this.migrations = options.migrations ?? MIGRATIONS;
+    this.version = this.migrations[this.migrations.length - 1].version;
+    this.staleImportMs = options.staleImportMs ?? 10 * 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  // ---- connection ---------------------------------------------------------
+
+  /** The open connection, reopened on demand after another context upgraded the schema. */
+  private db(): Promise<Db> {
+    this.connection ??= this.open().catch((e) => {
+      this.connection = null;
+      throw e;
+    });
+    return this.connection;
+  }
+
+  private async open(): Promise<Db> {
+    let upgradeError: unknown;
+    const forget = (db: Db) => {
+      db.close();
+      if (this.connection) this.connection = null;
+    };
+    try {
+      const db: Db = await openDB<LabSchema>(this.name, this.version, {
+        upgrade: (raw, oldVersion, newVersion, tx) => {
+          const editor = upgradeEditor(raw as unknown as IDBPDatabase, tx as never);
+          runMigrations(editor, oldVersion, newVersion ?? this.version, this.migrations).catch(
+            (e: unknown) => {
+              upgradeError = e;
+              // openDB rejects with the abort; this promise would otherwise go unhandled.
+              tx.done.catch(() => undefined);
+              tx.abort();
+            },
+          );
+        },
+        // Another tab or the worker wants a newer schema: let it, and reopen on next use.
+        blocking: () => forget(db),
+        terminated: () => {
+          this.connection = null;
+        },
+      });
+      return db;
+    } catch (e) {
+      if ((e as { name?: string })?.name === 'VersionError') {
+        const message = 'The database was written by a newer version of the app';
+        throw new StorageError('storage.failed', { message }, message);
+      }
+      throw toStorageError(upgradeError ?? e);
+    }
+  }
+
+  /** Runs `work` on the connection; every failure becomes a StorageError. */
+  private async run<T>(work: (db: Db) => Promise<T>): Promise<T> {
+    try {
+      return await work(await this.db());
+    } catch (e) {
+      throw toStorageError(e);
+    }
+  }
+
+  close(): void {
+    const connection = this.connection;
+    this.connection = null;
+    void connection?.then((db) => db.close()).catch(() => undefined);
+  }
+
+  // ---- datasets -----------------------------------------------------------
+
+  /**
+   * Stores a dataset whose chunks arrive one by one, all or nothing: readers
+   * see no dataset until the last chunk is written, and a failure (quota
+   * included) removes every chunk written so far.
+   */
+  async saveDataset(
+    input: NewDataset,
+    chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  ): Promise<DatasetMeta> {
+    const id = crypto.randomUUID();
+    const knownBytes = Array.isArray(chunks)
+      ? chunks.reduce((sum: number, c: Uint8Array) => sum + c.byteLength, 0)
+      : undefined;
+    let count = 0;
+    let bytes = 0;
+    try {
+      const db = await this.db();
+      const startedAt = this.now();
+      await db.put('imports', { id, startedAt, touchedAt: startedAt });
+      for await (const chunk of chunks) {
+        const tx = db.transaction(['chunks', 'imports'], 'readwrite');
+        await Promise.all([
+          tx.objectStore('chunks').put(compact(chunk), [id, count]),
+          tx.objectStore('imports').put({ id, startedAt, touchedAt: this.now() }),
+          tx.done,
+        ]);
+        count++;
+        bytes += chunk.byteLength;
+      }
+      const meta: DatasetMeta = {
+        ...input,
+        id,
+        chunkCount: count,
+        bytes,
+        createdAt: new Date(this.now()).toISOString(),
+      };
+      const tx = db.transaction(['datasets', 'chunks', 'imports'], 'readwrite');
+      const [pending, stored] = await Promise.all([
+        tx.objectStore('imports').get(id),
+        tx.objectStore('chunks').count(chunkRange(id)),
+      ]);
+      if (!pending || stored !== count) {
+        // Everything was deleted (or swept) while we wrote: storing the meta now would expose a half dataset.
+        tx.done.catch(() => undefined);
+        tx.abort();
+        const message = 'The import was interrupted: its data was deleted';
+        throw new StorageError('storage.failed', { message }, message);
+      }
+      await Promise.all([
+        tx.objectStore('datasets').put(meta),
+        tx.objectStore('imports').delete(id),
+        tx.done,
+      ]);
+      return meta;
+    } catch (e) {
+      await this.discardImport(id).catch(() => undefined);
+      throw toStorageError(e, knownBytes);
+    }
+  }
+
+  private async discardImport(id: string): Promise<void> {
+    const db = await this.db();
+    const tx = db.transaction(['chunks', 'imports'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('chunks').delete(chunkRange(id)),
+      tx.objectStore('imports').delete(id),
+      tx.done,
+    ]);
+  }
+
+  /**
+   * Removes chunks that belong to no dataset and no live import, and imports
+   * nobody has written to for `staleImportMs`. Run on open.
+   */
+  async sweepOrphans(): Promise<void> {
+    await this.run(async (db) => {
+      const tx = db.transaction(['datasets', 'chunks', 'imports'], 'readwrite');
+      const now = this.now();
+      const keep = new Set<string>(await tx.objectStore('datasets').getAllKeys());
+      for (const pending of await tx.objectStore('imports').getAll()) {
+        if (now - pending.touchedAt < this.staleImportMs) keep.add(pending.id);
+        else await tx.objectStore('imports').delete(pending.id);
+      }
+      const orphans: string[] = [];
+      let cursor = await tx.objectStore('chunks').openKeyCursor();
+      while (cursor) {
+        const datasetId = cursor.key[0];
+        if (!keep.has(datasetId)) orphans.push(datasetId);
+        // Skip the rest of this dataset's chunks: indices are finite.
+        cursor = await cursor.continue([datasetId, Infinity]);
+      }
+      for (const datasetId of orphans) await tx.objectStore('chunks').delete(chunkRange(datasetId));
+      await tx.done;
+    });
+  }
+
+  async listDatasets(): Promise<DatasetMeta[]> {
+    const all = await this.run((db) => db.getAll('datasets'));
+    return all.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async getDataset(id: string): Promise<DatasetMeta | undefined> {
+    return this.run((db) => db.get('datasets', id));
+  }
+
+  /** A dataset's metadata and its Arrow IPC chunks, read in one transaction. */
+  async loadDataset(id: string): Promise<{ meta: DatasetMeta; chunks: Uint8Array[] }> {
+    return this.run(async (db) => {
+      const tx = db.transaction(['datasets', 'chunks'], 'readonly');
+      const [meta, chunks] = await Promise.all([
+        tx.objectStore('datasets').get(id),
+        tx.objectStore('chunks').getAll(chunkRange(id)),
+        tx.done,
+      ]);
+      if (!meta) throw new StorageError('storage.not-found', { datasetId: id });
+      if (chunks.length !== meta.chunkCount) {
+        const message = `Dataset ${id} has ${chunks.length} of ${meta.chunkCount} chunks`;
+        throw new StorageError('storage.failed', { message }, message);
+      }
+      return { meta, chunks };
+    });
+  }
+
+  /** A stored dataset as a DataTable. */
+  async loadTable(id: string): Promise<{ meta: DatasetMeta; table: DataTable }> {
+    const { meta, chunks } = await this.loadDataset(id);
+    return { meta, table: tableFromIpcChunks(chunks, meta.columns) };
+  }
+
+  async deleteDataset(id: string): Promise<void> {
+    await this.run(async (db) => {
+      const tx = db.transaction(['datasets', 'chunks'], 'readwrite');
+      await Promise.all([
+        tx.objectStore('datasets').delete(id),
+        tx.objectStore('chunks').delete(chunkRange(id)),
+        tx.done,
+      ]);
+    });
+  }
+
+  /**
+   * Forgets everything: datasets, notebooks, settings. Clears every store in
+   * one transaction instead of deleting the database, so it works while the
+   * worker holds its own connection (deleteDatabase would wait for it).
+   */
+  async deleteAllData(): Promise<void> {
+    await this.run(async (db) => {
+      const names = Array.from(db.objectStoreNames);
+      const tx = db.transaction(names, 'readwrite');
+      await Promise.all([...names.map((n) => tx.objectStore(n).clear()), tx.done]);
+    });
+  }
+
+  // ---- notebooks ----------------------------------------------------------
+
+  async saveNotebook(doc: NotebookDocument): Promise<void> {
+    await this.run((db) => db.put('notebooks', doc));
+  }
+
+  /** The stored notebook, migrated to the current format; undefined if there is none. */
+  async loadNotebook(id: string): Promise<NotebookDocument | undefined> {
+    const raw = await this.run((db) => db.get('notebooks', id));
+    if (raw === undefined) return undefined;
+    const parsed = parseNotebook(raw);
+    if (!parsed.ok) throw new EngineError(parsed.error.code, parsed.error.params);
+    return parsed.notebook;
+  }
+
+  async listNotebooks(): Promise<NotebookSummary[]> {
+    const all = await this.run((db) => db.getAll('notebooks'));
+    return all
+      .map((n) => ({
+        id: n.id,
+        title: n.title,
+        cellCount: Array.isArray(n.cells) ? n.cells.length : 0,
+        updatedAt: n.updatedAt,
+      }))
+      .sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)));
+  }
+
+  async deleteNotebook(id: string): Promise<void> {
+    await this.run((db) => db.delete('notebooks', id));
+  }
+
+  // ---- settings -----------------------------------------------------------
+
+  /**
+   * A stored setting. Its type follows from the key; a caller may narrow it
+   * further, e.g. `getSetting<Locale>('locale')`.
+   */
+  async getSetting<V extends Settings[K], K extends keyof Settings = keyof Settings>(
+    key: K,
+  ): Promise<V | undefined> {
+    return (await this.run((db) => db.get('settings', key))) as V | undefined;
+  }
+
+  async setSetting<K extends keyof Settings>(key: K, value: Settings[K]): Promise<void> {
+    await this.run((db) => db.put('settings', value, key));
+  }
+
+  // ---- usage --------------------------------------------------------------
+
+  /** How much this origin stores and may store, where the browser says. */
+  async estimateUsage(): Promise<StorageUsage> {
+    const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
+    if (!storage?.estimate) return null;
+    const { usage = 0, quota = 0 } = await storage.estimate();
+    return { usage, quota };
+  }
+}
+
+/** Adapts the real upgrade transaction to the pure steps' SchemaEditor. */
+function upgradeEditor(
+  db: IDBPDatabase,
+  tx: IDBPTransaction<unknown, string[], 'versionchange'>,
+): SchemaEditor {
+  return {
+    storeNames: () => Array.from(db.objectStoreNames),
+    createStore: (name, options) => void db.createObjectStore(name, options),
+    deleteStore: (name) => db.deleteObjectStore(name),
+    async rewrite(store, fn) {
+      let cursor = await tx.objectStore(store).openCursor();
+      while (cursor) {
+        const next = fn(cursor.value);
+        if (next === undefined) await cursor.delete();
+        else await cursor.update(next);
+        cursor = await cursor.continue();
+      }
+    },
+  };
+}

@@ -1,0 +1,317 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDB } from 'idb';
+import { openStorage, type LabStorage } from '../../src/lib/storage/db';
+import { StorageError, toStorageError } from '../../src/lib/storage/errors';
+import { MIGRATIONS, type Migration } from '../../src/lib/storage/migrations';
+import type { NewDataset } from '../../src/lib/storage/types';
+import { tableToIpcChunks } from '../../src/lib/engine/data/arrow';
+import type { DataTable } from '../../src/lib/engine/data/table';
+import { defaultNotebook } from '../../src/lib/notebook/defaults';
+
+const opened: LabStorage[] = [];
+afterEach(() => {
+  opened.splice(0).forEach((s) => s.close());
+});
+
+async function fresh(options: Parameters<typeof openStorage>[0] = {}): Promise<LabStorage> {
+  const s = await openStorage({ name: `test-${crypto.randomUUID()}`, ...options });
+  opened.push(s);
+  return s;
+}
+
+const table: DataTable = {
+  rowCount: 5,
+  columns: [
+    {
+      kind: 'number',
+      name: 'tenure',
+      type: 'integer',
+      values: Float64Array.from([1, 2, NaN, 4, 5]),
+    },
+    {
+      kind: 'string',
+      name: '渠道',
+      type: 'categorical',
+      codes: Int32Array.from([0, 1, -1, 0, 1]),
+      dictionary: ['代理', '银行'],
+    },
+  ],
+};
+const input: NewDataset = {
+  name: 'policies',
+  source: { kind: 'file', fileName: 'policies.csv', bytes: 123 },
+  rowCount: table.rowCount,
+  columns: table.columns.map((c) => ({ name: c.name, type: c.type })),
+};
+const chunks = () => tableToIpcChunks(table, 2);
+
+/** Raw counts straight from IndexedDB, bypassing the module under test. */
+async function rawCounts(s: LabStorage) {
+  const db = await openDB(s.name);
+  const counts = {
+    datasets: await db.count('datasets'),
+    chunks: await db.count('chunks'),
+    imports: await db.count('imports'),
+  };
+  db.close();
+  return counts;
+}
+
+/** Makes the Nth put into `store` (1-based, counted from now) throw a quota error. */
+function failNthPut(store: string, n: number): () => void {
+  const proto = IDBObjectStore.prototype;
+  const original = proto.put;
+  let seen = 0;
+  proto.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+    if (this.name === store && ++seen === n)
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    return original.apply(this, args);
+  };
+  return () => {
+    proto.put = original;
+  };
+}
+
+describe('datasets', () => {
+  it('stores chunks and reads the same table back', async () => {
+    const s = await fresh();
+    const meta = await s.saveDataset(input, chunks());
+    expect(meta).toMatchObject({ ...input, chunkCount: 3 });
+    expect(meta.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(meta.bytes).toBe(chunks().reduce((n, c) => n + c.byteLength, 0));
+    expect(await s.listDatasets()).toEqual([meta]);
+    const { table: back } = await s.loadTable(meta.id);
+    expect(back.rowCount).toBe(5);
+    expect(back.columns[0]).toMatchObject({
+      values: table.columns[0].kind === 'number' && table.columns[0].values,
+    });
+    expect(back.columns[1]).toMatchObject({
+      codes: Int32Array.from([0, 1, -1, 0, 1]),
+      dictionary: ['代理', '银行'],
+    });
+  });
+
+  it('accepts chunks from an async source and hides the dataset until the last one is written', async () => {
+    const s = await fresh();
+    let listedMidway: unknown;
+    async function* source() {
+      const all = chunks();
+      yield all[0];
+      listedMidway = await s.listDatasets();
+      yield* all.slice(1);
+    }
+    const meta = await s.saveDataset(input, source());
+    expect(listedMidway).toEqual([]);
+    expect(meta.chunkCount).toBe(3);
+    expect(await rawCounts(s)).toEqual({ datasets: 1, chunks: 3, imports: 0 });
+  });
+
+  it('stores a chunk that views a larger buffer without the rest of the buffer', async () => {
+    const s = await fresh();
+    const [c] = tableToIpcChunks(table);
+    const big = new Uint8Array(c.byteLength + 1000);
+    big.set(c, 500);
+    const meta = await s.saveDataset(input, [big.subarray(500, 500 + c.byteLength)]);
+    const { chunks: stored } = await s.loadDataset(meta.id);
+    expect(stored[0].buffer.byteLength).toBe(c.byteLength);
+    expect((await s.loadTable(meta.id)).table.rowCount).toBe(5);
+  });
+
+  it('deletes one dataset with its chunks, leaving others', async () => {
+    const s = await fresh();
+    const a = await s.saveDataset(input, chunks());
+    const b = await s.saveDataset({ ...input, name: 'b' }, chunks());
+    await s.deleteDataset(a.id);
+    expect((await s.listDatasets()).map((d) => d.id)).toEqual([b.id]);
+    expect(await rawCounts(s)).toEqual({ datasets: 1, chunks: 3, imports: 0 });
+    await expect(s.loadDataset(a.id)).rejects.toMatchObject({
+      code: 'storage.not-found',
+      params: { datasetId: a.id },
+    });
+  });
+
+  it('turns a quota error on the Nth chunk into storage.quota and leaves nothing of that dataset', async () => {
+    const s = await fresh();
+    const earlier = await s.saveDataset(input, chunks());
+    const restore = failNthPut('chunks', 2);
+    const all = chunks();
+    try {
+      const error = await s
+        .saveDataset({ ...input, name: 'too big' }, all)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageError);
+      expect(error).toMatchObject({
+        code: 'storage.quota',
+        params: { needed: all.reduce((n, c) => n + c.byteLength, 0) },
+      });
+    } finally {
+      restore();
+    }
+    expect(await s.listDatasets()).toEqual([earlier]);
+    expect(await rawCounts(s)).toEqual({ datasets: 1, chunks: 3, imports: 0 });
+    expect((await s.loadTable(earlier.id)).table.rowCount).toBe(5);
+  });
+
+  it('cleans up when the chunk source itself fails', async () => {
+    const s = await fresh();
+    async function* broken() {
+      yield chunks()[0];
+      throw new Error('parse failed');
+    }
+    await expect(s.saveDataset(input, broken())).rejects.toMatchObject({ code: 'storage.failed' });
+    expect(await rawCounts(s)).toEqual({ datasets: 0, chunks: 0, imports: 0 });
+  });
+
+  it('an import cut off by deleteAllData fails instead of storing half a dataset', async () => {
+    const s = await fresh();
+    async function* source() {
+      const all = chunks();
+      yield all[0];
+      await s.deleteAllData();
+      yield* all.slice(1);
+    }
+    await expect(s.saveDataset(input, source())).rejects.toMatchObject({ code: 'storage.failed' });
+    expect(await rawCounts(s)).toEqual({ datasets: 0, chunks: 0, imports: 0 });
+  });
+
+  it('on open, removes what an abandoned import left, but not a live one', async () => {
+    const name = `test-${crypto.randomUUID()}`;
+    let now = 1_000_000;
+    const crashed = await openStorage({ name, now: () => now });
+    opened.push(crashed);
+    // An import whose tab died after two chunks: the source never finishes.
+    let release!: () => void;
+    const stuck = new Promise<void>((r) => (release = r));
+    async function* hangs() {
+      const all = chunks();
+      yield all[0];
+      yield all[1];
+      await stuck;
+    }
+    void crashed.saveDataset(input, hangs()).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await rawCounts(crashed)).toEqual({ datasets: 0, chunks: 2, imports: 1 });
+
+    opened.push(await openStorage({ name, now: () => now + 60_000 }));
+    expect(await rawCounts(crashed)).toEqual({ datasets: 0, chunks: 2, imports: 1 });
+
+    now += 11 * 60_000;
+    opened.push(await openStorage({ name, now: () => now }));
+    expect(await rawCounts(crashed)).toEqual({ datasets: 0, chunks: 0, imports: 0 });
+    release();
+  });
+});
+
+describe('notebooks and settings', () => {
+  it('saves, lists, loads and deletes notebooks', async () => {
+    const s = await fresh();
+    const a = defaultNotebook([], { id: 'a', now: new Date('2025-01-01T00:00:00Z') });
+    const b = {
+      ...defaultNotebook([], { id: 'b', now: new Date('2025-02-01T00:00:00Z') }),
+      title: '流失分析',
+    };
+    await s.saveNotebook(a);
+    await s.saveNotebook(b);
+    expect(await s.listNotebooks()).toEqual([
+      { id: 'b', title: '流失分析', cellCount: 3, updatedAt: b.updatedAt },
+      { id: 'a', title: a.title, cellCount: 3, updatedAt: a.updatedAt },
+    ]);
+    expect(await s.loadNotebook('b')).toEqual(b);
+    expect(await s.loadNotebook('nope')).toBeUndefined();
+    await s.deleteNotebook('a');
+    expect((await s.listNotebooks()).map((n) => n.id)).toEqual(['b']);
+  });
+
+  it('validates a stored notebook on load', async () => {
+    const s = await fresh();
+    const db = await openDB(s.name);
+    await db.put('notebooks', { ...defaultNotebook([], { id: 'x' }), version: 99 });
+    db.close();
+    await expect(s.loadNotebook('x')).rejects.toMatchObject({
+      code: 'notebook.version',
+      params: { version: 99 },
+    });
+  });
+
+  it('keeps settings by key', async () => {
+    const s = await fresh();
+    expect(await s.getSetting('locale')).toBeUndefined();
+    await s.setSetting('locale', 'zh-CN');
+    await s.setSetting('currentNotebook', 'nb-1');
+    expect(await s.getSetting('locale')).toBe('zh-CN');
+    expect(await s.getSetting('currentNotebook')).toBe('nb-1');
+  });
+});
+
+describe('deleteAllData and connections', () => {
+  it('clears everything while another connection (the worker) is open', async () => {
+    const name = `test-${crypto.randomUUID()}`;
+    const page = await openStorage({ name });
+    const worker = await openStorage({ name });
+    opened.push(page, worker);
+    await worker.saveDataset(input, chunks());
+    await page.saveNotebook(defaultNotebook([], { id: 'n' }));
+    await page.setSetting('locale', 'en');
+    await page.deleteAllData();
+    expect(await worker.listDatasets()).toEqual([]);
+    expect(await page.listNotebooks()).toEqual([]);
+    expect(await page.getSetting('locale')).toBeUndefined();
+    expect(await rawCounts(page)).toEqual({ datasets: 0, chunks: 0, imports: 0 });
+  });
+
+  it('upgrades with an older connection open: the old one steps aside, data survives', async () => {
+    const name = `test-${crypto.randomUUID()}`;
+    const old = await openStorage({ name });
+    opened.push(old);
+    const meta = await old.saveDataset(input, chunks());
+    const v2: Migration = {
+      version: 2,
+      description: 'test: add a field to every dataset',
+      up: (editor) => editor.rewrite('datasets', (d) => ({ ...(d as object), migrated: true })),
+    };
+    const upgraded = await openStorage({ name, migrations: [...MIGRATIONS, v2] });
+    opened.push(upgraded);
+    expect(await upgraded.listDatasets()).toEqual([{ ...meta, migrated: true }]);
+    expect((await upgraded.loadTable(meta.id)).table.rowCount).toBe(5);
+    // The old app cannot reopen a newer database; it says so instead of hanging.
+    await expect(old.listDatasets()).rejects.toMatchObject({ code: 'storage.failed' });
+  });
+
+  it('a failing migration leaves the database at its old version', async () => {
+    const name = `test-${crypto.randomUUID()}`;
+    const v1 = await openStorage({ name });
+    await v1.setSetting('locale', 'en');
+    v1.close();
+    const bad: Migration = {
+      version: 2,
+      description: 'test: throws',
+      up: () => {
+        throw new Error('boom');
+      },
+    };
+    await expect(openStorage({ name, migrations: [...MIGRATIONS, bad] })).rejects.toMatchObject({
+      code: 'storage.failed',
+      params: { message: 'Error: boom' },
+    });
+    const again = await openStorage({ name });
+    opened.push(again);
+    expect(await again.getSetting('locale')).toBe('en');
+  });
+});
+
+describe('storage errors', () => {
+  it('recognises quota errors thrown directly or as the reason a transaction aborted', () => {
+    const quota = new DOMException('full', 'QuotaExceededError');
+    expect(toStorageError(quota)).toMatchObject({ code: 'storage.quota', params: {} });
+    const aborted = Object.assign(new DOMException('aborted', 'AbortError'), { error: quota });
+    expect(toStorageError(aborted, 10)).toMatchObject({
+      code: 'storage.quota',
+      params: { needed: 10 },
+    });
+    expect(toStorageError(new DOMException('x', 'UnknownError'))).toMatchObject({
+      code: 'storage.failed',
+      params: { message: 'UnknownError: x' },
+    });
+  });
+});
