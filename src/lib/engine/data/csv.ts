@@ -1,0 +1,328 @@
+// Delimited-text tokenizing and dialect detection. Pure; runs in the ingest
+// worker (fed decoded text chunks by ./ingest.ts) and in Node tests.
+//
+// Row numbers in errors and warnings are spreadsheet rows: the 1-based
+// position of the record in the file, counting the header and blank lines,
+// with a quoted multi-line field counting once — the row number the user sees
+// when opening the file in Excel.
+
+import { EngineError } from './table';
+import { inferColumn, isMissing, parseDate, parseNumber, valueParser } from './infer';
+
+export type Delimiter = ',' | '\t' | ';' | '|' | 'whitespace';
+
+export interface ParseOptions {
+  delimiter: 'auto' | Delimiter;
+  header: 'auto' | boolean;
+  /** 'auto' or a WHATWG encoding label ('utf-8', 'gb18030', 'big5', 'utf-16le', …). */
+  encoding: 'auto' | string;
+}
+
+export const DEFAULT_PARSE_OPTIONS: ParseOptions = {
+  delimiter: 'auto',
+  header: 'auto',
+  encoding: 'auto',
+};
+
+export interface Dialect {
+  delimiter: Delimiter;
+  header: boolean;
+}
+
+/**
+ * Receives each record. `fields` is reused between calls: read fields
+ * [0, count) before returning and keep no reference to the array.
+ */
+export type RecordSink = (fields: string[], count: number, row: number) => void;
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const TAB = 9;
+
+// Tokenizer states.
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+const QUOTE_IN_QUOTED = 3; // saw '"' inside a quoted field: closing, or the first of '""'
+const AFTER_QUOTED = 4;
+
+/** A quoted field longer than this is taken to be an unterminated quote. */
+const MAX_QUOTED_CHARS = 8 * 1024 * 1024;
+
+/**
+ * Streaming RFC 4180 tokenizer, lenient where Excel is: a quote opens a
+ * quoted field only at the start of a field (elsewhere it is a literal
+ * character), text after a closing quote is appended, and CRLF, LF and lone
+ * CR all end a record. Blank lines are skipped (but counted as rows). In
+ * 'whitespace' mode a run of spaces/tabs separates fields and leading or
+ * trailing whitespace on a line is ignored (R's read.table).
+ *
+ * Chunks may be split anywhere, including inside a quoted field or between
+ * CR and LF: the state, the partial field text and the fields of the current
+ * record carry over to the next push().
+ */
+export class CsvTokenizer {
+  private readonly delimiter: number;
+  private readonly whitespace: boolean;
+  private readonly fields: string[] = [];
+  private count = 0;
+  private partial = '';
+  private state = FIELD_START;
+  private skipLF = false;
+  private row = 0;
+
+  constructor(
+    delimiter: Delimiter,
+    private readonly onRecord: RecordSink,
+  ) {
+    this.whitespace = delimiter === 'whitespace';
+    this.delimiter = this.whitespace ? SPACE : delimiter.charCodeAt(0);
+  }
+
+  /** Rows seen so far, as spreadsheet rows (see the file header). */
+  get rows(): number {
+    return this.row;
+  }
+
+  // The hot loop. It inlines the character-class tests (delimiter, CR/LF,
+  // quote) and the scan to the end of a field, so an unquoted field costs one
+  // tight charCodeAt loop and one slice; only a field that straddles a chunk
+  // boundary or contains quotes is concatenated.
+  push(chunk: string): void {
+    const n = chunk.length;
+    const delim = this.delimiter;
+    const ws = this.whitespace;
+    let i = 0;
+    if (this.skipLF && n > 0) {
+      if (chunk.charCodeAt(0) === LF) i = 1;
+      this.skipLF = false;
+    }
+    let state = this.state;
+    let start = i;
+    while (i < n) {
+      let c = chunk.charCodeAt(i);
+      switch (state) {
+        case FIELD_START:
+          if (c === QUOTE) {
+            state = QUOTED;
+            start = ++i;
+          } else if (c === delim || (ws && c === TAB)) {
+            // In whitespace mode separators collapse and never make empty fields.
+            if (!ws) this.fields[this.count++] = '';
+            i++;
+          } else if (c === LF || c === CR) {
+            if (this.count > 0 && !ws) this.fields[this.count++] = '';
+            i = this.endRecord(chunk, i, c);
+          } else {
+            state = UNQUOTED;
+            start = i;
+          }
+          break;
+        case UNQUOTED:
+          while (c !== delim && c !== LF && c !== CR && !(ws && c === TAB)) {
+            if (++i === n) break;
+            c = chunk.charCodeAt(i);
+          }
+          if (i === n) {
+            this.partial += chunk.slice(start, n);
+            break;
+          }
+          this.fields[this.count++] = this.partial + chunk.slice(start, i);
+          this.partial = '';
+          state = FIELD_START;
+          if (c === LF || c === CR) i = this.endRecord(chunk, i, c);
+          else i++;
+          break;
+        case QUOTED:
+          while (c !== QUOTE) {
+            if (++i === n) break;
+            c = chunk.charCodeAt(i);
+          }
+          this.partial += chunk.slice(start, i);
+          if (this.partial.length > MAX_QUOTED_CHARS) {
+            throw new EngineError('csv.unterminated-quote', { row: this.row + 1 });
+          }
+          if (i < n) {
+            state = QUOTE_IN_QUOTED;
+            i++;
+          }
+          break;
+        case QUOTE_IN_QUOTED:
+          if (c === QUOTE) {
+            this.partial += '"';
+            state = QUOTED;
+            start = ++i;
+          } else {
+            state = AFTER_QUOTED;
+          }
+          break;
+        default: // AFTER_QUOTED
+          if (c === delim || c === LF || c === CR || (ws && c === TAB)) {
+            this.fields[this.count++] = this.partial;
+            this.partial = '';
+            state = FIELD_START;
+            if (c === LF || c === CR) i = this.endRecord(chunk, i, c);
+            else i++;
+          } else {
+            // Text after the closing quote: keep it, as Excel does.
+            state = UNQUOTED;
+            start = i;
+          }
+      }
+    }
+    this.state = state;
+  }
+
+  /** Emits the record ending at chunk[i] (CR or LF); returns the next index. */
+  private endRecord(chunk: string, i: number, c: number): number {
+    this.row++;
+    if (this.count > 0) {
+      this.onRecord(this.fields, this.count, this.row);
+      this.count = 0;
+    }
+    i++;
+    if (c === CR) {
+      if (i < chunk.length) {
+        if (chunk.charCodeAt(i) === LF) i++;
+      } else {
+        this.skipLF = true;
+      }
+    }
+    return i;
+  }
+
+  /** Flushes the last record (a file need not end with a newline). */
+  finish(): void {
+    switch (this.state) {
+      case QUOTED:
+        throw new EngineError('csv.unterminated-quote', { row: this.row + 1 });
+      case UNQUOTED:
+      case QUOTE_IN_QUOTED:
+      case AFTER_QUOTED:
+        this.fields[this.count++] = this.partial;
+        break;
+      default:
+        if (this.count > 0 && !this.whitespace) this.fields[this.count++] = '';
+    }
+    this.partial = '';
+    this.state = FIELD_START;
+    if (this.count > 0) {
+      this.row++;
+      this.onRecord(this.fields, this.count, this.row);
+      this.count = 0;
+    }
+  }
+}
+
+/** Tokenizes a whole string (tests, small samples). */
+export function parseRecords(text: string, delimiter: Delimiter): string[][] {
+  const records: string[][] = [];
+  const tokenizer = new CsvTokenizer(delimiter, (fields, count) => {
+    records.push(fields.slice(0, count));
+  });
+  tokenizer.push(text);
+  tokenizer.finish();
+  return records;
+}
+
+const CANDIDATES: readonly Delimiter[] = [',', '\t', ';', '|'];
+const DIALECT_RECORDS = 200;
+
+/**
+ * First records of a sample. Unless `complete`, the sample may end mid-record,
+ * so the unterminated last record is left out (when there is another).
+ */
+function sampleRecords(text: string, delimiter: Delimiter, complete: boolean): string[][] {
+  const records: string[][] = [];
+  const tokenizer = new CsvTokenizer(delimiter, (fields, count) => {
+    if (records.length < DIALECT_RECORDS) records.push(fields.slice(0, count));
+  });
+  try {
+    tokenizer.push(text);
+    if (complete || records.length === 0) tokenizer.finish();
+  } catch {
+    // An unterminated quote in the sample: judge by the records before it.
+  }
+  return records;
+}
+
+/** The most common field count and the share of records that have it. */
+function consistency(records: readonly string[][]): { fields: number; share: number } {
+  const counts = new Map<number, number>();
+  for (const r of records) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);
+  let fields = 0;
+  let best = 0;
+  for (const [k, v] of counts) {
+    if (v > best || (v === best && k > fields)) [fields, best] = [k, v];
+  }
+  return { fields, share: records.length ? best / records.length : 0 };
+}
+
+/**
+ * The delimiter giving the most consistent field count (> 1) over the
+ * sample's records (quote-aware; ties go to more fields, then to the order
+ * , tab ; |). Whitespace separation is chosen only when no delimiter gives
+ * two or more fields on at least half of the records, and runs of
+ * spaces/tabs do.
+ */
+export function detectDelimiter(sampleText: string, complete = false): Delimiter {
+  let best: { delimiter: Delimiter; fields: number; share: number } | null = null;
+  for (const delimiter of CANDIDATES) {
+    const { fields, share } = consistency(sampleRecords(sampleText, delimiter, complete));
+    if (fields < 2) continue;
+    if (!best || share > best.share || (share === best.share && fields > best.fields)) {
+      best = { delimiter, fields, share };
+    }
+  }
+  if (best && best.share >= 0.5) return best.delimiter;
+  const ws = consistency(sampleRecords(sampleText, 'whitespace', complete));
+  if (ws.fields >= 2 && ws.share >= 0.5) return 'whitespace';
+  return best?.delimiter ?? ',';
+}
+
+function looksLikeValue(s: string): boolean {
+  return (
+    !Number.isNaN(parseNumber(s, 'dot')) ||
+    !Number.isNaN(parseNumber(s, 'comma')) ||
+    !Number.isNaN(parseDate(s, 'ymd')) ||
+    !Number.isNaN(parseDate(s, 'dmy')) ||
+    !Number.isNaN(parseDate(s, 'mdy')) ||
+    !Number.isNaN(parseDate(s, 'cjk'))
+  );
+}
+
+/**
+ * Whether the first record is a header:
+ * - no, if any of its fields is a number or a date;
+ * - yes, if it is the only record;
+ * - yes, if some column is typed (number, date, boolean) below the first
+ *   record and its first-row field does not parse as that type;
+ * - otherwise (all columns are strings): yes when the first-row fields are
+ *   distinct and none of them occurs again in its column.
+ */
+export function detectHeader(records: readonly string[][], delimiter: Delimiter): boolean {
+  if (records.length === 0) return false;
+  const first = records[0];
+  if (first.some((f) => !isMissing(f) && looksLikeValue(f))) return false;
+  if (records.length === 1) return true;
+  const rest = records.slice(1);
+  for (let j = 0; j < first.length; j++) {
+    if (isMissing(first[j])) continue;
+    const column = rest.map((r) => r[j] ?? '');
+    const inference = inferColumn('', column, { delimiter });
+    const parse = inference.evidence === 'all-missing' ? null : valueParser(inference);
+    if (parse && Number.isNaN(parse(first[j]))) return true;
+  }
+  const named = first.filter((f) => !isMissing(f));
+  if (named.length === 0 || new Set(named).size !== named.length) return false;
+  return first.every((f, j) => isMissing(f) || !rest.some((r) => r[j] === f));
+}
+
+/** Delimiter and header of a text sample (see detectDelimiter, detectHeader). */
+export function detectDialect(sampleText: string, complete = false): Dialect {
+  const delimiter = detectDelimiter(sampleText, complete);
+  const header = detectHeader(sampleRecords(sampleText, delimiter, complete), delimiter);
+  return { delimiter, header };
+}

@@ -1,0 +1,546 @@
+// Column type inference for delimited text, and the value parsers the ingest
+// runs on every cell. Pure; runs in the ingest worker and in Node tests.
+//
+// The rules (restated for users in docs/decisions/0005-csv-parser.md):
+// - Missing: empty or whitespace-only, NA, N/A, n/a, NULL, null, NaN, nan,
+//   #N/A, <NA> and a lone '-'. They are missing in every column type.
+// - Tried in this order; the first type that every non-missing sample value
+//   parses as wins: boolean, yyyymmdd date, number, date / datetime, strings.
+// - boolean: true/false, yes/no, y/n, 是/否 (any case). 0/1 stays an integer,
+//   so a churn flag is usable both as a number and as an event indicator.
+// - yyyymmdd: only when every value is a valid 8-digit date in 1900–2100.
+// - number: plain, thousands-grouped (1,234.5), currency ($ ¥ € £ ￥) and
+//   percent (12% → 0.12). Decimal comma (1.234,5) only when the delimiter is
+//   not ',': chosen when values parse only that way, or when the delimiter is
+//   ';' and some value holds a comma. Integers with a leading zero (007) are
+//   codes, not numbers. integer = integral values written without a decimal
+//   separator, exponent or percent; otherwise decimal.
+// - date: yyyy-mm-dd (also / and .), dd/mm/yyyy or mm/dd/yyyy (a first part
+//   above 12 means day-first, a second part above 12 month-first; if neither
+//   occurs we assume month-first, as pandas does, and say so), 2024年1月5日.
+//   An optional time (hh:mm[:ss[.fff]] [AM/PM] [Z|±hh:mm]) may follow. All at
+//   midnight → date, otherwise datetime. Times without a zone are read as UTC.
+// - strings: see classifyStrings.
+
+import type { ColumnType, StringColumnType } from './table';
+
+export type NumberStyle = 'dot' | 'comma';
+/** How a date column is written; 'compact' is yyyymmdd, 'cjk' is 2024年1月5日. */
+export type DateFormat = 'ymd' | 'dmy' | 'mdy' | 'compact' | 'cjk';
+
+export interface ColumnInference {
+  type: ColumnType;
+  /** Short english key saying why (e.g. 'boolean-tokens', 'date-dmy', 'demoted'). */
+  evidence: string;
+  missing: number;
+  /** Non-missing values that did not parse as the column's first inferred type (see ingest). */
+  invalid: number;
+  dateOrder?: 'dmy' | 'mdy' | 'ymd';
+  numberStyle?: NumberStyle;
+  dateFormat?: DateFormat;
+}
+
+const MISSING_MARKERS = new Set(['NA', 'N/A', 'n/a', 'NULL', 'null', 'NaN', 'nan', '#N/A', '<NA>', '-']);
+
+/** True for the missing-value markers listed in the header. */
+export function isMissing(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return true;
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(n - 1);
+  // Hot path: no surrounding whitespace, so only short strings can be markers.
+  if (first > 32 && first !== 0xa0 && last > 32 && last !== 0xa0) {
+    return n <= 4 && MISSING_MARKERS.has(s);
+  }
+  const t = s.trim();
+  return t.length === 0 || (t.length <= 4 && MISSING_MARKERS.has(t));
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 0xa0 || c === 0x3000 || c === 0x202f;
+}
+
+function isCurrency(c: number): boolean {
+  return c === 36 || c === 0xa5 || c === 0x20ac || c === 0xa3 || c === 0xffe5;
+}
+
+/**
+ * The number written in `s`, or NaN. Plain numbers go straight to Number();
+ * anything with grouping, currency or percent is validated by a char loop and
+ * cleaned into a plain literal first, so results are correctly rounded.
+ */
+export function parseNumber(s: string, style: NumberStyle = 'dot'): number {
+  const n = s.length;
+  if (n === 0) return NaN;
+  let plain = true;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    // digits . - + e E; in comma style '.' groups thousands, so not plain.
+    if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 101 || c === 69) continue;
+    if (c === 46 && style === 'dot') continue;
+    plain = false;
+    break;
+  }
+  if (plain) {
+    const c0 = s.charCodeAt(0);
+    // Number() would accept 'e5'-free forms only; guard the leading exponent.
+    return c0 === 101 || c0 === 69 ? NaN : Number(s);
+  }
+  return parseFormattedNumber(s, style);
+}
+
+function parseFormattedNumber(s: string, style: NumberStyle): number {
+  let i = 0;
+  let end = s.length;
+  while (i < end && isSpace(s.charCodeAt(i))) i++;
+  while (end > i && isSpace(s.charCodeAt(end - 1))) end--;
+  let negative = false;
+  let signed = false;
+  let currency = false;
+  // Prefix: sign and currency in either order ("-$12", "$-12", "¥ 12").
+  for (let k = 0; k < 2 && i < end; k++) {
+    const c = s.charCodeAt(i);
+    if (!signed && (c === 45 || c === 43)) {
+      signed = true;
+      negative = c === 45;
+      i++;
+    } else if (!currency && isCurrency(c)) {
+      currency = true;
+      i++;
+      while (i < end && isSpace(s.charCodeAt(i))) i++;
+    }
+  }
+  // Suffix: percent and/or currency ("12 %", "12 €").
+  let percent = false;
+  for (let k = 0; k < 2 && end > i; k++) {
+    const c = s.charCodeAt(end - 1);
+    if (!percent && (c === 37 || c === 0xff05)) percent = true;
+    else if (!currency && isCurrency(c)) currency = true;
+    else break;
+    end--;
+    while (end > i && isSpace(s.charCodeAt(end - 1))) end--;
+  }
+  const decimal = style === 'dot' ? 46 : 44;
+  const group = style === 'dot' ? 44 : 46;
+  let out = negative ? '-' : '';
+  let segment = i;
+  let digits = 0;
+  let groups = 0;
+  let sawDigit = false;
+  // Integer part with optional thousands groups (first 1–3 digits, then 3s).
+  for (; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits++;
+      sawDigit = true;
+    } else if (c === group || (style === 'comma' && (c === 32 || c === 0xa0 || c === 0x202f))) {
+      if (groups === 0 ? digits < 1 || digits > 3 : digits !== 3) return NaN;
+      groups++;
+      digits = 0;
+      out += s.slice(segment, i);
+      segment = i + 1;
+    } else break;
+  }
+  if (groups > 0 && digits !== 3) return NaN;
+  out += s.slice(segment, i);
+  let exponent = false;
+  if (i < end && s.charCodeAt(i) === decimal) {
+    out += '.';
+    i++;
+    segment = i;
+    while (i < end) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      sawDigit = true;
+      i++;
+    }
+    out += s.slice(segment, i);
+  }
+  if (!sawDigit) return NaN;
+  if (i < end && (s.charCodeAt(i) === 101 || s.charCodeAt(i) === 69)) {
+    segment = i;
+    i++;
+    if (i < end && (s.charCodeAt(i) === 45 || s.charCodeAt(i) === 43)) i++;
+    const expStart = i;
+    while (i < end && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+    if (i === expStart) return NaN;
+    out += s.slice(segment, i);
+    exponent = true;
+  }
+  if (i !== end) return NaN;
+  if (!percent) return Number(out);
+  // Shift the decimal point in the literal so 0.1% is exactly Number('0.001').
+  return exponent ? Number(out) / 100 : Number(out + 'e-2');
+}
+
+/** 1 for true/yes/y/是, 0 for false/no/n/否 (any case, trimmed), else NaN. */
+export function parseBoolean(s: string): number {
+  let t = s;
+  if (t.length > 0 && (isSpace(t.charCodeAt(0)) || isSpace(t.charCodeAt(t.length - 1)))) {
+    t = t.trim();
+  }
+  switch (t.length) {
+    case 1: {
+      const c = t.charCodeAt(0);
+      if (c === 89 || c === 121 || c === 0x662f) return 1; // Y y 是
+      if (c === 78 || c === 110 || c === 0x5426) return 0; // N n 否
+      return NaN;
+    }
+    case 2:
+      return t.toLowerCase() === 'no' ? 0 : NaN;
+    case 3:
+      return t.toLowerCase() === 'yes' ? 1 : NaN;
+    case 4:
+      return t.toLowerCase() === 'true' ? 1 : NaN;
+    case 5:
+      return t.toLowerCase() === 'false' ? 0 : NaN;
+    default:
+      return NaN;
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (month + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+// Cursor shared by the date reader below; a module variable avoids allocating
+// a result object per digit group in the hot path.
+let pos = 0;
+
+/** Reads min..max digits at `pos`; -1 when fewer than min are there. */
+function readDigits(s: string, min: number, max: number): number {
+  let v = 0;
+  let k = 0;
+  while (k < max && pos < s.length) {
+    const c = s.charCodeAt(pos);
+    if (c < 48 || c > 57) break;
+    v = v * 10 + c - 48;
+    pos++;
+    k++;
+  }
+  return k >= min ? v : -1;
+}
+
+function isDateSeparator(c: number): boolean {
+  return c === 45 || c === 47 || c === 46; // - / .
+}
+
+/**
+ * Epoch milliseconds (UTC) of the date, with optional time, written in `s`
+ * in the given format; NaN when it is not such a date.
+ */
+export function parseDate(s: string, format: DateFormat): number {
+  let start = 0;
+  let end = s.length;
+  while (start < end && isSpace(s.charCodeAt(start))) start++;
+  while (end > start && isSpace(s.charCodeAt(end - 1))) end--;
+  const t = start === 0 && end === s.length ? s : s.slice(start, end);
+  pos = 0;
+  let y: number;
+  let m: number;
+  let d: number;
+  if (format === 'compact') {
+    if (t.length !== 8) return NaN;
+    y = readDigits(t, 4, 4);
+    m = readDigits(t, 2, 2);
+    d = readDigits(t, 2, 2);
+    if (y < 1900 || y > 2100) return NaN;
+  } else if (format === 'ymd' || format === 'cjk') {
+    y = readDigits(t, 4, 4);
+    const sep = t.charCodeAt(pos);
+    if (format === 'ymd' ? !isDateSeparator(sep) : sep !== 0x5e74) return NaN; // 年
+    pos++;
+    m = readDigits(t, 1, 2);
+    if (t.charCodeAt(pos) !== (format === 'ymd' ? sep : 0x6708)) return NaN; // 月
+    pos++;
+    d = readDigits(t, 1, 2);
+    if (format === 'cjk') {
+      if (t.charCodeAt(pos) !== 0x65e5) return NaN; // 日
+      pos++;
+    }
+  } else {
+    const a = readDigits(t, 1, 2);
+    const sep = t.charCodeAt(pos);
+    if (!isDateSeparator(sep)) return NaN;
+    pos++;
+    const b = readDigits(t, 1, 2);
+    if (t.charCodeAt(pos) !== sep) return NaN;
+    pos++;
+    y = readDigits(t, 4, 4);
+    d = format === 'dmy' ? a : b;
+    m = format === 'dmy' ? b : a;
+  }
+  if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return NaN;
+  const dayMs = daysFromCivil(y, m, d) * DAY_MS;
+  if (pos === t.length) return dayMs;
+  if (format === 'compact') return NaN;
+  return readTime(t, dayMs);
+}
+
+/** The time part after a date: [T| +]hh:mm[:ss[.fff]][ AM|PM][Z|±hh[:]mm]. */
+function readTime(t: string, dayMs: number): number {
+  const c = t.charCodeAt(pos);
+  if (c === 84) pos++;
+  else if (c === 32) while (t.charCodeAt(pos) === 32) pos++;
+  else return NaN;
+  let hh = readDigits(t, 1, 2);
+  if (hh < 0 || t.charCodeAt(pos) !== 58) return NaN;
+  pos++;
+  const mm = readDigits(t, 2, 2);
+  if (mm < 0 || mm > 59) return NaN;
+  let ss = 0;
+  let ms = 0;
+  if (t.charCodeAt(pos) === 58) {
+    pos++;
+    ss = readDigits(t, 2, 2);
+    if (ss < 0 || ss > 59) return NaN;
+    if (t.charCodeAt(pos) === 46 || t.charCodeAt(pos) === 44) {
+      pos++;
+      let scale = 100;
+      const fracStart = pos;
+      while (pos < t.length && t.charCodeAt(pos) >= 48 && t.charCodeAt(pos) <= 57) {
+        ms += (t.charCodeAt(pos) - 48) * scale;
+        scale /= 10;
+        pos++;
+      }
+      if (pos === fracStart) return NaN;
+      ms = Math.round(ms);
+    }
+  }
+  let p = pos;
+  while (t.charCodeAt(p) === 32) p++;
+  const meridiem = t.slice(p, p + 2).toUpperCase();
+  if (meridiem === 'AM' || meridiem === 'PM') {
+    if (hh < 1 || hh > 12) return NaN;
+    hh = (hh % 12) + (meridiem === 'PM' ? 12 : 0);
+    pos = p + 2;
+  }
+  if (hh > 23) return NaN;
+  let offsetMinutes = 0;
+  const z = t.charCodeAt(pos);
+  if (z === 90) pos++;
+  else if (z === 43 || z === 45) {
+    pos++;
+    const oh = readDigits(t, 2, 2);
+    if (t.charCodeAt(pos) === 58) pos++;
+    const om = readDigits(t, 2, 2);
+    if (oh < 0 || oh > 14 || om < 0 || om > 59) return NaN;
+    offsetMinutes = (z === 45 ? -1 : 1) * (oh * 60 + om);
+  }
+  if (pos !== t.length) return NaN;
+  return dayMs + ((hh * 60 + mm) * 60 + ss) * 1000 + ms - offsetMinutes * 60_000;
+}
+
+// Names that mark a key column: "customer_id", "Policy No", "customerID",
+// "RowNumber", "客户编号".
+const ID_WORD = /(?:^|[^a-z0-9])(?:id|no|nr|number|code|key)$/i;
+const ID_CAMEL = /[a-z](?:ID|Id|No|Number|Code|Key)$/;
+const ID_CJK = /编号|代码|号码|账号|帐号|单号|证号|序号|客户号/;
+
+export function nameLooksLikeId(name: string): boolean {
+  const n = name.trim();
+  return ID_WORD.test(n) || ID_CAMEL.test(n) || ID_CJK.test(n);
+}
+
+/** Categorical: at most this many distinct values, or few relative to rows. */
+export const CATEGORICAL_MAX = 50;
+const CATEGORICAL_SHARE = 0.05;
+const CATEGORICAL_CAP = 1000;
+
+/**
+ * Subtype of a string column from its distinct values (`dictionary`) and its
+ * count of non-missing cells. In order:
+ * identifier — all digits with some leading zero (codes such as 00042); or a
+ *   key-like name (id, no, code, 编号 …) with mostly distinct values (at least
+ *   half) or more than CATEGORICAL_MAX;
+ * categorical — at most 50 distinct, or at most 5 % of the values and 1000;
+ * identifier — every value distinct, no whitespace, at most 64 characters;
+ * text — the rest.
+ */
+export function classifyStrings(
+  name: string,
+  dictionary: readonly string[],
+  nonMissing: number,
+): { type: StringColumnType; evidence: string } {
+  const distinct = dictionary.length;
+  if (distinct > 0 && codesWithLeadingZeros(dictionary)) {
+    return { type: 'identifier', evidence: 'leading-zeros' };
+  }
+  if (
+    distinct > 1 &&
+    nameLooksLikeId(name) &&
+    (2 * distinct >= nonMissing || distinct > CATEGORICAL_MAX)
+  ) {
+    return { type: 'identifier', evidence: 'id-name' };
+  }
+  if (
+    distinct <= CATEGORICAL_MAX ||
+    (distinct <= CATEGORICAL_SHARE * nonMissing && distinct <= CATEGORICAL_CAP)
+  ) {
+    return { type: 'categorical', evidence: 'few-distinct' };
+  }
+  if (distinct === nonMissing && dictionary.every((v) => v.length <= 64 && !/\s/.test(v))) {
+    return { type: 'identifier', evidence: 'all-distinct' };
+  }
+  return { type: 'text', evidence: 'free-text' };
+}
+
+function codesWithLeadingZeros(values: readonly string[]): boolean {
+  let leadingZero = false;
+  for (const v of values) {
+    if (!/^\d+$/.test(v)) return false;
+    if (v.length > 1 && v.charCodeAt(0) === 48) leadingZero = true;
+  }
+  return leadingZero;
+}
+
+/** Integer-looking with a leading zero, after an optional sign: "007", "-01". */
+function hasLeadingZero(s: string): boolean {
+  const t = s.trim();
+  const i = t.charCodeAt(0) === 45 || t.charCodeAt(0) === 43 ? 1 : 0;
+  const next = t.charCodeAt(i + 1);
+  return t.charCodeAt(i) === 48 && next >= 48 && next <= 57;
+}
+
+export interface InferOptions {
+  /** The file's delimiter; decimal commas are only considered when it is not ','. */
+  delimiter?: string;
+}
+
+/**
+ * Infers a column's type from its (sample) values. For string types the
+ * ingest re-classifies over the whole column once parsed (classifyStrings).
+ */
+export function inferColumn(
+  name: string,
+  values: readonly string[],
+  options: InferOptions = {},
+): ColumnInference {
+  const present: string[] = [];
+  let missing = 0;
+  for (const v of values) {
+    if (isMissing(v)) missing++;
+    else present.push(v);
+  }
+  const base = { missing, invalid: 0 };
+  if (present.length === 0) {
+    return { type: 'decimal', evidence: 'all-missing', numberStyle: 'dot', ...base };
+  }
+  if (present.every((v) => !Number.isNaN(parseBoolean(v)))) {
+    return { type: 'boolean', evidence: 'boolean-tokens', ...base };
+  }
+  if (present.every((v) => !Number.isNaN(parseDate(v, 'compact')))) {
+    return {
+      type: 'date',
+      evidence: 'date-yyyymmdd',
+      dateFormat: 'compact',
+      dateOrder: 'ymd',
+      ...base,
+    };
+  }
+  const number = inferNumber(name, present, options.delimiter ?? ',');
+  if (number) return { ...number, ...base };
+  const date = inferDate(present);
+  if (date) return { ...date, ...base };
+  const distinct = [...new Set(present)];
+  return { ...classifyStrings(name, distinct, present.length), ...base };
+}
+
+function inferNumber(
+  name: string,
+  present: readonly string[],
+  delimiter: string,
+): Pick<ColumnInference, 'type' | 'evidence' | 'numberStyle'> | null {
+  if (present.some(hasLeadingZero)) return null;
+  const dotOk = present.every((v) => !Number.isNaN(parseNumber(v, 'dot')));
+  const commaOk =
+    delimiter !== ',' && present.every((v) => !Number.isNaN(parseNumber(v, 'comma')));
+  if (!dotOk && !commaOk) return null;
+  const style: NumberStyle =
+    !dotOk || (commaOk && delimiter === ';' && present.some((v) => v.includes(',')))
+      ? 'comma'
+      : 'dot';
+  const separator = style === 'dot' ? '.' : ',';
+  const integer = present.every(
+    (v) =>
+      Number.isInteger(parseNumber(v, style)) &&
+      !v.includes(separator) &&
+      !/[eE%％]/.test(v),
+  );
+  // An integer key (customer number 1..n) is a label, not a quantity.
+  if (integer && nameLooksLikeId(name) && present.length > 1) {
+    if (new Set(present).size === present.length) return null;
+  }
+  return {
+    type: integer ? 'integer' : 'decimal',
+    evidence: style === 'comma' ? 'decimal-comma' : integer ? 'integer-values' : 'decimal-values',
+    numberStyle: style,
+  };
+}
+
+function inferDate(
+  present: readonly string[],
+): Pick<ColumnInference, 'type' | 'evidence' | 'dateFormat' | 'dateOrder'> | null {
+  let format: DateFormat | null = null;
+  let evidence = '';
+  for (const f of ['ymd', 'cjk'] as const) {
+    if (present.every((v) => !Number.isNaN(parseDate(v, f)))) {
+      format = f;
+      evidence = f === 'ymd' ? 'date-ymd' : 'date-cjk';
+      break;
+    }
+  }
+  if (!format) {
+    const dmy = present.every((v) => !Number.isNaN(parseDate(v, 'dmy')));
+    const mdy = present.every((v) => !Number.isNaN(parseDate(v, 'mdy')));
+    if (dmy && !mdy) [format, evidence] = ['dmy', 'date-dmy'];
+    else if (mdy && !dmy) [format, evidence] = ['mdy', 'date-mdy'];
+    else if (mdy && dmy) [format, evidence] = ['mdy', 'date-order-ambiguous'];
+  }
+  if (!format) return null;
+  const f = format;
+  const timed = present.some((v) => parseDate(v, f) % DAY_MS !== 0);
+  return {
+    type: timed ? 'datetime' : 'date',
+    evidence,
+    dateFormat: format,
+    dateOrder: format === 'dmy' || format === 'mdy' ? format : 'ymd',
+  };
+}
+
+/**
+ * The per-cell parser for a numeric inference (NaN = not parseable), or null
+ * when the column is stored as strings.
+ */
+export function valueParser(inference: ColumnInference): ((s: string) => number) | null {
+  switch (inference.type) {
+    case 'integer':
+    case 'decimal': {
+      const style = inference.numberStyle ?? 'dot';
+      return style === 'dot' ? (s) => parseNumber(s, 'dot') : (s) => parseNumber(s, 'comma');
+    }
+    case 'boolean':
+      return parseBoolean;
+    case 'date':
+    case 'datetime': {
+      const format = inference.dateFormat ?? 'ymd';
+      return (s) => parseDate(s, format);
+    }
+    default:
+      return null;
+  }
+}

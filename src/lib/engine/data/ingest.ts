@@ -1,0 +1,470 @@
+// Delimited text file → typed DataTable. Runs in the ingest worker (which
+// passes a File's byte stream and a Progress) and in Node tests.
+//
+// Memory: bytes are decoded chunk by chunk and tokenized as they come; only a
+// leading sample of rows (SAMPLE_ROWS) is held as strings, to infer the column
+// types. Every later cell is parsed straight into a growable Float64Array
+// (numbers, booleans, dates) or a dictionary + Int32Array of codes (strings).
+//
+// A later value that does not parse under the sampled type demotes its column
+// to strings: the values parsed so far are rendered back to text (numbers
+// lose their formatting, e.g. "$1,234.50" → "1234.5"; booleans keep the words
+// first seen in the sample), a warning names the column, row and value, and
+// the column's `invalid` counts its values that failed the sampled type. So
+// the column's type never depends on where in the file a stray value sits,
+// as with pandas or R, and no value is dropped.
+
+import { EngineError, type Column, type DataTable, type Progress } from './table';
+import {
+  classifyStrings,
+  inferColumn,
+  isMissing,
+  parseBoolean,
+  valueParser,
+  type ColumnInference,
+} from './infer';
+import {
+  CsvTokenizer,
+  DEFAULT_PARSE_OPTIONS,
+  detectDialect,
+  type Delimiter,
+  type ParseOptions,
+} from './csv';
+import { decodeStream, detectEncoding, streamChunks } from './decode';
+
+export interface IngestWarning {
+  code: string;
+  params: Record<string, string | number>;
+}
+
+export interface IngestResult {
+  table: DataTable;
+  inference: ColumnInference[];
+  encoding: string;
+  dialect: { delimiter: Delimiter; header: boolean };
+  warnings: IngestWarning[];
+}
+
+/** Rows kept as strings to infer types from. */
+export const SAMPLE_ROWS = 20_000;
+const ENCODING_SAMPLE_BYTES = 64 * 1024;
+const DIALECT_SAMPLE_CHARS = 64 * 1024;
+/** Larger byte chunks are cut, so no decoded text chunk gets huge. */
+const MAX_CHUNK_BYTES = 1024 * 1024;
+const REPORT_EVERY_BYTES = 256 * 1024;
+
+const DAY_MS = 86_400_000;
+
+/** Parses a File / Blob (see ingestDelimited). */
+export function ingestBlob(
+  blob: Blob,
+  options: Partial<ParseOptions>,
+  progress: Progress,
+): Promise<IngestResult> {
+  return ingestDelimited(streamChunks(blob.stream()), blob.size, options, progress);
+}
+
+/**
+ * Parses delimited text from a byte stream into a typed table. Reports
+ * progress in bytes about every 256 KiB. Throws EngineError file.empty,
+ * file.no-rows, file.binary, file.spreadsheet, encoding.unsupported,
+ * csv.unterminated-quote and csv.ragged.
+ */
+export async function ingestDelimited(
+  chunks: AsyncIterable<Uint8Array>,
+  totalBytes: number,
+  options: Partial<ParseOptions>,
+  progress: Progress,
+): Promise<IngestResult> {
+  const opts = { ...DEFAULT_PARSE_OPTIONS, ...options };
+  const warnings: IngestWarning[] = [];
+  const counter = { bytes: 0 };
+  const source = countedChunks(chunks, counter)[Symbol.asyncIterator]();
+
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  while (headBytes < ENCODING_SAMPLE_BYTES) {
+    const next = await source.next();
+    if (next.done) break;
+    head.push(next.value);
+    headBytes += next.value.byteLength;
+  }
+  if (headBytes === 0) throw new EngineError('file.empty');
+  let encoding = opts.encoding;
+  if (encoding === 'auto') {
+    const detected = detectEncoding(concat(head, headBytes));
+    encoding = detected.encoding;
+    if (detected.confidence === 'guess') {
+      warnings.push({ code: 'encoding.guessed', params: { encoding } });
+    }
+  }
+
+  const builder = new TableBuilder(opts, warnings);
+  let tokenizer: CsvTokenizer | null = null;
+  let pending = '';
+  let replaced = 0;
+  let reported = 0;
+  for await (const text of decodeStream(chain(head, source), encoding)) {
+    replaced += countReplacements(text);
+    if (tokenizer) {
+      tokenizer.push(text);
+    } else {
+      pending += text;
+      if (pending.length >= DIALECT_SAMPLE_CHARS) {
+        tokenizer = builder.start(pending, false);
+        pending = '';
+      }
+    }
+    if (counter.bytes - reported >= REPORT_EVERY_BYTES) {
+      reported = counter.bytes;
+      await progress.report(counter.bytes, totalBytes);
+    }
+  }
+  if (!tokenizer) tokenizer = builder.start(pending, true);
+  tokenizer.finish();
+  if (replaced > 0) {
+    warnings.push({ code: 'encoding.invalid-bytes', params: { count: replaced, encoding } });
+  }
+  const { table, inference } = builder.finish();
+  await progress.report(totalBytes, totalBytes);
+  return { table, inference, encoding, dialect: builder.dialect!, warnings };
+}
+
+async function* countedChunks(
+  chunks: AsyncIterable<Uint8Array>,
+  counter: { bytes: number },
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    for (let i = 0; i < chunk.byteLength; i += MAX_CHUNK_BYTES) {
+      const part = chunk.subarray(i, Math.min(i + MAX_CHUNK_BYTES, chunk.byteLength));
+      counter.bytes += part.byteLength;
+      yield part;
+    }
+  }
+}
+
+async function* chain(
+  head: readonly Uint8Array[],
+  rest: AsyncIterator<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  yield* head;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
+}
+
+function countReplacements(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\ufffd'); i >= 0; i = text.indexOf('\ufffd', i + 1)) n++;
+  return n;
+}
+
+/** Trimmed names; blank → column_N; duplicates get _2, _3 … (with warnings). */
+export function columnNames(raw: readonly string[], warnings: IngestWarning[]): string[] {
+  const names: string[] = [];
+  const used = new Set<string>();
+  const blanks: string[] = [];
+  const duplicates: string[] = [];
+  raw.forEach((r, j) => {
+    let name = r.trim();
+    if (name === '') {
+      name = `column_${j + 1}`;
+      blanks.push(name);
+    }
+    if (used.has(name)) {
+      let k = 2;
+      while (used.has(`${name}_${k}`)) k++;
+      duplicates.push(name);
+      name = `${name}_${k}`;
+    }
+    used.add(name);
+    names.push(name);
+  });
+  if (blanks.length > 0) {
+    warnings.push({ code: 'ingest.blank-column-names', params: { columns: blanks.join(', ') } });
+  }
+  if (duplicates.length > 0) {
+    warnings.push({
+      code: 'ingest.duplicate-column-names',
+      params: { columns: [...new Set(duplicates)].join(', ') },
+    });
+  }
+  return names;
+}
+
+function growFloat(a: Float64Array, needed: number): Float64Array {
+  if (needed <= a.length) return a;
+  const b = new Float64Array(Math.max(needed, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+function growInt(a: Int32Array, needed: number): Int32Array {
+  if (needed <= a.length) return a;
+  const b = new Int32Array(Math.max(needed, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/** A column being filled. `add` returns false when a value does not parse. */
+interface Sink {
+  add(s: string): boolean;
+}
+
+class NumberSink implements Sink {
+  values = new Float64Array(1024);
+  length = 0;
+  constructor(
+    readonly inference: ColumnInference,
+    readonly parse: (s: string) => number,
+    /** Words the sample used for true and false, to render a demoted boolean. */
+    readonly booleanWords: [string, string],
+  ) {}
+
+  add(s: string): boolean {
+    let v = this.parse(s);
+    if (v !== v) {
+      if (!isMissing(s)) return false;
+      v = NaN;
+    }
+    if (this.length === this.values.length) this.values = growFloat(this.values, this.length + 1);
+    this.values[this.length++] = v;
+    return true;
+  }
+
+  render(v: number): string {
+    switch (this.inference.type) {
+      case 'boolean':
+        return v ? this.booleanWords[0] : this.booleanWords[1];
+      case 'date':
+      case 'datetime': {
+        const iso = new Date(v).toISOString();
+        return v % DAY_MS === 0 ? iso.slice(0, 10) : iso.replace('T', ' ').replace(/\.000Z$|Z$/, '');
+      }
+      default:
+        return String(v);
+    }
+  }
+}
+
+class StringSink implements Sink {
+  codes = new Int32Array(1024);
+  length = 0;
+  readonly lookup = new Map<string, number>();
+  readonly dictionary: string[] = [];
+  /** Values that failed the type this column had before demotion. */
+  invalid = 0;
+  constructor(readonly demotedFrom: ((s: string) => number) | null = null) {}
+
+  add(s: string): boolean {
+    let code = -1;
+    if (!isMissing(s)) {
+      const known = this.lookup.get(s);
+      if (known === undefined) {
+        code = this.dictionary.length;
+        this.lookup.set(s, code);
+        this.dictionary.push(s);
+      } else code = known;
+      if (this.demotedFrom && Number.isNaN(this.demotedFrom(s))) this.invalid++;
+    }
+    if (this.length === this.codes.length) this.codes = growInt(this.codes, this.length + 1);
+    this.codes[this.length++] = code;
+    return true;
+  }
+}
+
+/** Collects records: a sample first, then typed columns. */
+class TableBuilder {
+  dialect: { delimiter: Delimiter; header: boolean } | null = null;
+  private names: string[] | null = null;
+  private width = 0;
+  private sample: string[][] = [];
+  private sampleRows: number[] = [];
+  private sinks: (NumberSink | StringSink)[] | null = null;
+  private inference: ColumnInference[] = [];
+  private demotedFrom: (ColumnInference | null)[] = [];
+  private rowCount = 0;
+  private shortRows = 0;
+  private firstShortRow = 0;
+
+  constructor(
+    private readonly options: ParseOptions,
+    private readonly warnings: IngestWarning[],
+  ) {}
+
+  /** Decides the dialect from the first text and returns the tokenizer. */
+  start(text: string, complete: boolean): CsvTokenizer {
+    if (text.trim() === '') throw new EngineError('file.empty');
+    const detected =
+      this.options.delimiter === 'auto' || this.options.header === 'auto'
+        ? detectDialect(text, complete)
+        : null;
+    const delimiter = this.options.delimiter === 'auto' ? detected!.delimiter : this.options.delimiter;
+    let header: boolean;
+    if (this.options.header !== 'auto') header = this.options.header;
+    else if (delimiter === detected!.delimiter) header = detected!.header;
+    else header = detectDialect(text, complete).header;
+    this.dialect = { delimiter, header };
+    const tokenizer = new CsvTokenizer(delimiter, (fields, count, row) =>
+      this.record(fields, count, row),
+    );
+    tokenizer.push(text);
+    return tokenizer;
+  }
+
+  private record(fields: string[], count: number, row: number): void {
+    if (this.names === null && this.dialect!.header) {
+      this.names = columnNames(fields.slice(0, count), this.warnings);
+      this.width = count;
+      return;
+    }
+    if (this.sinks === null) {
+      this.sample.push(fields.slice(0, count));
+      this.sampleRows.push(row);
+      if (this.sample.length >= SAMPLE_ROWS) this.build();
+      return;
+    }
+    this.addRow(fields, count, row);
+  }
+
+  /** Infers the types from the sample and moves it into typed columns. */
+  private build(): void {
+    if (this.names === null) {
+      let width = 0;
+      for (const r of this.sample) width = Math.max(width, trimmedLength(r, r.length));
+      this.width = width;
+      this.names = Array.from({ length: width }, (_, j) => `column_${j + 1}`);
+    }
+    const delimiter = this.dialect!.delimiter;
+    this.sinks = this.names.map((name, j) => {
+      const values = this.sample.map((r) => (j < r.length ? r[j] : ''));
+      const inference = inferColumn(name, values, { delimiter });
+      this.inference.push(inference);
+      this.demotedFrom.push(null);
+      const parse = valueParser(inference);
+      if (!parse) return new StringSink();
+      const words: [string, string] = ['true', 'false'];
+      if (inference.type === 'boolean') {
+        words[0] = values.find((v) => parseBoolean(v) === 1)?.trim() ?? 'true';
+        words[1] = values.find((v) => parseBoolean(v) === 0)?.trim() ?? 'false';
+      }
+      return new NumberSink(inference, parse, words);
+    });
+    const sample = this.sample;
+    const rows = this.sampleRows;
+    this.sample = [];
+    this.sampleRows = [];
+    for (let i = 0; i < sample.length; i++) this.addRow(sample[i], sample[i].length, rows[i]);
+  }
+
+  private addRow(fields: string[], count: number, row: number): void {
+    const width = this.width;
+    if (count > width && trimmedLength(fields, count) > width) {
+      throw new EngineError('csv.ragged', { row, expected: width, found: count });
+    }
+    if (count < width) {
+      if (this.shortRows++ === 0) this.firstShortRow = row;
+    }
+    const sinks = this.sinks!;
+    for (let j = 0; j < width; j++) {
+      const s = j < count ? fields[j] : '';
+      if (!sinks[j].add(s)) this.demote(j, s, row);
+    }
+    this.rowCount++;
+  }
+
+  private demote(j: number, value: string, row: number): void {
+    const old = this.sinks![j] as NumberSink;
+    const sink = new StringSink(old.parse);
+    for (let i = 0; i < old.length; i++) {
+      const v = old.values[i];
+      sink.add(Number.isNaN(v) ? '' : old.render(v));
+    }
+    sink.add(value);
+    this.sinks![j] = sink;
+    this.demotedFrom[j] = old.inference;
+    this.warnings.push({
+      code: 'ingest.column-demoted',
+      params: { column: this.names![j], row, value: value.slice(0, 50), type: old.inference.type },
+    });
+  }
+
+  finish(): { table: DataTable; inference: ColumnInference[] } {
+    if (this.sinks === null) {
+      if (this.sample.length === 0) {
+        throw new EngineError(this.names ? 'file.no-rows' : 'file.empty');
+      }
+      this.build();
+    }
+    if (this.shortRows > 0) {
+      this.warnings.push({
+        code: 'csv.short-rows',
+        params: { count: this.shortRows, row: this.firstShortRow, expected: this.width },
+      });
+    }
+    const n = this.rowCount;
+    const columns: Column[] = [];
+    const inference: ColumnInference[] = [];
+    this.sinks!.forEach((sink, j) => {
+      const name = this.names![j];
+      const sampled = this.inference[j];
+      if (sink instanceof NumberSink) {
+        const values = sink.values.slice(0, n);
+        let missing = 0;
+        for (let i = 0; i < n; i++) if (values[i] !== values[i]) missing++;
+        const type = refineNumericType(sampled.type, values);
+        columns.push({ kind: 'number', name, type, values } as Column);
+        inference.push({ ...sampled, type, missing, invalid: 0 });
+      } else {
+        const codes = sink.codes.slice(0, n);
+        let missing = 0;
+        for (let i = 0; i < n; i++) if (codes[i] < 0) missing++;
+        const { type, evidence } = classifyStrings(name, sink.dictionary, n - missing);
+        columns.push({ kind: 'string', name, type, codes, dictionary: sink.dictionary });
+        const from = this.demotedFrom[j];
+        inference.push(
+          from
+            ? { type, evidence: 'demoted', missing, invalid: sink.invalid }
+            : { ...sampled, type, evidence, missing, invalid: 0 },
+        );
+      }
+    });
+    return { table: { rowCount: n, columns }, inference };
+  }
+}
+
+/** Count without trailing empty fields (trailing delimiters are not extra columns). */
+function trimmedLength(fields: readonly string[], count: number): number {
+  let k = count;
+  while (k > 0 && fields[k - 1].trim() === '') k--;
+  return k;
+}
+
+/**
+ * Labels that depend on values seen after the sample: an integer column with
+ * a fraction becomes decimal; a date column with a time of day, datetime.
+ */
+function refineNumericType(
+  type: ColumnInference['type'],
+  values: Float64Array,
+): 'integer' | 'decimal' | 'boolean' | 'date' | 'datetime' {
+  if (type === 'integer') {
+    for (const v of values) if (v === v && !Number.isInteger(v)) return 'decimal';
+  }
+  if (type === 'date') {
+    for (const v of values) if (v === v && v % DAY_MS !== 0) return 'datetime';
+  }
+  return type as 'integer' | 'decimal' | 'boolean' | 'date' | 'datetime';
+}

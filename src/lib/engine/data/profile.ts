@@ -1,0 +1,265 @@
+// Column profiles of a DataTable: counts, missing, distinct, summary
+// statistics, top values and histograms. Pure; runs in the compute worker
+// (after ingest, or on request) and in Node tests.
+//
+// Statistics follow R: sd is the sample standard deviation (n − 1), median
+// and quartiles are quantile(type = 7). Dates are in epoch ms, so their
+// statistics are too (sd in ms).
+
+import { daysFromCivil } from './infer';
+import { type Column, type ColumnType, type DataTable, type Progress } from './table';
+
+export interface ColumnProfile {
+  name: string;
+  type: ColumnType;
+  /** Non-missing values. */
+  count: number;
+  missing: number;
+  /** Percent of rows missing, 0–100. */
+  missingPct: number;
+  /** Distinct non-missing values. */
+  distinct: number;
+  min?: number;
+  max?: number;
+  mean?: number;
+  median?: number;
+  /** First and third quartiles (R quantile type 7). */
+  q1?: number;
+  q3?: number;
+  /** Sample standard deviation (n − 1). */
+  std?: number;
+  /** Up to 10 most frequent values (strings and booleans), ties by first appearance. */
+  top?: { value: string; count: number }[];
+  /** Numeric and date columns: about 20 bins [x0, x1), the last one closed. */
+  histogram?: { x0: number; x1: number; count: number }[];
+}
+
+export interface TableProfile {
+  rowCount: number;
+  columns: ColumnProfile[];
+}
+
+const TOP_N = 10;
+const TARGET_BINS = 20;
+const DAY_MS = 86_400_000;
+
+/** Profiles every column, reporting progress per column. */
+export async function profileTable(table: DataTable, progress: Progress): Promise<TableProfile> {
+  const columns: ColumnProfile[] = [];
+  for (let j = 0; j < table.columns.length; j++) {
+    await progress.report(j, table.columns.length);
+    columns.push(profileColumn(table.columns[j], table.rowCount));
+  }
+  await progress.report(table.columns.length, table.columns.length);
+  return { rowCount: table.rowCount, columns };
+}
+
+export function profileColumn(column: Column, rowCount: number): ColumnProfile {
+  return column.kind === 'number'
+    ? profileNumbers(column, rowCount)
+    : profileStrings(column, rowCount);
+}
+
+function base(column: Column, rowCount: number, count: number, distinct: number): ColumnProfile {
+  const missing = rowCount - count;
+  return {
+    name: column.name,
+    type: column.type,
+    count,
+    missing,
+    missingPct: rowCount === 0 ? 0 : (100 * missing) / rowCount,
+    distinct,
+  };
+}
+
+function profileStrings(column: Column & { kind: 'string' }, rowCount: number): ColumnProfile {
+  const counts = new Int32Array(column.dictionary.length);
+  const firstSeen = new Int32Array(column.dictionary.length).fill(-1);
+  let count = 0;
+  for (let i = 0; i < rowCount; i++) {
+    const code = column.codes[i];
+    if (code < 0) continue;
+    if (counts[code]++ === 0) firstSeen[code] = i;
+    count++;
+  }
+  let distinct = 0;
+  for (const c of counts) if (c > 0) distinct++;
+  const profile = base(column, rowCount, count, distinct);
+  profile.top = topCodes(counts, firstSeen).map((code) => ({
+    value: column.dictionary[code],
+    count: counts[code],
+  }));
+  return profile;
+}
+
+/** Codes of the TOP_N largest counts, ties broken by first appearance. */
+function topCodes(counts: Int32Array, firstSeen: Int32Array): number[] {
+  const codes: number[] = [];
+  for (let c = 0; c < counts.length; c++) if (counts[c] > 0) codes.push(c);
+  codes.sort((a, b) => counts[b] - counts[a] || firstSeen[a] - firstSeen[b]);
+  return codes.slice(0, TOP_N);
+}
+
+function profileNumbers(column: Column & { kind: 'number' }, rowCount: number): ColumnProfile {
+  const sorted = new Float64Array(rowCount);
+  let count = 0;
+  let sum = 0;
+  for (let i = 0; i < rowCount; i++) {
+    const v = column.values[i];
+    if (v !== v) continue;
+    sorted[count++] = v;
+    sum += v;
+  }
+  const values = sorted.subarray(0, count).sort();
+  let distinct = 0;
+  for (let i = 0; i < count; i++) if (i === 0 || values[i] !== values[i - 1]) distinct++;
+  const profile = base(column, rowCount, count, distinct);
+  if (count === 0) return profile;
+  const mean = sum / count;
+  // Second pass about the mean: the textbook one-pass formula loses digits.
+  let ss = 0;
+  let correction = 0;
+  for (let i = 0; i < count; i++) {
+    const d = values[i] - mean;
+    ss += d * d;
+    correction += d;
+  }
+  profile.min = values[0];
+  profile.max = values[count - 1];
+  profile.mean = mean + correction / count;
+  profile.median = quantile(values, 0.5);
+  profile.q1 = quantile(values, 0.25);
+  profile.q3 = quantile(values, 0.75);
+  profile.std = count > 1 ? Math.sqrt((ss - (correction * correction) / count) / (count - 1)) : NaN;
+  if (column.type === 'boolean') {
+    const trues = count - lowerBound(values, 0.5);
+    profile.top = [
+      { value: 'true', count: trues },
+      { value: 'false', count: count - trues },
+    ]
+      .filter((t) => t.count > 0)
+      .sort((a, b) => b.count - a.count);
+  } else {
+    profile.histogram = histogram(
+      values,
+      column.type === 'date' || column.type === 'datetime' ? 'date' : column.type,
+    );
+  }
+  return profile;
+}
+
+/** R's quantile type 7 of sorted values. */
+export function quantile(sorted: Float64Array, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** First index whose value is >= x in sorted values. */
+function lowerBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** 1, 2 or 5 × 10^k, the smallest not below `raw`. */
+function niceStep(raw: number): number {
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / power;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * power;
+}
+
+/** Rounds away float noise from k × step (0.30000000000000004 → 0.3). */
+function clean(x: number): number {
+  return Number(x.toPrecision(12));
+}
+
+function numberEdges(min: number, max: number, integer: boolean): number[] {
+  let step = niceStep((max - min) / TARGET_BINS);
+  if (integer) step = Math.max(1, Math.round(step));
+  const first = Math.floor(min / step);
+  const edges: number[] = [];
+  for (let k = first; ; k++) {
+    edges.push(clean(k * step));
+    if (k * step > max) break;
+  }
+  return edges;
+}
+
+const DAY_STEPS = [1, 2, 7, 14];
+const MONTH_STEPS = [1, 2, 3, 6];
+const YEAR_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+
+/** Calendar-aligned edges: whole days, weeks, months or years (UTC). */
+function dateEdges(min: number, max: number): number[] {
+  const span = max - min;
+  for (const days of DAY_STEPS) {
+    if (span / (days * DAY_MS) <= TARGET_BINS) {
+      const step = days * DAY_MS;
+      const edges: number[] = [];
+      for (let x = Math.floor(min / step) * step; ; x += step) {
+        edges.push(x);
+        if (x > max) return edges;
+      }
+    }
+  }
+  const start = new Date(min);
+  const end = new Date(max);
+  const y0 = start.getUTCFullYear();
+  const m0 = start.getUTCMonth();
+  const months = (end.getUTCFullYear() - y0) * 12 + end.getUTCMonth() - m0 + 1;
+  // Month m counted from January of y0 (may exceed 11); daysFromCivil, unlike
+  // Date.UTC, also gets years 0–99 right.
+  const monthStart = (m: number) =>
+    daysFromCivil(y0 + Math.floor(m / 12), (((m % 12) + 12) % 12) + 1, 1) * DAY_MS;
+  for (const step of MONTH_STEPS) {
+    if (months / step <= TARGET_BINS) {
+      const edges: number[] = [];
+      for (let m = m0 - (m0 % step); ; m += step) {
+        edges.push(monthStart(m));
+        if (edges[edges.length - 1] > max) return edges;
+      }
+    }
+  }
+  for (const step of YEAR_STEPS) {
+    if (months / 12 / step <= TARGET_BINS - 1) {
+      const edges: number[] = [];
+      for (let y = Math.floor(y0 / step) * step; ; y += step) {
+        edges.push(daysFromCivil(y, 1, 1) * DAY_MS);
+        if (edges[edges.length - 1] > max) return edges;
+      }
+    }
+  }
+  return [min, max];
+}
+
+/** Counts sorted values into nice bins; bins are [x0, x1), the last one closed. */
+function histogram(
+  sorted: Float64Array,
+  kind: 'integer' | 'decimal' | 'date',
+): { x0: number; x1: number; count: number }[] {
+  const min = sorted[0];
+  const max = sorted[sorted.length - 1];
+  if (min === max) {
+    const half = kind === 'date' ? DAY_MS / 2 : 0.5;
+    return [{ x0: min - half, x1: max + half, count: sorted.length }];
+  }
+  const edges = kind === 'date' ? dateEdges(min, max) : numberEdges(min, max, kind === 'integer');
+  const bins: { x0: number; x1: number; count: number }[] = [];
+  let from = 0;
+  for (let b = 0; b < edges.length - 1; b++) {
+    const last = b === edges.length - 2;
+    const to = last ? sorted.length : lowerBound(sorted, edges[b + 1]);
+    bins.push({ x0: edges[b], x1: edges[b + 1], count: to - from });
+    from = to;
+  }
+  return bins;
+}
