@@ -470,8 +470,8 @@ function policiesTable(
  * the start, strictly before the lapse day (or up to the as-of day when in
  * force). The first opens the policy and is paid on time. Within the last 12
  * months of observation exactly late_payments_12m instalments are late (fewer
- * only when fewer instalments fell due there, i.e. for policies observed less
- * than a year); earlier ones are late with the policy's own late rate. A
+ * only when fewer payable instalments fell due there, mostly for policies
+ * observed less than a year); earlier ones are late at the policy's own rate. A
  * non-payment lapse leaves its last instalment missed. Late payments arrive
  * 1–60 days late, and never after the end of observation.
  */
