@@ -7,12 +7,13 @@
 // (numbers, booleans, dates) or a dictionary + Int32Array of codes (strings).
 //
 // A later value that does not parse under the sampled type demotes its column
-// to strings: the values parsed so far are rendered back to text (numbers
-// lose their formatting, e.g. "$1,234.50" → "1234.5"; booleans keep the words
-// first seen in the sample), a warning names the column, row and value, and
-// the column's `invalid` counts its values that failed the sampled type. So
-// the column's type never depends on where in the file a stray value sits,
-// as with pandas or R, and no value is dropped.
+// to strings, so the type never depends on where in the file a stray value
+// sits (as with pandas or R) and no value is dropped. Values that parse under
+// the old type, before and after that point, are rendered canonically
+// (numbers lose their formatting, "$1,234.50" → "1234.5"; dates become ISO;
+// booleans keep the words first seen in the sample); the others are kept as
+// written. A warning names the column, row and value, and the column's
+// `invalid` counts the values that failed the sampled type.
 
 import { EngineError, type Column, type DataTable, type Progress } from './table';
 import {
@@ -171,34 +172,40 @@ function countReplacements(text: string): number {
   return n;
 }
 
-/** Trimmed names; blank → column_N; duplicates get _2, _3 … (with warnings). */
+/**
+ * Trimmed names; blank → column_N; a repeated name gets the first free
+ * suffix _2, _3 … that is not also a name in the file (with warnings).
+ */
 export function columnNames(raw: readonly string[], warnings: IngestWarning[]): string[] {
-  const names: string[] = [];
-  const used = new Set<string>();
   const blanks: string[] = [];
-  const duplicates: string[] = [];
-  raw.forEach((r, j) => {
-    let name = r.trim();
-    if (name === '') {
-      name = `column_${j + 1}`;
-      blanks.push(name);
+  const trimmed = raw.map((r, j) => {
+    const name = r.trim();
+    if (name !== '') return name;
+    blanks.push(`column_${j + 1}`);
+    return `column_${j + 1}`;
+  });
+  const taken = new Set(trimmed);
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  const names = trimmed.map((name) => {
+    if (!seen.has(name)) {
+      seen.add(name);
+      return name;
     }
-    if (used.has(name)) {
-      let k = 2;
-      while (used.has(`${name}_${k}`)) k++;
-      duplicates.push(name);
-      name = `${name}_${k}`;
-    }
-    used.add(name);
-    names.push(name);
+    duplicates.add(name);
+    let k = 2;
+    while (taken.has(`${name}_${k}`)) k++;
+    const renamed = `${name}_${k}`;
+    taken.add(renamed);
+    return renamed;
   });
   if (blanks.length > 0) {
     warnings.push({ code: 'ingest.blank-column-names', params: { columns: blanks.join(', ') } });
   }
-  if (duplicates.length > 0) {
+  if (duplicates.size > 0) {
     warnings.push({
       code: 'ingest.duplicate-column-names',
-      params: { columns: [...new Set(duplicates)].join(', ') },
+      params: { columns: [...duplicates].join(', ') },
     });
   }
   return names;
@@ -259,6 +266,11 @@ class NumberSink implements Sink {
   }
 }
 
+/**
+ * Dictionary-encoded strings. A column demoted from a numeric type keeps
+ * rendering the values that still parse the old way, so "$1.50" reads "1.5"
+ * before and after the demotion point alike; only failures are kept raw.
+ */
 class StringSink implements Sink {
   codes = new Int32Array(1024);
   length = 0;
@@ -266,18 +278,27 @@ class StringSink implements Sink {
   readonly dictionary: string[] = [];
   /** Values that failed the type this column had before demotion. */
   invalid = 0;
-  constructor(readonly demotedFrom: ((s: string) => number) | null = null) {}
+  constructor(readonly demotedFrom: NumberSink | null = null) {}
 
   add(s: string): boolean {
+    if (isMissing(s)) return this.put(null);
+    if (!this.demotedFrom) return this.put(s);
+    const v = this.demotedFrom.parse(s);
+    if (v === v) return this.put(this.demotedFrom.render(v));
+    this.invalid++;
+    return this.put(s);
+  }
+
+  /** Appends a value as is; null is missing. */
+  put(text: string | null): boolean {
     let code = -1;
-    if (!isMissing(s)) {
-      const known = this.lookup.get(s);
+    if (text !== null) {
+      const known = this.lookup.get(text);
       if (known === undefined) {
         code = this.dictionary.length;
-        this.lookup.set(s, code);
-        this.dictionary.push(s);
+        this.lookup.set(text, code);
+        this.dictionary.push(text);
       } else code = known;
-      if (this.demotedFrom && Number.isNaN(this.demotedFrom(s))) this.invalid++;
     }
     if (this.length === this.codes.length) this.codes = growInt(this.codes, this.length + 1);
     this.codes[this.length++] = code;
@@ -387,10 +408,10 @@ class TableBuilder {
 
   private demote(j: number, value: string, row: number): void {
     const old = this.sinks![j] as NumberSink;
-    const sink = new StringSink(old.parse);
+    const sink = new StringSink(old);
     for (let i = 0; i < old.length; i++) {
       const v = old.values[i];
-      sink.add(Number.isNaN(v) ? '' : old.render(v));
+      sink.put(Number.isNaN(v) ? null : old.render(v));
     }
     sink.add(value);
     this.sinks![j] = sink;
@@ -431,9 +452,12 @@ class TableBuilder {
         const codes = sink.codes.slice(0, n);
         let missing = 0;
         for (let i = 0; i < n; i++) if (codes[i] < 0) missing++;
-        const { type, evidence } = classifyStrings(name, sink.dictionary, n - missing);
-        columns.push({ kind: 'string', name, type, codes, dictionary: sink.dictionary });
         const from = this.demotedFrom[j];
+        const classified = classifyStrings(name, sink.dictionary, n - missing);
+        // A demoted column held measurements, not keys: never an identifier.
+        const type = from && classified.type === 'identifier' ? 'text' : classified.type;
+        const evidence = classified.evidence;
+        columns.push({ kind: 'string', name, type, codes, dictionary: sink.dictionary });
         inference.push(
           from
             ? { type, evidence: 'demoted', missing, invalid: sink.invalid }
