@@ -2,7 +2,7 @@
 // A StorageError is an EngineError, so the worker forwards its code unchanged
 // and the UI shows it from the message catalogue like any other error.
 
-import { EngineError } from '../engine/data/table';
+import { CancelledError, EngineError } from '../engine/data/table';
 
 export class StorageError extends EngineError {
   constructor(
@@ -26,11 +26,12 @@ export function isQuotaError(error: unknown): boolean {
 }
 
 /**
- * Turns whatever IndexedDB threw into a StorageError; EngineErrors pass
- * through unchanged. `needed` (bytes) goes into a quota error when known.
+ * Turns whatever IndexedDB threw into a StorageError. EngineErrors and a
+ * cancellation (e.g. of the import feeding the chunks) pass through unchanged.
+ * `needed` (bytes) goes into a quota error when known.
  */
-export function toStorageError(error: unknown, needed?: number): EngineError {
-  if (error instanceof EngineError) return error;
+export function toStorageError(error: unknown, needed?: number): EngineError | CancelledError {
+  if (error instanceof EngineError || error instanceof CancelledError) return error;
   if (isQuotaError(error)) {
     return new StorageError(
       'storage.quota',

@@ -1,6 +1,8 @@
 // Shapes of what storage keeps. Plain data: safe to import from any layer.
 
 import type { ColumnType } from '../engine/data/table';
+import type { ColumnInference } from '../engine/data/infer';
+import type { IngestWarning } from '../engine/data/ingest';
 
 /** Describes one stored dataset. Datasets are immutable: a change makes a new id. */
 export interface DatasetMeta {
@@ -15,7 +17,21 @@ export interface DatasetMeta {
   /** Approximate stored size in bytes. */
   bytes: number;
   createdAt: string;
+  /** For an imported file: what parsing decided and noticed, for the Data cell to show. */
+  ingest?: IngestReport;
 }
+
+export interface IngestReport {
+  encoding: string;
+  dialect: { delimiter: string; header: boolean };
+  /** Per column, in column order. */
+  inference: ColumnInference[];
+  /** At most MAX_STORED_WARNINGS; `warningCount` says how many there were. */
+  warnings: IngestWarning[];
+  warningCount: number;
+}
+
+export const MAX_STORED_WARNINGS = 100;
 
 /** What the page supplies to store a dataset; storage assigns the rest. */
 export type NewDataset = Omit<DatasetMeta, 'id' | 'chunkCount' | 'bytes' | 'createdAt'>;

@@ -20,15 +20,19 @@ export interface Requests {
     params: { file: Blob; name: string; options?: Partial<ParseOptions> };
     result: DatasetMeta;
   };
-  /** Create (or find, if already stored) one of the built-in samples. */
-  'ingest-sample': { params: { sample: SampleId }; result: DatasetMeta[] };
-  'profile': { params: { datasetId: string }; result: TableProfile };
+  /**
+   * Create (or find, if already stored) one of the built-in samples. `url`:
+   * where a file-based sample (telco) is served, resolved by the page against
+   * its own base URL (the worker's URL is not the app's base).
+   */
+  'ingest-sample': { params: { sample: SampleId; url?: string }; result: DatasetMeta[] };
+  profile: { params: { datasetId: string }; result: TableProfile };
   'kaplan-meier': {
     params: { datasetId: string; settings: SurvivalSettings };
     result: SurvivalResult;
   };
   /** First rows of a dataset, as display strings, for previews. */
-  'preview': { params: { datasetId: string; rows: number }; result: PreviewResult };
+  preview: { params: { datasetId: string; rows: number }; result: PreviewResult };
 }
 
 export type RequestType = keyof Requests;

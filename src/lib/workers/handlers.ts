@@ -1,0 +1,208 @@
+// What the compute worker does for each request. Runs in the worker; every
+// handler is a plain async function of (params, context), so Node tests call
+// them directly with fake-indexeddb storage.
+//
+// Tables are read through the context's TableCache; storage is the one module
+// in ../storage/db.ts (the worker writes and reads dataset chunks there).
+
+import { tableToIpcChunks } from '../engine/data/arrow';
+import { ingestBlob, ingestDelimited } from '../engine/data/ingest';
+import { streamChunks } from '../engine/data/decode';
+import { profileTable } from '../engine/data/profile';
+import { SAMPLES, type SampleId } from '../engine/data/samples';
+import { generateInsuranceBook } from '../engine/data/sample/insurance';
+import { cellText, EngineError, type DataTable, type Progress } from '../engine/data/table';
+import { kaplanMeierByGroup } from '../engine/survival/kaplanMeier';
+import { survivalInputs } from '../engine/survival/prepare';
+import type { LabStorage } from '../storage/db';
+import { MAX_STORED_WARNINGS, type DatasetMeta, type NewDataset } from '../storage/types';
+import type { TableCache } from './tableCache';
+import type { PreviewResult, Requests, RequestType, SurvivalResult } from './protocol';
+
+export interface HandlerContext {
+  progress: Progress & { stage?(name: string): void };
+  storage: () => Promise<LabStorage>;
+  tables: TableCache;
+  /** Sample requests still running, so asking twice at once stores the sample once. */
+  samplesInFlight: Map<SampleId, Promise<DatasetMeta[]>>;
+  fetch: typeof fetch;
+}
+
+type Handler<K extends RequestType> = (
+  params: Requests[K]['params'],
+  context: HandlerContext,
+) => Promise<Requests[K]['result']>;
+
+/** Previews show at most this many rows, whatever is asked. */
+export const MAX_PREVIEW_ROWS = 1000;
+
+async function loadTable(datasetId: string, context: HandlerContext): Promise<DataTable> {
+  return context.tables.get(datasetId, async () => {
+    const storage = await context.storage();
+    return (await storage.loadTable(datasetId)).table;
+  });
+}
+
+/** Encodes and stores a table, reporting progress per chunk (and so letting a cancel in). */
+async function store(
+  table: DataTable,
+  input: Omit<NewDataset, 'rowCount' | 'columns'>,
+  context: HandlerContext,
+): Promise<DatasetMeta> {
+  context.progress.stage?.('store');
+  const chunks = tableToIpcChunks(table);
+  const { progress } = context;
+  async function* reported() {
+    for (const [i, chunk] of chunks.entries()) {
+      await progress.report(i, chunks.length);
+      yield chunk;
+    }
+    await progress.report(chunks.length, chunks.length);
+  }
+  const storage = await context.storage();
+  const meta = await storage.saveDataset(
+    {
+      ...input,
+      rowCount: table.rowCount,
+      columns: table.columns.map((c) => ({ name: c.name, type: c.type })),
+    },
+    reported(),
+  );
+  context.tables.set(meta.id, table);
+  return meta;
+}
+
+export const ingestFile: Handler<'ingest-file'> = async (params, context) => {
+  context.progress.stage?.('parse');
+  const result = await ingestBlob(params.file, params.options ?? {}, context.progress);
+  const fileName =
+    'name' in params.file && typeof params.file.name === 'string' ? params.file.name : params.name;
+  return store(
+    result.table,
+    {
+      name: params.name,
+      source: { kind: 'file', fileName, bytes: params.file.size },
+      ingest: {
+        encoding: result.encoding,
+        dialect: result.dialect,
+        inference: result.inference,
+        warnings: result.warnings.slice(0, MAX_STORED_WARNINGS),
+        warningCount: result.warnings.length,
+      },
+    },
+    context,
+  );
+};
+
+export const ingestSample: Handler<'ingest-sample'> = (params, context) => {
+  const running = context.samplesInFlight.get(params.sample);
+  if (running) return running;
+  const task = createSample(params, context).finally(() =>
+    context.samplesInFlight.delete(params.sample),
+  );
+  context.samplesInFlight.set(params.sample, task);
+  return task;
+};
+
+/** The sample's datasets, in SAMPLES order: those already stored, and the missing ones created. */
+async function createSample(
+  params: Requests['ingest-sample']['params'],
+  context: HandlerContext,
+): Promise<DatasetMeta[]> {
+  const info = SAMPLES.find((s) => s.id === params.sample);
+  if (!info) throw new EngineError('sample.unknown', { sample: String(params.sample) });
+  const storage = await context.storage();
+  const stored = await storage.listDatasets();
+  // The dataset names in SAMPLES are the stable ids recorded as source.sample.
+  const find = (sample: string) =>
+    stored.find((d) => d.source.kind === 'sample' && d.source.sample === sample);
+  const wanted = info.datasets.map((d) => d.name);
+  if (wanted.every((name) => find(name))) return wanted.map((name) => find(name)!);
+
+  const tables = await buildSample(params, context);
+  const result: DatasetMeta[] = [];
+  for (const [i, name] of wanted.entries()) {
+    result.push(
+      find(name) ??
+        (await store(tables[i], { name, source: { kind: 'sample', sample: name } }, context)),
+    );
+  }
+  return result;
+}
+
+/** The sample's tables, in the order of its SAMPLES entry. */
+async function buildSample(
+  params: Requests['ingest-sample']['params'],
+  context: HandlerContext,
+): Promise<DataTable[]> {
+  switch (params.sample) {
+    case 'insurance': {
+      context.progress.stage?.('generate');
+      await context.progress.report(0, 1);
+      const book = generateInsuranceBook();
+      await context.progress.report(1, 1);
+      return [book.policies, book.payments];
+    }
+    case 'telco': {
+      // The worker's own URL is not the app's base, so the page resolves the file's URL.
+      if (!params.url)
+        throw new EngineError('sample.fetch-failed', { sample: params.sample, status: 0 });
+      context.progress.stage?.('download');
+      let response: Response;
+      try {
+        response = await context.fetch(params.url);
+      } catch {
+        throw new EngineError('sample.fetch-failed', { sample: params.sample, status: 0 });
+      }
+      if (!response.ok || !response.body) {
+        throw new EngineError('sample.fetch-failed', {
+          sample: params.sample,
+          status: response.status,
+        });
+      }
+      const total = Number(response.headers.get('content-length')) || 0;
+      context.progress.stage?.('parse');
+      const { table } = await ingestDelimited(
+        streamChunks(response.body),
+        total,
+        {},
+        context.progress,
+      );
+      return [table];
+    }
+  }
+}
+
+export const profile: Handler<'profile'> = async (params, context) => {
+  const table = await loadTable(params.datasetId, context);
+  return profileTable(table, context.progress);
+};
+
+export const kaplanMeier: Handler<'kaplan-meier'> = async (params, context) => {
+  const table = await loadTable(params.datasetId, context);
+  await context.progress.report(0, 1);
+  const inputs = survivalInputs(table, params.settings);
+  const curves = kaplanMeierByGroup(
+    inputs.time,
+    inputs.event,
+    inputs.groupCodes,
+    inputs.groupNames,
+    params.settings.options,
+  );
+  await context.progress.report(1, 1);
+  const result: SurvivalResult = { curves, excluded: inputs.excluded };
+  return result;
+};
+
+export const preview: Handler<'preview'> = async (params, context) => {
+  const table = await loadTable(params.datasetId, context);
+  const n = Math.max(0, Math.min(Math.floor(params.rows) || 0, MAX_PREVIEW_ROWS, table.rowCount));
+  const rows: string[][] = [];
+  for (let i = 0; i < n; i++) rows.push(table.columns.map((c) => cellText(c, i)));
+  const result: PreviewResult = {
+    columns: table.columns.map((c) => ({ name: c.name, type: c.type })),
+    rows,
+    rowCount: table.rowCount,
+  };
+  return result;
+};
