@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { TableCache } from '../../src/lib/workers/tableCache';
+import { collectTransferables } from '../../src/lib/workers/transfer';
+import type { DataTable } from '../../src/lib/engine/data/table';
+
+const table = (v: number): DataTable => ({
+  rowCount: 1,
+  columns: [{ kind: 'number', name: 'x', type: 'decimal', values: Float64Array.of(v) }],
+});
+
+describe('TableCache', () => {
+  it('loads a table once, even when asked again while it loads', async () => {
+    const cache = new TableCache(2);
+    let loads = 0;
+    const load = async () => {
+      loads++;
+      return table(1);
+    };
+    const [a, b] = await Promise.all([cache.get('a', load), cache.get('a', load)]);
+    expect(a).toBe(b);
+    expect(loads).toBe(1);
+  });
+
+  it('keeps the most recently used tables', async () => {
+    const cache = new TableCache(2);
+    const loaded: string[] = [];
+    const get = (id: string) =>
+      cache.get(id, async () => {
+        loaded.push(id);
+        return table(0);
+      });
+    await get('a');
+    await get('b');
+    await get('a'); // a is now the most recent
+    await get('c'); // evicts b
+    await get('a');
+    await get('b');
+    expect(loaded).toEqual(['a', 'b', 'c', 'b']);
+    expect(cache.size).toBe(2);
+  });
+
+  it('forgets a failed load so the next request tries again', async () => {
+    const cache = new TableCache();
+    await expect(cache.get('a', () => Promise.reject(new Error('gone')))).rejects.toThrow('gone');
+    expect(await cache.get('a', async () => table(2))).toEqual(table(2));
+  });
+});
+
+describe('collectTransferables', () => {
+  it('finds typed-array buffers once each, skipping the ones to keep', () => {
+    const kept = new Float64Array(4);
+    const shared = new Float64Array(8);
+    const result = {
+      curves: [{ a: shared.subarray(0, 4), b: shared.subarray(4), c: new Int32Array(2) }],
+      cached: kept,
+      label: 'x',
+      empty: new Float64Array(0),
+    };
+    const found = collectTransferables(result, new Set([kept.buffer]));
+    expect(found).toHaveLength(2);
+    expect(found).toContain(shared.buffer);
+    expect(found).not.toContain(kept.buffer);
+  });
+});
