@@ -147,7 +147,7 @@ describe('ingest-file, preview, profile and kaplan-meier', () => {
     ) as {
       curves: Record<
         'time' | 'nRisk' | 'nEvent' | 'survival' | 'stdErr' | 'lower' | 'upper',
-        (number | null)[]
+        (number | 'Inf' | null)[]
       >[];
     };
     const { client, worker } = setup();
