@@ -1,6 +1,8 @@
-// Page entry: starts the compute worker and mounts the app.
+// Page entry: starts the compute worker, creates the app state and mounts the UI.
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { AppState } from './lib/state/app.svelte';
+import { appContext } from './lib/state/context';
 import './app.css';
 
 const worker = new Worker(new URL('./lib/workers/compute.worker.ts', import.meta.url), {
@@ -8,4 +10,6 @@ const worker = new Worker(new URL('./lib/workers/compute.worker.ts', import.meta
   name: 'lifecycle-lab-compute',
 });
 
-mount(App, { target: document.getElementById('app')!, props: { worker } });
+const app = new AppState(worker);
+mount(App, { target: document.getElementById('app')!, context: appContext(app) });
+void app.init();

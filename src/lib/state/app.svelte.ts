@@ -11,7 +11,7 @@ import { defaultNotebook, newCell } from '../notebook/defaults';
 import { openStorage, type Storage } from '../storage/db';
 import type { DatasetMeta } from '../storage/types';
 import { ComputeClient } from '../workers/client';
-import type { SampleId } from '../engine/data/samples';
+import { TELCO_CSV_PATH, type SampleId } from '../engine/data/samples';
 import { CellRun, asWorkerError } from './cellRun.svelte';
 
 export interface Notice {
@@ -20,9 +20,8 @@ export interface Notice {
   text: string;
 }
 
-const SAMPLE_URLS: Partial<Record<SampleId, string>> = {
-  telco: 'samples/telco-customer-churn.csv',
-};
+/** Where file-based samples are served, relative to the app's base URL. */
+const SAMPLE_URLS: Partial<Record<SampleId, string>> = { telco: TELCO_CSV_PATH };
 
 export class AppState {
   locale = $state<Locale>(initialLocale());
