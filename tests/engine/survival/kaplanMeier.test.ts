@@ -290,7 +290,9 @@ describe('kaplanMeier inputs and options', () => {
     expect(Array.from(curves[0].nCensor)).toEqual([1]);
   });
 
-  it('fits a million rows in well under a second', () => {
+  // Speed is measured by `npm run bench`; here a million rows check that the
+  // sorted fast path agrees with a plain per-time tally of the same data.
+  it('agrees with a direct tally on a million rows with heavy ties', () => {
     const n = 1_000_000;
     const time = new Float64Array(n);
     const event = new Uint8Array(n);
@@ -300,17 +302,31 @@ describe('kaplanMeier inputs and options', () => {
       return seed / 2 ** 32;
     };
     for (let i = 0; i < n; i++) {
-      time[i] = Math.round(-Math.log(1 - random()) * 1000 * 10) / 10;
+      time[i] = Math.round(-Math.log(1 - random()) * 100);
       event[i] = random() < 0.7 ? 1 : 0;
     }
-    // A short warm-up, so that the bound measures the algorithm rather than the JIT.
-    kaplanMeier(time.subarray(0, 10_000), event.subarray(0, 10_000));
-    const started = performance.now();
     const curve = kaplanMeier(time, event);
-    const elapsed = performance.now() - started;
     expect(curve.n).toBe(n);
     expect(curve.nRisk[0]).toBe(n);
-    expect(elapsed).toBeLessThan(1000);
+
+    const tally = new Map<number, { d: number; c: number }>();
+    for (let i = 0; i < n; i++) {
+      const t = tally.get(time[i]) ?? { d: 0, c: 0 };
+      if (event[i]) t.d++;
+      else t.c++;
+      tally.set(time[i], t);
+    }
+    const times = [...tally.keys()].sort((a, b) => a - b);
+    expect(Array.from(curve.time)).toEqual(times);
+    let atRisk = n;
+    let s = 1;
+    times.forEach((t, j) => {
+      const { d, c } = tally.get(t)!;
+      expect(curve.nRisk[j]).toBe(atRisk);
+      s *= 1 - d / atRisk;
+      expect(curve.survival[j]).toBeCloseTo(s, 12);
+      atRisk -= d + c;
+    });
   });
 });
 
