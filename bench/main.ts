@@ -30,7 +30,10 @@ const scenarios: Record<string, (rows: number) => Promise<ScenarioResult>> = {
     const meta = await client.request('ingest-file', { file, name: file.name });
     const ms = performance.now() - t0;
     lastDatasetId = meta.id;
-    return { ms, detail: { rows: meta.rowCount, cols: meta.columns.length, mb: file.size / 2 ** 20 } };
+    return {
+      ms,
+      detail: { rows: meta.rowCount, cols: meta.columns.length, mb: file.size / 2 ** 20 },
+    };
   },
   /** Kaplan–Meier (log CI) on the table the last ingest stored; the first call also loads it. */
   async km() {
@@ -44,7 +47,9 @@ const scenarios: Record<string, (rows: number) => Promise<ScenarioResult>> = {
   async reopen() {
     if (!lastDatasetId) throw new Error('run ingest first');
     const fresh = new ComputeClient(
-      new Worker(new URL('../src/lib/workers/compute.worker.ts', import.meta.url), { type: 'module' }),
+      new Worker(new URL('../src/lib/workers/compute.worker.ts', import.meta.url), {
+        type: 'module',
+      }),
     );
     const t0 = performance.now();
     const p = await fresh.request('preview', { datasetId: lastDatasetId, rows: 5 });

@@ -83,7 +83,9 @@ t = time.perf_counter(); df = pandas.read_csv(sys.argv[1]); ms = (time.perf_coun
 print(ms, len(df))`;
     const times = [];
     for (let i = 0; i < REPEAT; i++) {
-      const [ms] = execFileSync(python, ['-c', script, file], { encoding: 'utf8' }).trim().split(' ');
+      const [ms] = execFileSync(python, ['-c', script, file], { encoding: 'utf8' })
+        .trim()
+        .split(' ');
       times.push(Number(ms));
     }
     return median(times);
@@ -136,13 +138,25 @@ async function main() {
       median(ingest.map((r) => r.ms)),
       Math.max(...ingest.map((r) => r.peakMb)),
     ]);
-    rowsOut.push([`re-open stored table (IndexedDB → Arrow → table)`, median(reopen.map((r) => r.ms)), null]);
-    rowsOut.push([`Kaplan–Meier on ${ROWS.toLocaleString('en')} rows (first call loads the table)`, median(km.map((r) => r.ms)), null]);
+    rowsOut.push([
+      `re-open stored table (IndexedDB → Arrow → table)`,
+      median(reopen.map((r) => r.ms)),
+      null,
+    ]);
+    rowsOut.push([
+      `Kaplan–Meier on ${ROWS.toLocaleString('en')} rows (first call loads the table)`,
+      median(km.map((r) => r.ms)),
+      null,
+    ]);
 
     const pandas = await pandasReadCsv(ROWS);
     if (pandas !== null) {
       rowsOut.push([`pandas.read_csv, same file (reference)`, pandas, null]);
-      rowsOut.push([`ingest ÷ pandas (target ≤ 1.5)`, median(ingest.map((r) => r.ms)) / pandas, 'ratio']);
+      rowsOut.push([
+        `ingest ÷ pandas (target ≤ 1.5)`,
+        median(ingest.map((r) => r.ms)) / pandas,
+        'ratio',
+      ]);
     } else {
       rowsOut.push(['pandas.read_csv (python3 with pandas not found: skipped)', NaN, null]);
     }
@@ -156,7 +170,12 @@ async function main() {
   console.log(`${'scenario'.padEnd(w)} | ${'median'.padStart(10)} | peak memory`);
   console.log(`${'-'.repeat(w)}-|-${'-'.repeat(10)}-|------------`);
   for (const [name, value, extra] of rowsOut) {
-    const v = extra === 'ratio' ? `${value.toFixed(2)}×` : Number.isNaN(value) ? '—' : `${value.toFixed(0)} ms`;
+    const v =
+      extra === 'ratio'
+        ? `${value.toFixed(2)}×`
+        : Number.isNaN(value)
+          ? '—'
+          : `${value.toFixed(0)} ms`;
     const m = typeof extra === 'number' ? `${extra.toFixed(0)} MB` : '';
     console.log(`${name.padEnd(w)} | ${v.padStart(10)} | ${m}`);
   }

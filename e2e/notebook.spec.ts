@@ -73,7 +73,9 @@ test('the notebook, settings and datasets survive a reload', async ({ page }) =>
   await settled(page);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('客户生命周期');
   await expect(cellOfKind(page, 'survival').getByTestId('group-select')).toHaveValue('');
-  await expect(cellOfKind(page, 'survival').getByTestId('median-table').locator('tbody tr')).toHaveCount(1);
+  await expect(
+    cellOfKind(page, 'survival').getByTestId('median-table').locator('tbody tr'),
+  ).toHaveCount(1);
 });
 
 test('datasets can be deleted one by one and all at once', async ({ page }) => {
@@ -108,18 +110,30 @@ test('export and import a notebook; a malformed or hostile file changes nothing'
   expect(doc.cells).toHaveLength(3);
 
   const importer = page.getByTestId('import-notebook');
-  await importer.setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{not json') });
+  await importer.setInputFiles({
+    name: 'bad.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{not json'),
+  });
   await expect(page.getByRole('alert').first()).toContainText('not valid JSON');
   await expect(cells(page)).toHaveCount(3);
 
   const hostile = { ...doc, cells: [{ id: 'x', kind: 'rm -rf', settings: {} }] };
-  await importer.setInputFiles({ name: 'hostile.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(hostile)) });
+  await importer.setInputFiles({
+    name: 'hostile.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(hostile)),
+  });
   await expect(page.getByRole('alert').first()).toContainText('not a valid Lifecycle Lab notebook');
   await expect(cells(page)).toHaveCount(3);
 
   // Import the exported notebook with one cell removed: it round-trips.
   const smaller = { ...doc, cells: doc.cells.slice(0, 2) };
-  await importer.setInputFiles({ name: 'nb.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(smaller)) });
+  await importer.setInputFiles({
+    name: 'nb.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(smaller)),
+  });
   await expect(page.getByText('Notebook imported.')).toBeVisible();
   await expect(cells(page)).toHaveCount(2);
 
@@ -132,7 +146,11 @@ test('export and import a notebook; a malformed or hostile file changes nothing'
     ),
     datasets: [{ id: missingId, name: 'Policies from another laptop' }],
   };
-  await importer.setInputFiles({ name: 'orphan.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(orphan)) });
+  await importer.setInputFiles({
+    name: 'orphan.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(orphan)),
+  });
   await expect(page.getByRole('alert').first()).toContainText('Policies from another laptop');
 });
 

@@ -51,7 +51,8 @@ test('the page stays responsive (no long task over 50 ms) while the worker parse
     const w = window as unknown as { longTasks: { start: number; duration: number }[] };
     w.longTasks = [];
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.longTasks.push({ start: e.startTime, duration: e.duration });
+      for (const e of list.getEntries())
+        w.longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: false });
   });
   await dropGeneratedCsv(page, 600_000);
@@ -76,7 +77,9 @@ test('the page stays responsive (no long task over 50 ms) while the worker parse
 
 test('the built page carries a CSP that allows no off-origin connection', async ({ page }) => {
   await openApp(page);
-  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  const csp = await page
+    .locator('meta[http-equiv="Content-Security-Policy"]')
+    .getAttribute('content');
   expect(csp).toContain("default-src 'self'");
   expect(csp).toContain("connect-src 'self'");
   expect(csp).not.toContain('unsafe-eval');
@@ -108,7 +111,9 @@ test('data and notebook survive closing and reopening the browser', async ({ bas
     await openApp(page);
     await page.getByTestId('sample-select').selectOption('telco');
     await page.getByRole('button', { name: 'Load sample' }).click();
-    await expect(cellOfKind(page, 'data').getByTestId('dataset-summary')).toContainText('7,043 rows');
+    await expect(cellOfKind(page, 'data').getByTestId('dataset-summary')).toContainText(
+      '7,043 rows',
+    );
     await settled(page);
     await context.close();
 
@@ -116,7 +121,9 @@ test('data and notebook survive closing and reopening the browser', async ({ bas
     page = context.pages()[0] ?? (await context.newPage());
     watch = watchPage(page, new URL(baseURL!).origin);
     await openApp(page);
-    await expect(cellOfKind(page, 'data').getByTestId('dataset-summary')).toContainText('7,043 rows');
+    await expect(cellOfKind(page, 'data').getByTestId('dataset-summary')).toContainText(
+      '7,043 rows',
+    );
     await expect(cellOfKind(page, 'profile').locator('tr[data-column="tenure"]')).toBeVisible();
     expect(watch.consoleErrors).toEqual([]);
     expect(watch.offOrigin).toEqual([]);

@@ -41,4 +41,6 @@ createServer(async (req, res) => {
   } catch {
     res.writeHead(404).end('not found');
   }
-}).listen(port, '127.0.0.1', () => console.log(`serving ${root} at http://127.0.0.1:${port}${mount}`));
+}).listen(port, '127.0.0.1', () =>
+  console.log(`serving ${root} at http://127.0.0.1:${port}${mount}`),
+);

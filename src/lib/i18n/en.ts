@@ -117,7 +117,8 @@ export const en = {
   'error.title': 'Something went wrong',
   'error.cancelled': 'Cancelled.',
   'error.internal': 'An unexpected error occurred: {message}',
-  'error.worker-crashed': 'The computation stopped unexpectedly. Try again; if it repeats, reload the page.',
+  'error.worker-crashed':
+    'The computation stopped unexpectedly. Try again; if it repeats, reload the page.',
   'error.unknown': 'Error: {code}',
   'column.not-found': 'Column “{column}” is not in this dataset.',
   'storage.quota':
@@ -128,20 +129,24 @@ export const en = {
   'notebook.invalid': 'This file is not a valid Lifecycle Lab notebook: {reason}',
   'notebook.version':
     'This notebook was saved by a newer version of Lifecycle Lab (format {version}). Update the app to open it.',
-  'storage.corrupt': 'The stored dataset is damaged and cannot be read. Delete it and import it again.',
+  'storage.corrupt':
+    'The stored dataset is damaged and cannot be read. Delete it and import it again.',
   'notebook.too-large': 'This file is too large to be a notebook (limit {limit} characters).',
   'notebook.not-notebook': 'This file is not a Lifecycle Lab notebook.',
   'notebook.unknown-cell': 'Cell {cell} has a kind this version does not know: “{kind}”.',
   'sample.fetch-failed': 'The sample “{sample}” could not be loaded (status {status}).',
   'sample.unknown': 'There is no sample called “{sample}”.',
   'sample.invalid-as-of': 'The as-of date “{value}” is not a valid date (use YYYY-MM-DD).',
-  'sample.invalid-size': 'The number of policies must be a whole number from 1 to {max}; got {value}.',
-  'survival.no-usable-rows': 'No rows can be used for the survival analysis ({excluded} rows excluded).',
+  'sample.invalid-size':
+    'The number of policies must be a whole number from 1 to {max}; got {value}.',
+  'survival.no-usable-rows':
+    'No rows can be used for the survival analysis ({excluded} rows excluded).',
   'survival.duration-not-numeric': 'Duration column “{column}” must be numeric (it is {type}).',
   'survival.event-type-invalid': 'Column “{column}” ({type}) cannot be used as an event indicator.',
   'survival.event-values-required':
     'Choose which values of “{column}” mean the event happened (found {count}: {values}).',
-  'survival.event-values-not-found': 'None of the event values ({values}) occur in column “{column}”.',
+  'survival.event-values-not-found':
+    'None of the event values ({values}) occur in column “{column}”.',
   'survival.too-many-groups': '“{column}” has {count} groups; at most {max} can be compared.',
   'survival.invalid-time': 'Row {row} has a missing or non-finite time.',
   'survival.length-mismatch': 'Times ({time}) and events ({event}) have different lengths.',

@@ -120,13 +120,13 @@ export const zhCN: Record<MessageKey, string> = {
   'error.worker-crashed': '计算意外中止。请重试；如果反复出现，请刷新页面。',
   'error.unknown': '错误：{code}',
   'column.not-found': '数据集中没有列“{column}”。',
-  'storage.quota':
-    '浏览器存储空间不足，无法保存。请删除不再需要的数据集后重试。未保存任何内容。',
+  'storage.quota': '浏览器存储空间不足，无法保存。请删除不再需要的数据集后重试。未保存任何内容。',
   'storage.failed': '浏览器无法保存或读取本地数据：{message}',
   'storage.not-found': '该数据集已不在存储中。',
   'notebook.not-json': '此文件不是笔记本：不是有效的 JSON。',
   'notebook.invalid': '此文件不是有效的 Lifecycle Lab 笔记本：{reason}',
-  'notebook.version': '此笔记本由更新版本的 Lifecycle Lab 保存（格式 {version}）。请更新应用后再打开。',
+  'notebook.version':
+    '此笔记本由更新版本的 Lifecycle Lab 保存（格式 {version}）。请更新应用后再打开。',
   'storage.corrupt': '存储的数据集已损坏，无法读取。请删除后重新导入。',
   'notebook.too-large': '文件过大，不是笔记本（上限 {limit} 个字符）。',
   'notebook.not-notebook': '此文件不是 Lifecycle Lab 笔记本。',
@@ -138,7 +138,8 @@ export const zhCN: Record<MessageKey, string> = {
   'survival.no-usable-rows': '没有可用于生存分析的行（已排除 {excluded} 行）。',
   'survival.duration-not-numeric': '时长列“{column}”必须是数值列（当前为 {type}）。',
   'survival.event-type-invalid': '列“{column}”（{type}）不能用作事件标志。',
-  'survival.event-values-required': '请选择“{column}”中表示事件发生的取值（共 {count} 个：{values}）。',
+  'survival.event-values-required':
+    '请选择“{column}”中表示事件发生的取值（共 {count} 个：{values}）。',
   'survival.event-values-not-found': '列“{column}”中没有出现所选的事件取值（{values}）。',
   'survival.too-many-groups': '“{column}”有 {count} 个分组，最多只能比较 {max} 个。',
   'survival.invalid-time': '第 {row} 行的时间缺失或不是有限数值。',

@@ -295,7 +295,8 @@ export class AppState {
 
   #withDatasetNames(doc: NotebookDocument): NotebookDocument {
     const ids = new Set<string>();
-    for (const cell of doc.cells) if (cell.kind === 'data' && cell.settings.datasetId) ids.add(cell.settings.datasetId);
+    for (const cell of doc.cells)
+      if (cell.kind === 'data' && cell.settings.datasetId) ids.add(cell.settings.datasetId);
     const datasets = [...ids].map((id) => ({
       id,
       name: this.dataset(id)?.name ?? doc.datasets.find((d) => d.id === id)?.name ?? id,

@@ -7,14 +7,7 @@
 
 /** A column's inferred or user-chosen logical type. */
 export type ColumnType =
-  | 'integer'
-  | 'decimal'
-  | 'boolean'
-  | 'date'
-  | 'datetime'
-  | 'categorical'
-  | 'identifier'
-  | 'text';
+  'integer' | 'decimal' | 'boolean' | 'date' | 'datetime' | 'categorical' | 'identifier' | 'text';
 
 export type NumericColumnType = 'integer' | 'decimal' | 'boolean' | 'date' | 'datetime';
 export type StringColumnType = 'categorical' | 'identifier' | 'text';
