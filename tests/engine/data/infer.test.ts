@@ -176,3 +176,22 @@ describe('classifyStrings', () => {
     expect(classifyStrings('note', many(100, (i) => `said ${i} things`), 100).type).toBe('text');
   });
 });
+
+describe('parseNumber fast path', () => {
+  it('returns exactly the double Number() gives, for many random plain decimals', () => {
+    let seed = 12345;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let k = 0; k < 20000; k++) {
+      const intDigits = Math.floor(random() * 10);
+      const fracDigits = Math.floor(random() * (16 - intDigits));
+      let s = random() < 0.3 ? '-' : '';
+      for (let d = 0; d < intDigits; d++) s += Math.floor(random() * 10);
+      if (fracDigits > 0 || intDigits === 0) s += '.';
+      for (let d = 0; d < Math.max(fracDigits, intDigits === 0 ? 1 : 0); d++) s += Math.floor(random() * 10);
+      expect(Object.is(parseNumber(s), Number(s)), s).toBe(true);
+    }
+    for (const s of ['0.1', '0.7', '1.005', '123456789012345', '1234567890123456', '9007199254740993', '.5', '5.', '-0', '+3']) {
+      expect(Object.is(parseNumber(s), Number(s)), s).toBe(true);
+    }
+  });
+});

@@ -87,13 +87,15 @@ export class CsvTokenizer {
   }
 
   // The hot loop. It inlines the character-class tests (delimiter, CR/LF,
-  // quote) and the scan to the end of a field, so an unquoted field costs one
-  // tight charCodeAt loop and one slice; only a field that straddles a chunk
-  // boundary or contains quotes is concatenated.
+  // quote) and the scan to the end of a field, and a field start flows
+  // straight into that scan, so an unquoted field costs one tight charCodeAt
+  // loop and one slice; only a field that straddles a chunk boundary or
+  // contains quotes is concatenated.
   push(chunk: string): void {
     const n = chunk.length;
     const delim = this.delimiter;
     const ws = this.whitespace;
+    const fields = this.fields;
     let i = 0;
     if (this.skipLF && n > 0) {
       if (chunk.charCodeAt(0) === LF) i = 1;
@@ -103,73 +105,76 @@ export class CsvTokenizer {
     let start = i;
     while (i < n) {
       let c = chunk.charCodeAt(i);
-      switch (state) {
-        case FIELD_START:
-          if (c === QUOTE) {
-            state = QUOTED;
-            start = ++i;
-          } else if (c === delim || (ws && c === TAB)) {
-            // In whitespace mode separators collapse and never make empty fields.
-            if (!ws) this.fields[this.count++] = '';
-            i++;
-          } else if (c === LF || c === CR) {
-            if (this.count > 0 && !ws) this.fields[this.count++] = '';
-            i = this.endRecord(chunk, i, c);
-          } else {
-            state = UNQUOTED;
-            start = i;
-          }
+      if (state === FIELD_START) {
+        if (c === QUOTE) {
+          state = QUOTED;
+          start = ++i;
+          continue;
+        }
+        if (c === delim || (ws && c === TAB)) {
+          // In whitespace mode separators collapse and never make empty fields.
+          if (!ws) fields[this.count++] = '';
+          i++;
+          continue;
+        }
+        if (c === LF || c === CR) {
+          if (this.count > 0 && !ws) fields[this.count++] = '';
+          i = this.endRecord(chunk, i, c);
+          continue;
+        }
+        state = UNQUOTED;
+        start = i;
+      }
+      if (state === UNQUOTED) {
+        while (c !== delim && c !== LF && c !== CR && !(ws && c === TAB)) {
+          if (++i === n) break;
+          c = chunk.charCodeAt(i);
+        }
+        if (i === n) {
+          this.partial += chunk.slice(start, n);
           break;
-        case UNQUOTED:
-          while (c !== delim && c !== LF && c !== CR && !(ws && c === TAB)) {
-            if (++i === n) break;
-            c = chunk.charCodeAt(i);
-          }
-          if (i === n) {
-            this.partial += chunk.slice(start, n);
-            break;
-          }
-          this.fields[this.count++] = this.partial + chunk.slice(start, i);
+        }
+        if (this.partial.length === 0) {
+          fields[this.count++] = chunk.slice(start, i);
+        } else {
+          fields[this.count++] = this.partial + chunk.slice(start, i);
           this.partial = '';
-          state = FIELD_START;
-          if (c === LF || c === CR) i = this.endRecord(chunk, i, c);
-          else i++;
-          break;
-        case QUOTED:
-          while (c !== QUOTE) {
-            if (++i === n) break;
-            c = chunk.charCodeAt(i);
-          }
-          this.partial += chunk.slice(start, i);
-          if (this.partial.length > MAX_QUOTED_CHARS) {
-            throw new EngineError('csv.unterminated-quote', { row: this.row + 1 });
-          }
-          if (i < n) {
-            state = QUOTE_IN_QUOTED;
-            i++;
-          }
-          break;
-        case QUOTE_IN_QUOTED:
-          if (c === QUOTE) {
-            this.partial += '"';
-            state = QUOTED;
-            start = ++i;
-          } else {
-            state = AFTER_QUOTED;
-          }
-          break;
-        default: // AFTER_QUOTED
-          if (c === delim || c === LF || c === CR || (ws && c === TAB)) {
-            this.fields[this.count++] = this.partial;
-            this.partial = '';
-            state = FIELD_START;
-            if (c === LF || c === CR) i = this.endRecord(chunk, i, c);
-            else i++;
-          } else {
-            // Text after the closing quote: keep it, as Excel does.
-            state = UNQUOTED;
-            start = i;
-          }
+        }
+        state = FIELD_START;
+        if (c === LF || c === CR) i = this.endRecord(chunk, i, c);
+        else i++;
+      } else if (state === QUOTED) {
+        while (c !== QUOTE) {
+          if (++i === n) break;
+          c = chunk.charCodeAt(i);
+        }
+        this.partial += chunk.slice(start, i);
+        if (this.partial.length > MAX_QUOTED_CHARS) {
+          throw new EngineError('csv.unterminated-quote', { row: this.row + 1 });
+        }
+        if (i < n) {
+          state = QUOTE_IN_QUOTED;
+          i++;
+        }
+      } else if (state === QUOTE_IN_QUOTED) {
+        if (c === QUOTE) {
+          this.partial += '"';
+          state = QUOTED;
+          start = ++i;
+        } else {
+          state = AFTER_QUOTED;
+        }
+      } else if (c === delim || c === LF || c === CR || (ws && c === TAB)) {
+        // AFTER_QUOTED: the field ends here.
+        fields[this.count++] = this.partial;
+        this.partial = '';
+        state = FIELD_START;
+        if (c === LF || c === CR) i = this.endRecord(chunk, i, c);
+        else i++;
+      } else {
+        // Text after the closing quote: keep it, as Excel does.
+        state = UNQUOTED;
+        start = i;
       }
     }
     this.state = state;

@@ -64,14 +64,46 @@ function isCurrency(c: number): boolean {
   return c === 36 || c === 0xa5 || c === 0x20ac || c === 0xa3 || c === 0xffe5;
 }
 
+// Exact powers of ten: every 10^k with k <= 22 is a double.
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
 /**
- * The number written in `s`, or NaN. Plain numbers go straight to Number();
- * anything with grouping, currency or percent is validated by a char loop and
- * cleaned into a plain literal first, so results are correctly rounded.
+ * The number written in `s`, or NaN. Plain decimals of up to 15 digits take
+ * Clinger's fast path: the digits as an exact integer divided by an exact
+ * power of ten is correctly rounded, i.e. the same double Number(s) gives,
+ * without allocating. Other plain numbers (exponents, long mantissas) go to
+ * Number(); anything with grouping, currency or percent is validated by a
+ * char loop and cleaned into a plain literal first.
  */
 export function parseNumber(s: string, style: NumberStyle = 'dot'): number {
   const n = s.length;
   if (n === 0) return NaN;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  const negative = c === 45;
+  if (negative || c === 43) i = 1;
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = -1; // digits after the point; -1 before the point
+  for (; i < n; i++) {
+    c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      if (fraction >= 0) fraction++;
+    } else if (c === 46 && fraction < 0 && style === 'dot') {
+      fraction = 0;
+    } else break;
+  }
+  if (i === n && digits > 0 && digits <= 15) {
+    const v = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
+    return negative ? -v : v;
+  }
+  return parsePlainOrFormatted(s, style);
+}
+
+function parsePlainOrFormatted(s: string, style: NumberStyle): number {
+  const n = s.length;
   let plain = true;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
@@ -83,7 +115,7 @@ export function parseNumber(s: string, style: NumberStyle = 'dot'): number {
   }
   if (plain) {
     const c0 = s.charCodeAt(0);
-    // Number() would accept 'e5'-free forms only; guard the leading exponent.
+    // Number('e5') is NaN already, but Number() also takes ' 5' and '' — not here.
     return c0 === 101 || c0 === 69 ? NaN : Number(s);
   }
   return parseFormattedNumber(s, style);
