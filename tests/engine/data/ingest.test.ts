@@ -14,21 +14,20 @@ const FILES = new URL('../../fixtures/files/', import.meta.url);
 const dataset = (name: string) => new Uint8Array(readFileSync(new URL(name, DATASETS)));
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(name, FILES)));
 // Values R computed: tests/fixtures/files/profile-reference.R (read.csv / read.table, sum()).
-const reference = JSON.parse(readFileSync(new URL('profile-reference.json', FILES), 'utf8')) as Record<
-  string,
-  { count: number; missing: number; sum: number }
->;
+const reference = JSON.parse(
+  readFileSync(new URL('profile-reference.json', FILES), 'utf8'),
+) as Record<string, { count: number; missing: number; sum: number }>;
 
 /** Seeded LCG, so the random chunking is reproducible. */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** Splits bytes into random-size chunks (1 byte … maxSize), to hit every kind of boundary. */
 async function* randomChunks(bytes: Uint8Array, seed: number, maxSize = 4096) {
   const random = rng(seed);
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const size = 1 + Math.floor(random() * maxSize);
     yield bytes.subarray(i, i + size);
     i += size;
@@ -98,7 +97,9 @@ describe('ingestDelimited on real datasets', () => {
     const r = reference['ibm__Telco-Customer-Churn.csv/TotalCharges'];
     expect(values(total).filter((v) => !Number.isNaN(v))).toHaveLength(r.count);
     expect(sum(total)).toBeCloseTo(r.sum, 6);
-    expect(sum(getColumn(table, 'tenure'))).toBe(reference['ibm__Telco-Customer-Churn.csv/tenure'].sum);
+    expect(sum(getColumn(table, 'tenure'))).toBe(
+      reference['ibm__Telco-Customer-Churn.csv/tenure'].sum,
+    );
     // Churn Yes → 1: 1869 churners in this file.
     expect(sum(getColumn(table, 'Churn'))).toBe(1869);
     expect(cellText(getColumn(table, 'customerID'), 0)).toBe('7590-VHVEG');
@@ -180,7 +181,10 @@ describe('ingestDelimited on real datasets', () => {
       region: 'categorical',
       charges: 'decimal',
     });
-    expect(sum(getColumn(table, 'charges'))).toBeCloseTo(reference['stedy__insurance.csv/charges'].sum, 6);
+    expect(sum(getColumn(table, 'charges'))).toBeCloseTo(
+      reference['stedy__insurance.csv/charges'].sum,
+      6,
+    );
   });
 });
 
@@ -213,7 +217,12 @@ describe('ingestDelimited on hand-made files', () => {
       '投保日期',
       '是否流失',
     ]);
-    expect(types(table)).toMatchObject({ 客户编号: 'identifier', 保费: 'decimal', 投保日期: 'date', 是否流失: 'boolean' });
+    expect(types(table)).toMatchObject({
+      客户编号: 'identifier',
+      保费: 'decimal',
+      投保日期: 'date',
+      是否流失: 'boolean',
+    });
     expect(values(getColumn(table, '保费'))).toEqual([1200.5, 980, 2310, 1500]);
     expect(values(getColumn(table, '是否流失'))).toEqual([0, 1, 0, 1]);
   });
@@ -254,7 +263,10 @@ describe('ingestDelimited on hand-made files', () => {
     const { table, warnings } = await ingest(fixture('short-and-trailing.csv'));
     expect(table.rowCount).toBe(4);
     expect(values(getColumn(table, 'c'))).toEqual([3, NaN, 8, NaN]);
-    expect(warnings).toContainEqual({ code: 'csv.short-rows', params: { count: 2, row: 3, expected: 3 } });
+    expect(warnings).toContainEqual({
+      code: 'csv.short-rows',
+      params: { count: 2, row: 3, expected: 3 },
+    });
   });
 
   it('names: trimmed, blank → column_N, duplicates suffixed, with warnings', async () => {
@@ -267,7 +279,10 @@ describe('ingestDelimited on hand-made files', () => {
       'id_2',
       'amount_2',
     ]);
-    expect(warnings).toContainEqual({ code: 'ingest.blank-column-names', params: { columns: 'column_3' } });
+    expect(warnings).toContainEqual({
+      code: 'ingest.blank-column-names',
+      params: { columns: 'column_3' },
+    });
     expect(warnings).toContainEqual({
       code: 'ingest.duplicate-column-names',
       params: { columns: 'amount, id' },
@@ -327,7 +342,8 @@ describe('values after the sample', () => {
 
   it('a demoted day-first date column renders its dates as ISO and counts one invalid', async () => {
     const lines = ['d'];
-    for (let i = 0; i < SAMPLE_ROWS + 5; i++) lines.push(i === SAMPLE_ROWS + 1 ? 'soon' : '31/12/2023');
+    for (let i = 0; i < SAMPLE_ROWS + 5; i++)
+      lines.push(i === SAMPLE_ROWS + 1 ? 'soon' : '31/12/2023');
     const { table, inference } = await ingest(text(lines.join('\n')));
     const d = getColumn(table, 'd');
     expect(d.kind === 'string' && d.dictionary).toEqual(['2023-12-31', 'soon']);
@@ -345,13 +361,19 @@ describe('values after the sample', () => {
   it('reports progress in bytes, ending at the total', async () => {
     const bytes = file({});
     const calls: [number, number][] = [];
-    await ingestDelimited(randomChunks(bytes, 4, 65536), bytes.length, {}, {
-      report: async (done, total) => {
-        calls.push([done, total]);
+    await ingestDelimited(
+      randomChunks(bytes, 4, 65536),
+      bytes.length,
+      {},
+      {
+        report: async (done, total) => {
+          calls.push([done, total]);
+        },
       },
-    });
+    );
     expect(calls.length).toBeGreaterThan(1);
     expect(calls.at(-1)).toEqual([bytes.length, bytes.length]);
-    for (let i = 1; i < calls.length; i++) expect(calls[i][0]).toBeGreaterThanOrEqual(calls[i - 1][0]);
+    for (let i = 1; i < calls.length; i++)
+      expect(calls[i][0]).toBeGreaterThanOrEqual(calls[i - 1][0]);
   });
 });

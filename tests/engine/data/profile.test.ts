@@ -1,17 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ingestDelimited } from '../../../src/lib/engine/data/ingest';
-import { profileColumn, profileTable, quantile, type TableProfile } from '../../../src/lib/engine/data/profile';
+import {
+  profileColumn,
+  profileTable,
+  quantile,
+  type TableProfile,
+} from '../../../src/lib/engine/data/profile';
 import { NO_PROGRESS, type DataTable } from '../../../src/lib/engine/data/table';
 
 const DATASETS = new URL('../../../../shared/datasets/', import.meta.url);
 const FILES = new URL('../../fixtures/files/', import.meta.url);
 // Produced by tests/fixtures/files/profile-reference.R (R read.csv/read.table;
 // mean, sd, quantile(type = 7), length(unique())).
-const reference = JSON.parse(readFileSync(new URL('profile-reference.json', FILES), 'utf8')) as Record<
-  string,
-  Record<string, number>
->;
+const reference = JSON.parse(
+  readFileSync(new URL('profile-reference.json', FILES), 'utf8'),
+) as Record<string, Record<string, number>>;
 
 async function profileOf(file: string): Promise<TableProfile> {
   const bytes = new Uint8Array(readFileSync(new URL(file, DATASETS)));
@@ -25,12 +29,17 @@ async function profileOf(file: string): Promise<TableProfile> {
 function expectClose(actual: number | undefined, expected: number, what: string) {
   expect(actual, what).toBeDefined();
   const scale = Math.max(1, Math.abs(expected));
-  expect(Math.abs(actual! - expected) / scale, `${what}: ${actual} vs ${expected}`).toBeLessThan(1e-12);
+  expect(Math.abs(actual! - expected) / scale, `${what}: ${actual} vs ${expected}`).toBeLessThan(
+    1e-12,
+  );
 }
 
 describe('profileTable against R', () => {
   const cases: [string, string[]][] = [
-    ['ibm__Telco-Customer-Churn.csv', ['tenure', 'MonthlyCharges', 'TotalCharges', 'SeniorCitizen']],
+    [
+      'ibm__Telco-Customer-Churn.csv',
+      ['tenure', 'MonthlyCharges', 'TotalCharges', 'SeniorCitizen'],
+    ],
     ['stedy__insurance.csv', ['age', 'bmi', 'children', 'charges']],
     ['lifetimes__CDNOW_master.txt', ['number_of_cds', 'dollar_value', 'date']],
     ['lifelines__canadian_senators.csv', ['start_date', 'diff_days']],
@@ -84,7 +93,10 @@ describe('profileTable against R', () => {
 });
 
 describe('histograms', () => {
-  const numbers = (values: number[], type: 'integer' | 'decimal' | 'date' = 'decimal'): DataTable => ({
+  const numbers = (
+    values: number[],
+    type: 'integer' | 'decimal' | 'date' = 'decimal',
+  ): DataTable => ({
     rowCount: values.length,
     columns: [{ kind: 'number', name: 'x', type, values: Float64Array.from(values) }],
   });

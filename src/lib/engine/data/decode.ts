@@ -23,7 +23,7 @@ const COMMON_HAN = new Set(
   ).split(''),
 );
 // Extra everyday table vocabulary in simplified form.
-for (const c of '客户姓名性别男女龄保单号险费额账帐码编证身份电话邮箱地址省市县状态类型渠道金额余贷款存取续期退赔付理赔日期时间月份季度消费购买订订价格数量折扣会员积分等级流失活跃注册最近首末次' ) {
+for (const c of '客户姓名性别男女龄保单号险费额账帐码编证身份电话邮箱地址省市县状态类型渠道金额余贷款存取续期退赔付理赔日期时间月份季度消费购买订订价格数量折扣会员积分等级流失活跃注册最近首末次') {
   COMMON_HAN.add(c);
 }
 
@@ -139,7 +139,9 @@ export async function* decodeStream(
  * A ReadableStream's chunks as an AsyncIterable (Blob.stream() is not async
  * iterable in every browser yet).
  */
-export async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+export async function* streamChunks(
+  stream: ReadableStream<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();
   try {
     for (;;) {

@@ -40,7 +40,18 @@ export interface ColumnInference {
   dateFormat?: DateFormat;
 }
 
-const MISSING_MARKERS = new Set(['NA', 'N/A', 'n/a', 'NULL', 'null', 'NaN', 'nan', '#N/A', '<NA>', '-']);
+const MISSING_MARKERS = new Set([
+  'NA',
+  'N/A',
+  'n/a',
+  'NULL',
+  'null',
+  'NaN',
+  'nan',
+  '#N/A',
+  '<NA>',
+  '-',
+]);
 
 /** True for the missing-value markers listed in the header. */
 export function isMissing(s: string): boolean {
@@ -499,8 +510,7 @@ function inferNumber(
 ): Pick<ColumnInference, 'type' | 'evidence' | 'numberStyle'> | null {
   if (present.some(hasLeadingZero)) return null;
   const dotOk = present.every((v) => !Number.isNaN(parseNumber(v, 'dot')));
-  const commaOk =
-    delimiter !== ',' && present.every((v) => !Number.isNaN(parseNumber(v, 'comma')));
+  const commaOk = delimiter !== ',' && present.every((v) => !Number.isNaN(parseNumber(v, 'comma')));
   if (!dotOk && !commaOk) return null;
   const style: NumberStyle =
     !dotOk || (commaOk && delimiter === ';' && present.some((v) => v.includes(',')))
@@ -508,10 +518,7 @@ function inferNumber(
       : 'dot';
   const separator = style === 'dot' ? '.' : ',';
   const integer = present.every(
-    (v) =>
-      Number.isInteger(parseNumber(v, style)) &&
-      !v.includes(separator) &&
-      !/[eE%％]/.test(v),
+    (v) => Number.isInteger(parseNumber(v, style)) && !v.includes(separator) && !/[eE%％]/.test(v),
   );
   // An integer key (customer number 1..n) is a label, not a quantity.
   if (integer && nameLooksLikeId(name) && present.length > 1) {

@@ -261,7 +261,9 @@ class NumberSink implements Sink {
       case 'date':
       case 'datetime': {
         const iso = new Date(v).toISOString();
-        return v % DAY_MS === 0 ? iso.slice(0, 10) : iso.replace('T', ' ').replace(/\.000Z$|Z$/, '');
+        return v % DAY_MS === 0
+          ? iso.slice(0, 10)
+          : iso.replace('T', ' ').replace(/\.000Z$|Z$/, '');
       }
       default:
         return String(v);
@@ -343,7 +345,8 @@ class TableBuilder {
       this.options.delimiter === 'auto' || this.options.header === 'auto'
         ? detectDialect(text, complete)
         : null;
-    const delimiter = this.options.delimiter === 'auto' ? detected!.delimiter : this.options.delimiter;
+    const delimiter =
+      this.options.delimiter === 'auto' ? detected!.delimiter : this.options.delimiter;
     let header: boolean;
     if (this.options.header !== 'auto') header = this.options.header;
     else if (delimiter === detected!.delimiter) header = detected!.header;

@@ -1,0 +1,83 @@
+// The profile sparkline specs compile with Vega-Lite, parse with Vega (AST
+// mode, as the app runs them under vega-interpreter) and run headless.
+import { describe, expect, it } from 'vitest';
+import { parse, View } from 'vega';
+import { expressionInterpreter } from 'vega-interpreter';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { histogramSpec, topValuesSpec } from '../../src/lib/charts/profile';
+import { profileColumn, type ColumnProfile } from '../../src/lib/engine/data/profile';
+import type { Column } from '../../src/lib/engine/data/table';
+
+async function run(spec: TopLevelSpec) {
+  const vg = compile(spec).spec;
+  const view = new View(parse(vg, undefined, { ast: true }), {
+    expr: expressionInterpreter,
+    renderer: 'none',
+  });
+  await view.runAsync();
+  return { vg, view };
+}
+
+const numbers = (type: 'decimal' | 'date', values: number[]): Column => ({
+  kind: 'number',
+  name: 'x',
+  type,
+  values: Float64Array.from(values),
+});
+
+describe('histogramSpec', () => {
+  it('runs with one row per bin and formatted tooltip edges', async () => {
+    const profile = profileColumn(numbers('decimal', [0, 0.1, 0.2, 0.3, 1, 1]), 6);
+    const spec = histogramSpec(profile)!;
+    const { view } = await run(spec);
+    const rows = view.data('bins');
+    expect(rows).toHaveLength(profile.histogram!.length);
+    expect(rows.reduce((a: number, r: { count: number }) => a + r.count, 0)).toBe(6);
+    expect(rows[0]).toMatchObject({ x0: 0, x1: 0.05, from: '0', to: '0.05', count: 1 });
+    expect(spec).toMatchObject({ width: 160, height: 60, mark: { type: 'bar', tooltip: true } });
+    view.finalize();
+  });
+
+  it('puts dates on a UTC time scale with ISO tooltip dates', async () => {
+    const days = ['2024-01-15', '2024-02-01', '2024-03-31', '2024-12-31'].map((d) => Date.parse(d));
+    const spec = histogramSpec(profileColumn(numbers('date', days), 4))!;
+    const { vg, view } = await run(spec);
+    expect(vg.scales?.find((s) => s.name === 'x')?.type).toBe('utc');
+    expect(view.data('bins')[0]).toMatchObject({ from: '2024-01-01', to: '2024-02-01', count: 1 });
+    view.finalize();
+  });
+
+  it('is null without a histogram', () => {
+    const profile: ColumnProfile = {
+      name: 's',
+      type: 'text',
+      count: 0,
+      missing: 0,
+      missingPct: 0,
+      distinct: 0,
+    };
+    expect(histogramSpec(profile)).toBeNull();
+    expect(topValuesSpec(profile)).toBeNull();
+  });
+});
+
+describe('topValuesSpec', () => {
+  it('runs with one bar per value, in the profile order', async () => {
+    const column: Column = {
+      kind: 'string',
+      name: 'plan',
+      type: 'categorical',
+      codes: Int32Array.from([0, 1, 1, 2, 2, 2, -1]),
+      dictionary: ['basic', 'plus', 'gold'],
+    };
+    const profile = profileColumn(column, 7);
+    const { view } = await run(topValuesSpec(profile)!);
+    const rows = view.data('top');
+    expect(rows.map((r: { value: string; count: number }) => [r.value, r.count])).toEqual([
+      ['gold', 3],
+      ['plus', 2],
+      ['basic', 1],
+    ]);
+    view.finalize();
+  });
+});
