@@ -23,7 +23,13 @@ export interface DatasetMeta {
 
 export interface IngestReport {
   encoding: string;
-  dialect: { delimiter: string; header: boolean };
+  /** Delimited text only. */
+  dialect?: { delimiter: string; header: boolean };
+  /** The file's format (engine/data/read.ts); absent in reports stored before it was recorded. */
+  format?: 'delimited' | 'xlsx' | 'parquet' | 'json' | 'ndjson';
+  /** XLSX: every sheet's name, and the sheet that was read. */
+  sheets?: string[];
+  sheet?: string;
   /** Per column, in column order. */
   inference: ColumnInference[];
   /** At most MAX_STORED_WARNINGS; `warningCount` says how many there were. */

@@ -6,7 +6,8 @@
 // in ../storage/db.ts (the worker writes and reads dataset chunks there).
 
 import { tableToIpcChunks } from '../engine/data/arrow';
-import { ingestBlob, ingestDelimited } from '../engine/data/ingest';
+import { ingestDelimited } from '../engine/data/ingest';
+import { readFile } from '../engine/data/read';
 import { streamChunks } from '../engine/data/decode';
 import { profileTable } from '../engine/data/profile';
 import { SAMPLES, type SampleId } from '../engine/data/samples';
@@ -74,9 +75,9 @@ async function store(
 
 export const ingestFile: Handler<'ingest-file'> = async (params, context) => {
   context.progress.stage?.('parse');
-  const result = await ingestBlob(params.file, params.options ?? {}, context.progress);
   const fileName =
     'name' in params.file && typeof params.file.name === 'string' ? params.file.name : params.name;
+  const result = await readFile(params.file, fileName, params.options ?? {}, context.progress);
   return store(
     result.table,
     {
@@ -84,7 +85,9 @@ export const ingestFile: Handler<'ingest-file'> = async (params, context) => {
       source: { kind: 'file', fileName, bytes: params.file.size },
       ingest: {
         encoding: result.encoding,
-        dialect: result.dialect,
+        ...(result.dialect ? { dialect: result.dialect } : {}),
+        format: result.format,
+        ...(result.sheets ? { sheets: result.sheets, sheet: result.sheet } : {}),
         inference: result.inference,
         warnings: result.warnings.slice(0, MAX_STORED_WARNINGS),
         warningCount: result.warnings.length,

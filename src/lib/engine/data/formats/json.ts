@@ -1,0 +1,217 @@
+// JSON records → typed DataTable: a JSON array of objects, or NDJSON (one
+// object per line). Runs in the ingest worker and in Node tests.
+//
+// Columns are the union of the records' keys in first-seen order; a record
+// without a key has a missing value there. Numbers, booleans and strings are
+// typed as described in ./cells.ts (strings through the CSV inference, so
+// dates and '是/否' written as text are recognised); null is missing. A value
+// that is an object or array is kept as its JSON text, and its column becomes
+// a text column (warning json.nested-as-text).
+//
+// Memory: a JSON array is decoded into one string and parsed with JSON.parse
+// (a 100 MB file needs a few hundred MB while parsing, which browsers
+// handle); NDJSON is decoded and parsed line by line as the bytes stream in,
+// so only the values are held. JSON numbers beyond 2^53 lose digits in
+// JSON.parse, as in every JavaScript reader: ids that long should be strings.
+
+import { decodeStream, detectEncoding, streamChunks } from '../decode';
+import { columnNames, type IngestWarning } from '../ingest';
+import type { ColumnInference } from '../infer';
+import { EngineError, type Column, type DataTable, type Progress } from '../table';
+import { columnFromCells, type Cell } from './cells';
+
+export interface JsonResult {
+  table: DataTable;
+  inference: ColumnInference[];
+  warnings: IngestWarning[];
+  encoding: string;
+}
+
+const ENCODING_SAMPLE_BYTES = 64 * 1024;
+const REPORT_EVERY_BYTES = 256 * 1024;
+
+/** Values per key, filled record by record; shorter columns are padded with nulls. */
+class Records {
+  readonly keys: string[] = [];
+  readonly cells: Cell[][] = [];
+  /** Per column, the row number of its first object/array value, or -1. */
+  readonly nestedAt: number[] = [];
+  private readonly index = new Map<string, number>();
+  readonly rows: number[] = [];
+
+  add(record: Record<string, unknown>, row: number): void {
+    const i = this.rows.length;
+    this.rows.push(row);
+    for (const key of Object.keys(record)) {
+      let j = this.index.get(key);
+      if (j === undefined) {
+        j = this.keys.length;
+        this.index.set(key, j);
+        this.keys.push(key);
+        this.cells.push([]);
+        this.nestedAt.push(-1);
+      }
+      const value = record[key];
+      const column = this.cells[j];
+      while (column.length < i) column.push(null);
+      if (value !== null && typeof value === 'object') {
+        if (this.nestedAt[j] < 0) this.nestedAt[j] = row;
+        column.push(JSON.stringify(value));
+      } else {
+        column.push(value as Cell);
+      }
+    }
+  }
+
+  build(warnings: IngestWarning[]): { table: DataTable; inference: ColumnInference[] } {
+    const n = this.rows.length;
+    if (n === 0) throw new EngineError('file.no-rows');
+    const names = columnNames(this.keys, warnings);
+    const columns: Column[] = [];
+    const inference: ColumnInference[] = [];
+    names.forEach((name, j) => {
+      const cells = this.cells[j];
+      while (cells.length < n) cells.push(null);
+      const nested = this.nestedAt[j] >= 0;
+      if (nested) {
+        warnings.push({
+          code: 'json.nested-as-text',
+          params: { column: name, row: this.nestedAt[j] },
+        });
+      }
+      const built = columnFromCells(name, cells, warnings, (i) => this.rows[i], nested);
+      columns.push(built.column);
+      inference.push(built.inference);
+    });
+    return { table: { rowCount: n, columns }, inference };
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+async function chooseEncoding(
+  blob: Blob,
+  encoding: string,
+  warnings: IngestWarning[],
+): Promise<string> {
+  if (encoding !== 'auto') return encoding;
+  const head = new Uint8Array(await blob.slice(0, ENCODING_SAMPLE_BYTES).arrayBuffer());
+  if (head.byteLength === 0) throw new EngineError('file.empty');
+  const detected = detectEncoding(head);
+  if (detected.confidence === 'guess') {
+    warnings.push({ code: 'encoding.guessed', params: { encoding: detected.encoding } });
+  }
+  return detected.encoding;
+}
+
+/**
+ * A JSON array of objects; record i (0-based) is reported as row i + 1.
+ * Throws EngineError json.invalid, json.not-records (not an array),
+ * json.record-not-object, file.empty, file.no-rows.
+ */
+export async function readJsonArray(
+  blob: Blob,
+  options: { encoding: string },
+  progress: Progress,
+): Promise<JsonResult> {
+  const warnings: IngestWarning[] = [];
+  const encoding = await chooseEncoding(blob, options.encoding, warnings);
+  let text = '';
+  for await (const chunk of decodeStream(streamChunks(blob.stream()), encoding)) text += chunk;
+  if (text.trim() === '') throw new EngineError('file.empty');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new EngineError('json.invalid', { line: errorLine(error, text) });
+  }
+  await progress.report(blob.size / 2, blob.size);
+  if (!Array.isArray(parsed)) throw new EngineError('json.not-records');
+  const records = new Records();
+  parsed.forEach((value, i) => {
+    if (!isRecord(value)) throw new EngineError('json.record-not-object', { row: i + 1 });
+    records.add(value, i + 1);
+  });
+  const { table, inference } = records.build(warnings);
+  await progress.report(blob.size, blob.size);
+  return { table, inference, warnings, encoding };
+}
+
+/**
+ * The line of a JSON.parse error: V8 says "at position N" (newer versions
+ * also "(line L column C)"), SpiderMonkey "at line L column C"; Safari gives
+ * neither, and we say '?'.
+ */
+function errorLine(error: unknown, text: string): number | string {
+  const m = error instanceof Error ? error.message : '';
+  const line = /line (\d+)/.exec(m);
+  if (line) return Number(line[1]);
+  const position = /position (\d+)/.exec(m);
+  if (!position) return '?';
+  let count = 1;
+  const end = Math.min(Number(position[1]), text.length);
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+/**
+ * NDJSON / JSON Lines: one object per line, blank lines skipped, lines
+ * numbered from 1. Throws EngineError json.invalid (a line that is not
+ * JSON), json.record-not-object (a line that is not an object), file.empty,
+ * file.no-rows.
+ */
+export async function readNdjson(
+  blob: Blob,
+  options: { encoding: string },
+  progress: Progress,
+): Promise<JsonResult> {
+  const warnings: IngestWarning[] = [];
+  const encoding = await chooseEncoding(blob, options.encoding, warnings);
+  const records = new Records();
+  const counter = { bytes: 0 };
+  let line = 0;
+  let pending = '';
+  let reported = 0;
+  const take = (text: string) => {
+    line++;
+    if (text.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new EngineError('json.invalid', { line });
+    }
+    if (!isRecord(value)) throw new EngineError('json.record-not-object', { row: line });
+    records.add(value, line);
+  };
+  for await (const chunk of decodeStream(counted(streamChunks(blob.stream()), counter), encoding)) {
+    pending += chunk;
+    let start = 0;
+    for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n', start)) {
+      take(pending.slice(start, end));
+      start = end + 1;
+    }
+    pending = pending.slice(start);
+    if (counter.bytes - reported >= REPORT_EVERY_BYTES) {
+      reported = counter.bytes;
+      await progress.report(counter.bytes, blob.size);
+    }
+  }
+  if (pending !== '') take(pending);
+  if (line === 0) throw new EngineError('file.empty');
+  const { table, inference } = records.build(warnings);
+  await progress.report(blob.size, blob.size);
+  return { table, inference, warnings, encoding };
+}
+
+async function* counted(
+  chunks: AsyncIterable<Uint8Array>,
+  counter: { bytes: number },
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    counter.bytes += chunk.byteLength;
+    yield chunk;
+  }
+}

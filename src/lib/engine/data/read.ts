@@ -1,0 +1,143 @@
+// The one entry point from a user's file to a typed DataTable, whatever its
+// format. Runs in the ingest worker (the ingest-file handler) and in Node tests.
+//
+// The format is taken from the option when the user chose one; otherwise
+// from the file's first bytes, which do not lie about binary formats:
+//   PK\x03\x04 (a zip) → xlsx; 'PAR1' → parquet; the OLE2 signature of an
+//   old binary .xls → refused with advice (file.xls-unsupported);
+//   '[' followed by '{' or ']' → a JSON array of records;
+//   '{' whose first line is a whole JSON object → NDJSON; '{"' or '{}' that
+//   is not → a JSON document (refused later if it is not records).
+// Then the extension (.xlsx/.xlsm, .parquet, .json, .ndjson/.jsonl); anything
+// else is delimited text (./ingest.ts), which also refuses other binary
+// content with file.binary. Text sniffing is deliberately strict, so a CSV
+// whose first header starts with '[' or '{' is still read as CSV.
+
+import { DEFAULT_PARSE_OPTIONS, type ParseOptions } from './csv';
+import { ingestBlob, type IngestResult } from './ingest';
+import { EngineError, type Progress } from './table';
+import { readJsonArray, readNdjson } from './formats/json';
+import { readParquet } from './formats/parquet';
+import { readXlsx } from './formats/xlsx';
+
+export type FileFormat = 'delimited' | 'xlsx' | 'parquet' | 'json' | 'ndjson';
+
+export interface ReadOptions extends ParseOptions {
+  format: 'auto' | FileFormat;
+  /** XLSX: the sheet to read; default the first sheet with any cell. */
+  sheet?: string;
+}
+
+/**
+ * IngestResult for every format. `dialect` is only there for delimited text;
+ * `encoding` is the text encoding the file was decoded with (UTF-8 for XLSX
+ * and Parquet, whose specifications require it for strings).
+ */
+export type ReadResult = Omit<IngestResult, 'dialect'> & {
+  dialect?: IngestResult['dialect'];
+  format: FileFormat;
+  /** XLSX: every sheet's name, and the one read. */
+  sheets?: string[];
+  sheet?: string;
+};
+
+/** Bytes looked at to decide the format. */
+const SNIFF_BYTES = 64 * 1024;
+
+const EXTENSIONS: Record<string, FileFormat> = {
+  xlsx: 'xlsx',
+  xlsm: 'xlsx',
+  parquet: 'parquet',
+  json: 'json',
+  ndjson: 'ndjson',
+  jsonl: 'ndjson',
+};
+
+function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
+  return bytes.length >= signature.length && signature.every((b, i) => bytes[i] === b);
+}
+
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+const PARQUET = [0x50, 0x41, 0x52, 0x31]; // 'PAR1'
+const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+function isJsonSpace(b: number): boolean {
+  return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+}
+
+/**
+ * The format of a file from its first bytes (up to 64 KiB) and its name.
+ * Throws EngineError file.xls-unsupported for an old binary Excel file.
+ */
+export function detectFormat(head: Uint8Array, fileName: string): FileFormat {
+  if (startsWith(head, OLE2)) throw new EngineError('file.xls-unsupported');
+  if (startsWith(head, ZIP)) return 'xlsx';
+  if (startsWith(head, PARQUET)) return 'parquet';
+  const extension = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
+  const byName = EXTENSIONS[extension];
+
+  let i = startsWith(head, [0xef, 0xbb, 0xbf]) ? 3 : 0;
+  while (i < head.length && isJsonSpace(head[i])) i++;
+  const first = head[i];
+  let next = i + 1;
+  while (next < head.length && isJsonSpace(head[next])) next++;
+  const second = head[next];
+  if (first === 0x5b /* [ */ && (second === 0x7b /* { */ || second === 0x5d) /* ] */) return 'json';
+  if (first === 0x7b /* { */) {
+    if (byName === 'ndjson' || byName === 'json') return byName;
+    if (firstLineIsObject(head.subarray(i))) return 'ndjson';
+    if (second === 0x22 /* " */ || second === 0x7d /* } */) return 'json';
+  }
+  return byName ?? 'delimited';
+}
+
+function firstLineIsObject(bytes: Uint8Array): boolean {
+  const end = bytes.indexOf(0x0a);
+  if (end < 0) return false;
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes.subarray(0, end)));
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads a file of any supported format into a typed table, reporting
+ * progress (bytes for text formats, rows for XLSX and row groups for
+ * Parquet). Errors are EngineErrors from the format's reader.
+ */
+export async function readFile(
+  file: Blob,
+  fileName: string,
+  options: Partial<ReadOptions>,
+  progress: Progress,
+): Promise<ReadResult> {
+  const { format: chosen = 'auto', sheet, ...parse } = options;
+  const parseOptions = { ...DEFAULT_PARSE_OPTIONS, ...parse };
+  let format: FileFormat;
+  if (chosen !== 'auto') format = chosen;
+  else {
+    if (file.size === 0) throw new EngineError('file.empty');
+    const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+    format = detectFormat(head, fileName);
+  }
+  switch (format) {
+    case 'delimited': {
+      const result = await ingestBlob(file, parse, progress);
+      return { ...result, format };
+    }
+    case 'xlsx': {
+      const result = await readXlsx(file, { sheet, header: parseOptions.header }, progress);
+      return { ...result, encoding: 'utf-8', format };
+    }
+    case 'parquet': {
+      const result = await readParquet(file, progress);
+      return { ...result, encoding: 'utf-8', format };
+    }
+    case 'json':
+      return { ...(await readJsonArray(file, parseOptions, progress)), format };
+    case 'ndjson':
+      return { ...(await readNdjson(file, parseOptions, progress)), format };
+  }
+}
