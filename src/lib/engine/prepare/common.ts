@@ -270,14 +270,20 @@ export function formatNumber(x: number): string {
   return String(Number(x.toPrecision(6)));
 }
 
-/** R's quantile(type = 7) of ascending `sorted` values (no missing). */
+/**
+ * R's quantile(type = 7) of ascending `sorted` values (no missing), computed
+ * the way stats::quantile.default does (1-based index, (1 − h)·lo + h·hi), so
+ * results agree with R to the last bit, not just to rounding.
+ */
 export function quantile7(sorted: Float64Array, p: number): number {
   const n = sorted.length;
   if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+  const index = 1 + (n - 1) * p;
+  const lo = Math.floor(index);
+  const hi = Math.ceil(index);
+  const q = sorted[lo - 1];
+  const h = index - lo;
+  return index > lo && sorted[hi - 1] !== q ? (1 - h) * q + h * sorted[hi - 1] : q;
 }
 
 /** The non-missing values of a numeric column, sorted ascending. */

@@ -234,7 +234,8 @@ export interface BinSettings {
  * A categorical column of intervals closed on the left, [a, b), with the last
  * one closed on both sides, [a, b] — R's cut(x, breaks, right = FALSE,
  * include.lowest = TRUE). Equal-width breaks run from min to max; quantile
- * breaks are quantile(type = 7) at 0, 1/bins, …, 1, with repeated breaks
+ * breaks are quantile(type = 7) at seq(0, 1, length.out = bins + 1) (k · (1/bins),
+ * as R's seq computes them), with repeated breaks
  * merged (reported as `merged`). Values outside custom breaks are missing.
  * The dictionary lists the bins in order, so codes follow the intervals.
  */
@@ -265,8 +266,8 @@ export function binColumn(table: DataTable, settings: BinSettings): TransformRes
         k === bins
           ? hi
           : settings.method === 'quantile'
-            ? quantile7(sorted, k / bins)
-            : lo + (k * (hi - lo)) / bins,
+            ? quantile7(sorted, k * (1 / bins))
+            : lo + k * ((hi - lo) / bins),
       );
     }
     breaks = breaks.filter((b, k) => k === 0 || b > breaks[k - 1]);
