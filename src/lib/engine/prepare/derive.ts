@@ -39,8 +39,11 @@ const FORBIDDEN_NAMES = new Set([
 ]);
 
 /**
- * Adds (or replaces) column `name` computed row by row. Missing values reach
- * the expression as null. The result type is read off the values: numbers →
+ * Adds (or replaces) column `name` computed row by row. Missing numbers reach
+ * the expression as NaN, so arithmetic stays missing (null * 12 would be 0);
+ * missing dates as an invalid Date (op.year(null) would be 1970); missing
+ * text and booleans as null. A comparison with a missing value is false,
+ * as in JavaScript. The result type is read off the values: numbers →
  * integer (all whole) or decimal, booleans → boolean, Dates → date (all at
  * UTC midnight) or datetime, strings → categorical / identifier / text as on
  * import. NaN, null and invalid dates become missing.
@@ -201,8 +204,10 @@ function toArquero(column: Column): unknown[] {
   const kind = column.type;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (Number.isNaN(v)) out[i] = null;
-    else if (kind === 'date' || kind === 'datetime') out[i] = new Date(v);
+    if (Number.isNaN(v)) {
+      out[i] =
+        kind === 'integer' || kind === 'decimal' ? NaN : kind === 'boolean' ? null : new Date(NaN);
+    } else if (kind === 'date' || kind === 'datetime') out[i] = new Date(v);
     else if (kind === 'boolean') out[i] = v !== 0;
     else out[i] = v;
   }
