@@ -17,8 +17,6 @@ import { DEFAULT_PARSE_OPTIONS, type ParseOptions } from './csv';
 import { ingestBlob, type IngestResult } from './ingest';
 import { EngineError, type Progress } from './table';
 import { readJsonArray, readNdjson } from './formats/json';
-import { readParquet } from './formats/parquet';
-import { readXlsx } from './formats/xlsx';
 
 export type FileFormat = 'delimited' | 'xlsx' | 'parquet' | 'json' | 'ndjson';
 
@@ -127,11 +125,15 @@ export async function readFile(
       const result = await ingestBlob(file, parse, progress);
       return { ...result, format };
     }
+    // The XLSX and Parquet readers (unzip, XML, decompressors: ~300 kB) are
+    // loaded on first use, so the worker starts without them.
     case 'xlsx': {
+      const { readXlsx } = await import('./formats/xlsx');
       const result = await readXlsx(file, { sheet, header: parseOptions.header }, progress);
       return { ...result, encoding: 'utf-8', format };
     }
     case 'parquet': {
+      const { readParquet } = await import('./formats/parquet');
       const result = await readParquet(file, progress);
       return { ...result, encoding: 'utf-8', format };
     }
