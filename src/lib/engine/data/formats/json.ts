@@ -127,7 +127,8 @@ export async function readJsonArray(
   } catch (error) {
     throw new EngineError('json.invalid', { line: errorLine(error, text) });
   }
-  await progress.report(blob.size / 2, blob.size);
+  // Decoding and parsing are done; building the columns is the other half.
+  await progress.report(Math.floor(blob.size / 2), blob.size);
   if (!Array.isArray(parsed)) throw new EngineError('json.not-records');
   const records = new Records();
   parsed.forEach((value, i) => {
