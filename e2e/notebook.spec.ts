@@ -31,9 +31,10 @@ test('a dropped CSV is parsed, stored, profiled and analysed', async ({ page }) 
   await survival.getByTestId('event-select').selectOption('status');
   await survival.getByTestId('group-select').selectOption('');
   await settled(page);
-  // R: survfit(Surv(time, status) ~ 1, data = lung) prints median 310, 0.95 CI 284–361.
+  // R 4.2 / survival 3.5-3: print(survfit(Surv(time, status) ~ 1, data = lung)) gives
+  // median 310, 0.95LCL 285, 0.95UCL 363.
   await expect(survival.getByTestId('median')).toHaveText('310');
-  await expect(survival.getByTestId('median-table')).toContainText('284 – 361');
+  await expect(survival.getByTestId('median-table')).toContainText('285 – 363');
 });
 
 test('cells can be added, reordered, removed; dependants re-run on change', async ({ page }) => {
@@ -115,7 +116,7 @@ test('export and import a notebook; a malformed or hostile file changes nothing'
     mimeType: 'application/json',
     buffer: Buffer.from('{not json'),
   });
-  await expect(page.getByRole('alert').first()).toContainText('not valid JSON');
+  await expect(page.getByTestId('notice').last()).toContainText('not valid JSON');
   await expect(cells(page)).toHaveCount(3);
 
   const hostile = { ...doc, cells: [{ id: 'x', kind: 'rm -rf', settings: {} }] };
@@ -124,7 +125,7 @@ test('export and import a notebook; a malformed or hostile file changes nothing'
     mimeType: 'application/json',
     buffer: Buffer.from(JSON.stringify(hostile)),
   });
-  await expect(page.getByRole('alert').first()).toContainText('not a valid Lifecycle Lab notebook');
+  await expect(page.getByTestId('notice').last()).toContainText('Cell 1 has a kind');
   await expect(cells(page)).toHaveCount(3);
 
   // Import the exported notebook with one cell removed: it round-trips.
@@ -151,7 +152,7 @@ test('export and import a notebook; a malformed or hostile file changes nothing'
     mimeType: 'application/json',
     buffer: Buffer.from(JSON.stringify(orphan)),
   });
-  await expect(page.getByRole('alert').first()).toContainText('Policies from another laptop');
+  await expect(page.getByTestId('notice').last()).toContainText('Policies from another laptop');
 });
 
 test('the interface switches to 简体中文', async ({ page }) => {

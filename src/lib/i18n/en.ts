@@ -155,6 +155,60 @@ export const en = {
   'survival.conf-type-invalid': 'Unknown confidence interval type “{value}”.',
   'survival.lower': 'Lower CI',
   'survival.upper': 'Upper CI',
+  'file.empty': 'The file is empty.',
+  'file.no-rows': 'The file has a header row but no data rows.',
+  'file.binary': 'This file is not a text (CSV) file.',
+  'file.spreadsheet': 'This looks like an Excel workbook; open it as a workbook or save it as CSV.',
+  'encoding.unsupported': 'The text encoding “{encoding}” is not supported.',
+  'csv.unterminated-quote': 'A quoted field starting in row {row} is never closed.',
+  'csv.ragged': 'Row {row} has {found} fields; expected {expected}.',
+  'encoding.guessed':
+    'The text encoding was guessed as {encoding}; choose another if the text looks wrong.',
+  'encoding.invalid-bytes':
+    '{count} characters could not be decoded as {encoding} and were replaced.',
+  'csv.short-rows':
+    '{count} rows (first: row {row}) had fewer than {expected} fields; the missing fields are empty.',
+  'ingest.blank-column-names': 'Blank column names were named {columns}.',
+  'ingest.duplicate-column-names': 'Repeated column names were given suffixes: {columns}.',
+  'ingest.column-demoted':
+    'Column “{column}” was read as text: row {row} has “{value}”, which is not a {type}.',
+  'file.xls-unsupported':
+    'This is an old binary Excel file (.xls), which can’t be read here. Open it in Excel or WPS and save it as .xlsx or CSV, then import that.',
+  'xlsx.invalid': 'This file could not be read as an Excel workbook (.xlsx): {reason}',
+  'xlsx.sheet-not-found': 'The workbook has no sheet named “{sheet}”. Its sheets are: {sheets}.',
+  'parquet.invalid': 'This file could not be read as Parquet: {reason}',
+  'parquet.nested-unsupported':
+    'Column “{column}” holds nested data (list, map or struct), which is not supported. Flatten it before exporting.',
+  'parquet.type-unsupported':
+    'Column “{column}” has a Parquet type ({type}) that is not supported.',
+  'json.invalid': 'The JSON is not valid (near line {line}).',
+  'json.not-records':
+    'The JSON file is not a list of records. Expected an array of objects, e.g. [{"id": 1, …}, …].',
+  'json.record-not-object': 'Record {row} is not an object with named fields.',
+  'parquet.int64-as-text':
+    'Column “{column}” holds integers too large to store exactly as numbers (first in row {row}); it was read as text so no digits are lost.',
+  'json.nested-as-text':
+    'Column “{column}” contains objects or arrays (first in record {row}); they are kept as JSON text.',
+  'prepare.invalid-setting': 'The setting “{setting}” has an invalid value: {value}.',
+  'prepare.wrong-column-type': 'Column “{column}” is {type}; this step needs {expected}.',
+  'prepare.duplicate-column': 'A column named “{column}” already exists.',
+  'prepare.invalid-date': '“{value}” in “{setting}” is not a date in yyyy-mm-dd form.',
+  'prepare.no-values': 'Column “{column}” has no values to compute from.',
+  'prepare.constant-column':
+    'Column “{column}” has the same value in every row, so it cannot be scaled or binned.',
+  'prepare.too-many-levels':
+    'Column “{column}” has {levels} distinct values; one-hot encoding allows at most {max}.',
+  'prepare.level-not-in-order':
+    'The value “{value}” of column “{column}” is missing from the given order.',
+  'prepare.labels-mismatch': '{labels} labels were given for {bins} bins.',
+  'prepare.expression-invalid': 'The expression cannot be used: {message}',
+  'prepare.as-of-required':
+    'Some end dates in “{column}” are missing; give an as-of date to measure them to.',
+  'prepare.join-too-large':
+    'This join would produce {rows} rows (limit {max}); check that the keys are unique enough.',
+  'export.too-many-rows':
+    '{rows} rows do not fit in an Excel sheet (at most {max}); export as CSV instead.',
+  'export.too-many-columns': '{columns} columns do not fit in an Excel sheet (at most {max}).',
 } as const;
 
 export type MessageKey = keyof typeof en;

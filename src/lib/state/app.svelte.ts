@@ -30,8 +30,12 @@ export class AppState {
   datasets = $state.raw<DatasetMeta[]>([]);
   notices = $state<Notice[]>([]);
   usage = $state.raw<{ usage: number; quota: number } | null>(null);
-  /** Run state per cell id; entries are created on demand. */
-  runs: Record<string, CellRun> = $state({});
+  /**
+   * Run state per cell id, created on demand. The map itself is not reactive
+   * (components look a run up while rendering, which must not write state);
+   * each CellRun's fields are.
+   */
+  readonly #runs = new Map<string, CellRun>();
 
   #storage: Storage | null = null;
   #client: ComputeClient;
@@ -125,7 +129,7 @@ export class AppState {
   async deleteAllData(): Promise<void> {
     await this.#guard(async () => {
       await this.#storage?.deleteAllData();
-      for (const run of Object.values(this.runs)) run.wait();
+      for (const run of this.#runs.values()) run.wait();
       this.notebook = defaultNotebook([]);
       await this.refreshDatasets();
       this.notify('info', this.t('storage.deleted-all'));
@@ -139,7 +143,9 @@ export class AppState {
   }
 
   run(cellId: string): CellRun {
-    return (this.runs[cellId] ??= new CellRun());
+    let run = this.#runs.get(cellId);
+    if (!run) this.#runs.set(cellId, (run = new CellRun()));
+    return run;
   }
 
   async addCell(kind: CellKind, index?: number): Promise<void> {
@@ -153,7 +159,7 @@ export class AppState {
   async removeCell(id: string): Promise<void> {
     if (!this.notebook) return;
     this.run(id).cancel();
-    delete this.runs[id];
+    this.#runs.delete(id);
     const affected = downstreamOf(this.notebook.cells, id).filter((c) => c !== id);
     this.notebook.cells = this.notebook.cells.filter((c) => c.id !== id);
     await this.#save();
@@ -207,26 +213,21 @@ export class AppState {
         );
         return;
       case 'survival': {
-        const s = cell.settings;
+        // A snapshot: reactive proxies cannot be posted to the worker.
+        const s = $state.snapshot(cell.settings);
         if (!s.duration || !s.event) {
           run.wait();
           return;
         }
+        const settings = {
+          duration: s.duration,
+          event: s.event,
+          eventValues: s.eventValues,
+          group: s.group,
+          options: { confType: s.confType, confLevel: s.confLevel },
+        };
         await run.run((signal, onProgress) =>
-          this.#client.request(
-            'kaplan-meier',
-            {
-              datasetId,
-              settings: {
-                duration: s.duration!,
-                event: s.event!,
-                eventValues: s.eventValues,
-                group: s.group,
-                options: { confType: s.confType, confLevel: s.confLevel },
-              },
-            },
-            { signal, onProgress },
-          ),
+          this.#client.request('kaplan-meier', { datasetId, settings }, { signal, onProgress }),
         );
         return;
       }
@@ -267,8 +268,7 @@ export class AppState {
       this.notify('error', this.errorText(parsed.error.code, parsed.error.params));
       return;
     }
-    for (const run of Object.values(this.runs)) run.cancel();
-    this.runs = {};
+    for (const run of this.#runs.values()) run.wait();
     this.notebook = parsed.notebook;
     await this.#save();
     const missing = parsed.notebook.datasets.filter((d) => !this.dataset(d.id));

@@ -9,7 +9,10 @@ export interface SurvivalSettings {
   duration: string;
   /** Boolean, numeric (non-zero = event) or string column. */
   event: string;
-  /** The values of the event column that mean "the event happened", e.g. ['Yes']. */
+  /**
+   * The values of the event column that mean "the event happened", e.g. ['Yes'].
+   * Absent or empty: non-zero / true, or a guess for a two-valued text column.
+   */
   eventValues?: string[];
   group?: string | null;
 }
@@ -72,7 +75,8 @@ export function survivalInputs(table: DataTable, settings: SurvivalSettings): Su
       type: duration.type,
     });
   }
-  const isEvent = eventReader(getColumn(table, settings.event), settings.eventValues);
+  const eventValues = settings.eventValues?.length ? settings.eventValues : undefined;
+  const isEvent = eventReader(getColumn(table, settings.event), eventValues);
   const groupColumn = settings.group ? getColumn(table, settings.group) : null;
   const groupOf = groupColumn ? groupReader(groupColumn) : null;
 
