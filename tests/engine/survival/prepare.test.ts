@@ -56,6 +56,9 @@ describe('survivalInputs', () => {
     expect(bool.excluded).toBe(1);
     const coded = survivalInputs(t, { duration: 'months', event: 'status', eventValues: ['2'] });
     expect(Array.from(coded.event)).toEqual([1, 0, 0, 1]);
+    // An empty choice (what a fresh Survival cell sends) means "non-zero is an event".
+    const none = survivalInputs(t, { duration: 'months', event: 'lapsed', eventValues: [] });
+    expect(Array.from(none.event)).toEqual([1, 0, 1]);
   });
 
   it('guesses the event value of a two-valued string column', () => {
@@ -67,7 +70,7 @@ describe('survivalInputs', () => {
     const en = survivalInputs(t, { duration: 'tenure', event: 'Churn' });
     expect(Array.from(en.event)).toEqual([0, 1, 0]);
     expect(en.excluded).toBe(1);
-    const zh = survivalInputs(t, { duration: 'tenure', event: '状态' });
+    const zh = survivalInputs(t, { duration: 'tenure', event: '状态', eventValues: [] });
     expect(Array.from(zh.event)).toEqual([0, 1, 0, 0]);
   });
 
