@@ -35,5 +35,7 @@ export default defineConfig({
   base: './',
   plugins: [svelte(), contentSecurityPolicy()],
   worker: { format: 'es' },
+  // `npm run dev` opens the app in the default browser (set BROWSER=none to skip).
+  server: { open: true },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
 });
