@@ -101,6 +101,8 @@ export function kaplanMeierSpec(
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 'container',
     height: 320,
+    // The band's translucency would otherwise wash out the legend's colours.
+    config: { legend: { symbolOpacity: 1, symbolType: 'stroke', symbolStrokeWidth: 3 } },
     data: { values: rows },
     layer: [
       {
@@ -118,7 +120,8 @@ export function kaplanMeierSpec(
       },
       {
         data: { values: censorRows },
-        mark: { type: 'point', shape: 'cross', filled: true, size: 50 },
+        // Small marks: a large book has hundreds of censoring times per curve.
+        mark: { type: 'point', shape: 'cross', filled: true, size: 18, opacity: 0.9 },
         encoding: {
           x,
           y,
