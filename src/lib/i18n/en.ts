@@ -209,6 +209,10 @@ export const en = {
   'export.too-many-rows':
     '{rows} rows do not fit in an Excel sheet (at most {max}); export as CSV instead.',
   'export.too-many-columns': '{columns} columns do not fit in an Excel sheet (at most {max}).',
+  // charts
+  'chart.actions': 'Chart actions',
+  'chart.save-png': 'Save as PNG',
+  'chart.save-svg': 'Save as SVG',
 } as const;
 
 export type MessageKey = keyof typeof en;

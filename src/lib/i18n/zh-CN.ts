@@ -192,4 +192,8 @@ export const zhCN: Record<MessageKey, string> = {
   'prepare.join-too-large': '此连接将产生 {rows} 行（上限 {max}），请检查键是否足够唯一。',
   'export.too-many-rows': '{rows} 行超出 Excel 工作表上限（最多 {max} 行），请改为导出 CSV。',
   'export.too-many-columns': '{columns} 列超出 Excel 工作表上限（最多 {max} 列）。',
+  // charts
+  'chart.actions': '图表操作',
+  'chart.save-png': '保存为 PNG',
+  'chart.save-svg': '保存为 SVG',
 };
