@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { NOTEBOOK_VERSION, type NotebookDocument } from './document';
 import { checkGraph } from './graph';
+import type { ColumnType } from '../engine/data/table';
 
 export const NOTEBOOK_FORMAT = 'lifecycle-lab-notebook';
 
@@ -22,6 +23,8 @@ export const LIMITS = {
   id: 200,
   /** Values of a survival cell's event column counted as "event happened". */
   eventValues: 1_000,
+  /** Column type overrides in one Data cell. */
+  typeOverrides: 10_000,
   /** A notebook handed over as JSON text. */
   jsonChars: 5_000_000,
 } as const;
@@ -41,6 +44,17 @@ export type ParseResult =
       error: { code: NotebookErrorCode; params: Record<string, string | number> };
     };
 
+const COLUMN_TYPES = [
+  'integer',
+  'decimal',
+  'boolean',
+  'date',
+  'datetime',
+  'categorical',
+  'identifier',
+  'text',
+] as const satisfies readonly ColumnType[];
+
 const id = z.string().min(1).max(LIMITS.id);
 const name = z.string().max(LIMITS.string);
 const nullableName = name.nullable();
@@ -48,7 +62,13 @@ const nullableName = name.nullable();
 const dataCell = z.strictObject({
   id,
   kind: z.literal('data'),
-  settings: z.strictObject({ datasetId: id.nullable() }),
+  settings: z.strictObject({
+    datasetId: id.nullable(),
+    typeOverrides: z
+      .record(name, z.enum(COLUMN_TYPES))
+      .refine((o) => Object.keys(o).length <= LIMITS.typeOverrides)
+      .optional(),
+  }),
 });
 
 const profileCell = z.strictObject({

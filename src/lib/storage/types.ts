@@ -3,13 +3,23 @@
 import type { ColumnType } from '../engine/data/table';
 import type { ColumnInference } from '../engine/data/infer';
 import type { IngestWarning } from '../engine/data/ingest';
+import type { RetypeReport } from '../engine/data/retype';
 
 /** Describes one stored dataset. Datasets are immutable: a change makes a new id. */
 export interface DatasetMeta {
   id: string;
   name: string;
   /** Where it came from: a file name, or a built-in sample id. */
-  source: { kind: 'file'; fileName: string; bytes: number } | { kind: 'sample'; sample: string };
+  source:
+    | { kind: 'file'; fileName: string; bytes: number }
+    | { kind: 'sample'; sample: string }
+    /** The dataset `from` with the user's type overrides applied (engine/data/retype.ts). */
+    | {
+        kind: 'retyped';
+        from: string;
+        overrides: Record<string, ColumnType>;
+        reports: RetypeReport[];
+      };
   rowCount: number;
   columns: { name: string; type: ColumnType }[];
   /** Number of Arrow IPC chunks holding its rows. */

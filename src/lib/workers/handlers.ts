@@ -8,6 +8,7 @@
 import { tableToIpcChunks } from '../engine/data/arrow';
 import { ingestDelimited } from '../engine/data/ingest';
 import { readFile } from '../engine/data/read';
+import { retypeTable, type RetypeReport } from '../engine/data/retype';
 import { streamChunks } from '../engine/data/decode';
 import { profileTable } from '../engine/data/profile';
 import { SAMPLES, type SampleId } from '../engine/data/samples';
@@ -195,6 +196,37 @@ export const kaplanMeier: Handler<'kaplan-meier'> = async (params, context) => {
   await context.progress.report(1, 1);
   const result: SurvivalResult = { curves, excluded: inputs.excluded };
   return result;
+};
+
+/**
+ * Applies the overrides in order to the stored dataset and stores the result
+ * as a new dataset that records where it came from; the original is kept, so
+ * a later change of mind starts again from the file's own values.
+ */
+export const retype: Handler<'retype'> = async (params, context) => {
+  const storage = await context.storage();
+  const base = await storage.getDataset(params.datasetId);
+  if (!base) throw new EngineError('storage.not-found');
+  let table = await loadTable(params.datasetId, context);
+  context.progress.stage?.('retype');
+  const reports: RetypeReport[] = [];
+  for (const [i, override] of params.overrides.entries()) {
+    await context.progress.report(i, params.overrides.length);
+    const result = retypeTable(table, override);
+    table = result.table;
+    reports.push(result.report);
+  }
+  const overrides = Object.fromEntries(params.overrides.map((o) => [o.column, o.type]));
+  const meta = await store(
+    table,
+    {
+      name: params.name,
+      source: { kind: 'retyped', from: base.id, overrides, reports },
+      ...(base.ingest ? { ingest: base.ingest } : {}),
+    },
+    context,
+  );
+  return { meta, reports };
 };
 
 export const preview: Handler<'preview'> = async (params, context) => {

@@ -53,6 +53,8 @@ export function dispatch(message: RequestMessage, context: HandlerContext): Prom
       return handlers.kaplanMeier(message.params, context);
     case 'preview':
       return handlers.preview(message.params, context);
+    case 'retype':
+      return handlers.retype(message.params, context);
     default:
       return assertNever(message);
   }

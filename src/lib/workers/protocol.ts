@@ -10,14 +10,15 @@
 import type { DatasetMeta } from '../storage/types';
 import type { KaplanMeierOptions, KaplanMeierResult } from '../engine/survival/kaplanMeier';
 import type { TableProfile } from '../engine/data/profile';
-import type { ParseOptions } from '../engine/data/csv';
+import type { ReadOptions } from '../engine/data/read';
+import type { RetypeOptions, RetypeReport } from '../engine/data/retype';
 import type { SampleId } from '../engine/data/samples';
 
 /** Each request kind: what the page sends, and what a successful reply holds. */
 export interface Requests {
   /** Parse a dropped or picked file and store it as a new dataset. */
   'ingest-file': {
-    params: { file: Blob; name: string; options?: Partial<ParseOptions> };
+    params: { file: Blob; name: string; options?: Partial<ReadOptions> };
     result: DatasetMeta;
   };
   /**
@@ -30,6 +31,14 @@ export interface Requests {
   'kaplan-meier': {
     params: { datasetId: string; settings: SurvivalSettings };
     result: SurvivalResult;
+  };
+  /**
+   * Store a copy of a dataset with some columns converted to user-chosen
+   * types (engine/data/retype.ts); `name` is the new dataset's name.
+   */
+  retype: {
+    params: { datasetId: string; overrides: RetypeOptions[]; name: string };
+    result: { meta: DatasetMeta; reports: RetypeReport[] };
   };
   /** First rows of a dataset, as display strings, for previews. */
   preview: { params: { datasetId: string; rows: number }; result: PreviewResult };

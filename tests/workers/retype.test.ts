@@ -1,0 +1,92 @@
+// The retype request end to end through the worker host: a file is ingested,
+// a column overridden, and the result stored as a new dataset beside the
+// original. Values are hand-checked from the tiny CSV below.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { createSharedContext } from '../../src/lib/workers/host';
+import { ComputeClient } from '../../src/lib/workers/client';
+import { openStorage, type LabStorage } from '../../src/lib/storage/db';
+import { fakeWorker } from './fakeWorker';
+
+function setup() {
+  const name = `test-${crypto.randomUUID()}`;
+  let storage: Promise<LabStorage> | undefined;
+  const context = createSharedContext({ openStorage: () => (storage ??= openStorage({ name })) });
+  return { client: new ComputeClient(fakeWorker(context)), storage: () => context.storage() };
+}
+
+const csv = 'id,code,joined\nA,007,2024-01-05\nB,12,2024-02-30\nC,x9,\n';
+
+describe('retype request', () => {
+  it('stores a converted copy with its reports and keeps the original', async () => {
+    const { client, storage } = setup();
+    const original = await client.request('ingest-file', {
+      file: new Blob([csv]),
+      name: 'codes.csv',
+    });
+    expect(original.columns.map((c) => c.type)).toEqual([
+      'identifier',
+      'identifier',
+      'categorical',
+    ]);
+
+    const { meta, reports } = await client.request('retype', {
+      datasetId: original.id,
+      overrides: [
+        { column: 'code', type: 'integer' },
+        { column: 'joined', type: 'date' },
+      ],
+      name: 'codes.csv (types)',
+    });
+    expect(meta.columns.map((c) => c.type)).toEqual(['identifier', 'integer', 'date']);
+    expect(meta.source).toEqual({
+      kind: 'retyped',
+      from: original.id,
+      overrides: { code: 'integer', joined: 'date' },
+      reports,
+    });
+    expect(meta.ingest).toEqual(original.ingest);
+    expect(reports).toEqual([
+      {
+        column: 'code',
+        from: 'identifier',
+        to: 'integer',
+        converted: 2,
+        invalid: 1,
+        examples: ['x9'],
+      },
+      {
+        column: 'joined',
+        from: 'categorical',
+        to: 'date',
+        converted: 1,
+        invalid: 1,
+        examples: ['2024-02-30'],
+      },
+    ]);
+    const preview = await client.request('preview', { datasetId: meta.id, rows: 5 });
+    expect(preview.rows).toEqual([
+      ['A', '7', '2024-01-05'],
+      ['B', '12', ''],
+      ['C', '', ''],
+    ]);
+    const stored = await (await storage()).listDatasets();
+    expect(stored.map((d) => d.id).sort()).toEqual([original.id, meta.id].sort());
+  });
+
+  it('refuses an unknown column or dataset with a message code, storing nothing', async () => {
+    const { client, storage } = setup();
+    const original = await client.request('ingest-file', { file: new Blob([csv]), name: 'c.csv' });
+    await expect(
+      client.request('retype', {
+        datasetId: original.id,
+        overrides: [{ column: 'nope', type: 'integer' }],
+        name: 'x',
+      }),
+    ).rejects.toMatchObject({ code: 'column.not-found', params: { column: 'nope' } });
+    await expect(
+      client.request('retype', { datasetId: 'missing', overrides: [], name: 'x' }),
+    ).rejects.toMatchObject({ code: 'storage.not-found' });
+    expect((await (await storage()).listDatasets()).length).toBe(1);
+  });
+});
