@@ -35,6 +35,21 @@ export interface Dialect {
  */
 export type RecordSink = (fields: string[], count: number, row: number) => void;
 
+/**
+ * Receives each record without a string per field (the ingest's fast path):
+ * field k is `text.slice(starts[k], ends[k])` when `starts[k] >= 0`, else
+ * `fields[k]` (a quoted field, or one cut by a chunk boundary). All arrays
+ * are reused between calls; read them before returning.
+ */
+export type SpanSink = (
+  text: string,
+  starts: Int32Array,
+  ends: Int32Array,
+  fields: string[],
+  count: number,
+  row: number,
+) => void;
+
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -67,6 +82,9 @@ export class CsvTokenizer {
   private readonly delimiter: number;
   private readonly whitespace: boolean;
   private readonly fields: string[] = [];
+  private starts = new Int32Array(64);
+  private ends = new Int32Array(64);
+  private spanSink: SpanSink | null = null;
   private count = 0;
   private partial = '';
   private state = FIELD_START;
@@ -81,6 +99,14 @@ export class CsvTokenizer {
     this.delimiter = this.whitespace ? SPACE : delimiter.charCodeAt(0);
   }
 
+  /**
+   * From the next record on, emits records as spans of the chunk (see
+   * SpanSink) instead of strings. Call between records, e.g. from onRecord.
+   */
+  useSpans(sink: SpanSink): void {
+    this.spanSink = sink;
+  }
+
   /** Rows seen so far, as spreadsheet rows (see the file header). */
   get rows(): number {
     return this.row;
@@ -89,13 +115,12 @@ export class CsvTokenizer {
   // The hot loop. It inlines the character-class tests (delimiter, CR/LF,
   // quote) and the scan to the end of a field, and a field start flows
   // straight into that scan, so an unquoted field costs one tight charCodeAt
-  // loop and one slice; only a field that straddles a chunk boundary or
+  // loop and one slice (in span mode, not even the slice: two offsets); only a field that straddles a chunk boundary or
   // contains quotes is concatenated.
   push(chunk: string): void {
     const n = chunk.length;
     const delim = this.delimiter;
     const ws = this.whitespace;
-    const fields = this.fields;
     let i = 0;
     if (this.skipLF && n > 0) {
       if (chunk.charCodeAt(0) === LF) i = 1;
@@ -103,6 +128,7 @@ export class CsvTokenizer {
     }
     let state = this.state;
     let start = i;
+    const spans = this.spanSink !== null;
     while (i < n) {
       let c = chunk.charCodeAt(i);
       if (state === FIELD_START) {
@@ -113,12 +139,12 @@ export class CsvTokenizer {
         }
         if (c === delim || (ws && c === TAB)) {
           // In whitespace mode separators collapse and never make empty fields.
-          if (!ws) fields[this.count++] = '';
+          if (!ws) this.text('');
           i++;
           continue;
         }
         if (c === LF || c === CR) {
-          if (this.count > 0 && !ws) fields[this.count++] = '';
+          if (this.count > 0 && !ws) this.text('');
           i = this.endRecord(chunk, i, c);
           continue;
         }
@@ -134,11 +160,17 @@ export class CsvTokenizer {
           this.partial += chunk.slice(start, n);
           break;
         }
-        if (this.partial.length === 0) {
-          fields[this.count++] = chunk.slice(start, i);
-        } else {
-          fields[this.count++] = this.partial + chunk.slice(start, i);
+        if (this.partial.length > 0) {
+          this.text(this.partial + chunk.slice(start, i));
           this.partial = '';
+        } else if (spans) {
+          // Fast path: no string per field, only its offsets in the chunk.
+          const k = this.count++;
+          if (k === this.starts.length) this.growSpans();
+          this.starts[k] = start;
+          this.ends[k] = i;
+        } else {
+          this.text(chunk.slice(start, i));
         }
         state = FIELD_START;
         if (c === LF || c === CR) i = this.endRecord(chunk, i, c);
@@ -166,7 +198,7 @@ export class CsvTokenizer {
         }
       } else if (c === delim || c === LF || c === CR || (ws && c === TAB)) {
         // AFTER_QUOTED: the field ends here.
-        fields[this.count++] = this.partial;
+        this.text(this.partial);
         this.partial = '';
         state = FIELD_START;
         if (c === LF || c === CR) i = this.endRecord(chunk, i, c);
@@ -178,13 +210,46 @@ export class CsvTokenizer {
       }
     }
     this.state = state;
+    // A record continues in the next chunk: its spans would point into this one.
+    if (this.spanSink !== null) this.materialize(chunk);
+  }
+
+  /** Appends a field given as a string. */
+  private text(value: string): void {
+    const k = this.count++;
+    this.fields[k] = value;
+    if (k >= this.starts.length) this.growSpans();
+    this.starts[k] = -1;
+  }
+
+  private growSpans(): void {
+    const starts = new Int32Array(this.starts.length * 2);
+    const ends = new Int32Array(this.ends.length * 2);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    this.starts = starts;
+    this.ends = ends;
+  }
+
+  /** Turns the current record's spans into strings. */
+  private materialize(chunk: string): void {
+    for (let k = 0; k < this.count; k++) {
+      if (this.starts[k] >= 0) {
+        this.fields[k] = chunk.slice(this.starts[k], this.ends[k]);
+        this.starts[k] = -1;
+      }
+    }
   }
 
   /** Emits the record ending at chunk[i] (CR or LF); returns the next index. */
   private endRecord(chunk: string, i: number, c: number): number {
     this.row++;
     if (this.count > 0) {
-      this.onRecord(this.fields, this.count, this.row);
+      if (this.spanSink !== null) {
+        this.spanSink(chunk, this.starts, this.ends, this.fields, this.count, this.row);
+      } else {
+        this.onRecord(this.fields, this.count, this.row);
+      }
       this.count = 0;
     }
     i++;
@@ -206,16 +271,21 @@ export class CsvTokenizer {
       case UNQUOTED:
       case QUOTE_IN_QUOTED:
       case AFTER_QUOTED:
-        this.fields[this.count++] = this.partial;
+        this.text(this.partial);
         break;
       default:
-        if (this.count > 0 && !this.whitespace) this.fields[this.count++] = '';
+        if (this.count > 0 && !this.whitespace) this.text('');
     }
     this.partial = '';
     this.state = FIELD_START;
     if (this.count > 0) {
       this.row++;
-      this.onRecord(this.fields, this.count, this.row);
+      // Every field is a string here (push() materialized the spans).
+      if (this.spanSink !== null) {
+        this.spanSink('', this.starts, this.ends, this.fields, this.count, this.row);
+      } else {
+        this.onRecord(this.fields, this.count, this.row);
+      }
       this.count = 0;
     }
   }

@@ -113,6 +113,36 @@ export function parseNumber(s: string, style: NumberStyle = 'dot'): number {
   return parsePlainOrFormatted(s, style);
 }
 
+/**
+ * The ingest's allocation-free fast path for `text.slice(start, end)` in a
+ * 'dot' column: the same Clinger path as parseNumber, read straight from the
+ * chunk. NaN means "not taken" (anything but an optional sign, digits and
+ * one '.', or more than 15 digits): the caller then runs parseNumber on the
+ * slice, which gives the same answer for every input.
+ */
+export function parsePlainNumberSpan(text: string, start: number, end: number): number {
+  let i = start;
+  let c = text.charCodeAt(i);
+  const negative = c === 45;
+  if (negative || c === 43) i++;
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = -1;
+  for (; i < end; i++) {
+    c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      if (fraction >= 0) fraction++;
+    } else if (c === 46 && fraction < 0) {
+      fraction = 0;
+    } else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const v = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
+  return negative ? -v : v;
+}
+
 function parsePlainOrFormatted(s: string, style: NumberStyle): number {
   const n = s.length;
   let plain = true;
@@ -216,6 +246,39 @@ function parseFormattedNumber(s: string, style: NumberStyle): number {
   return exponent ? Number(out) / 100 : Number(out + 'e-2');
 }
 
+/**
+ * The ingest's fast path for a boolean cell: the ASCII words of parseBoolean
+ * compared in place (any case). NaN means "not taken" (whitespace, 是/否,
+ * anything else): the caller runs parseBoolean on the slice.
+ */
+export function parseBooleanSpan(text: string, start: number, end: number): number {
+  switch (end - start) {
+    case 1: {
+      const c = text.charCodeAt(start) | 0x20; // ASCII letters to lower case
+      return c === 121 ? 1 : c === 110 ? 0 : NaN; // y n
+    }
+    case 2:
+      return lowerWordAt(text, start, 'no') ? 0 : NaN;
+    case 3:
+      return lowerWordAt(text, start, 'yes') ? 1 : NaN;
+    case 4:
+      return lowerWordAt(text, start, 'true') ? 1 : NaN;
+    case 5:
+      return lowerWordAt(text, start, 'false') ? 0 : NaN;
+    default:
+      return NaN;
+  }
+}
+
+/** Whether text at `start` spells the lower-case ASCII `word` in any case. */
+function lowerWordAt(text: string, start: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    // For a letter target, c | 0x20 matches exactly its two cases.
+    if ((text.charCodeAt(start + k) | 0x20) !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
 /** 1 for true/yes/y/是, 0 for false/no/n/否 (any case, trimmed), else NaN. */
 export function parseBoolean(s: string): number {
   let t = s;
@@ -280,6 +343,31 @@ function readDigits(s: string, min: number, max: number): number {
 
 function isDateSeparator(c: number): boolean {
   return c === 45 || c === 47 || c === 46; // - / .
+}
+
+function digitAt(text: string, i: number): number {
+  const d = text.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : -100_000;
+}
+
+/**
+ * The ingest's fast path for a 'ymd' date cell written exactly yyyy-mm-dd
+ * (or with / or .), read straight from the chunk; NaN means "not taken"
+ * and the caller runs parseDate on the slice (same answer for every input).
+ */
+export function parseIsoDateSpan(text: string, start: number, end: number): number {
+  if (end - start !== 10) return NaN;
+  const sep = text.charCodeAt(start + 4);
+  if (!isDateSeparator(sep) || text.charCodeAt(start + 7) !== sep) return NaN;
+  const y =
+    digitAt(text, start) * 1000 +
+    digitAt(text, start + 1) * 100 +
+    digitAt(text, start + 2) * 10 +
+    digitAt(text, start + 3);
+  const m = digitAt(text, start + 5) * 10 + digitAt(text, start + 6);
+  const d = digitAt(text, start + 8) * 10 + digitAt(text, start + 9);
+  if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return NaN;
+  return daysFromCivil(y, m, d) * DAY_MS;
 }
 
 /**

@@ -21,6 +21,9 @@ import {
   inferColumn,
   isMissing,
   parseBoolean,
+  parseBooleanSpan,
+  parseIsoDateSpan,
+  parsePlainNumberSpan,
   valueParser,
   type ColumnInference,
 } from './infer';
@@ -55,6 +58,9 @@ const MAX_CHUNK_BYTES = 1024 * 1024;
 const REPORT_EVERY_BYTES = 64 * 1024;
 
 const DAY_MS = 86_400_000;
+/** Slots of a string column's cell cache (a power of two), and when it is dropped. */
+const CACHE_SLOTS = 1024;
+const CACHE_MAX_DISTINCT = 512;
 
 /** Parses a File / Blob (see ingestDelimited). */
 export function ingestBlob(
@@ -225,14 +231,36 @@ function growInt(a: Int32Array, needed: number): Int32Array {
   return b;
 }
 
-/** A column being filled. `add` returns false when a value does not parse. */
+/**
+ * A column being filled. `add` returns false when a value does not parse;
+ * `addSpan` is the same for `text.slice(start, end)`, mostly without slicing.
+ */
 interface Sink {
   add(s: string): boolean;
+  addSpan(text: string, start: number, end: number): boolean;
+}
+
+/** A fast path reading a cell in place; NaN means "not taken" (see infer.ts). */
+type SpanParser = (text: string, start: number, end: number) => number;
+
+function spanParser(inference: ColumnInference): SpanParser | null {
+  switch (inference.type) {
+    case 'integer':
+    case 'decimal':
+      return (inference.numberStyle ?? 'dot') === 'dot' ? parsePlainNumberSpan : null;
+    case 'date':
+      return (inference.dateFormat ?? 'ymd') === 'ymd' ? parseIsoDateSpan : null;
+    case 'boolean':
+      return parseBooleanSpan;
+    default:
+      return null;
+  }
 }
 
 class NumberSink implements Sink {
   values: Float64Array;
   length = 0;
+  private readonly spanParse: SpanParser | null;
   constructor(
     capacity: number,
     readonly inference: ColumnInference,
@@ -241,6 +269,18 @@ class NumberSink implements Sink {
     readonly booleanWords: [string, string],
   ) {
     this.values = new Float64Array(capacity);
+    this.spanParse = spanParser(inference);
+  }
+
+  addSpan(text: string, start: number, end: number): boolean {
+    // Empty cells are missing; plain cells parse in place; the rest (other
+    // missing markers, formatted numbers, bad values) take the full parser.
+    const v =
+      start === end ? NaN : this.spanParse !== null ? this.spanParse(text, start, end) : NaN;
+    if (v !== v && start !== end) return this.add(text.slice(start, end));
+    if (this.length === this.values.length) this.values = growFloat(this.values, this.length + 1);
+    this.values[this.length++] = v;
+    return true;
   }
 
   add(s: string): boolean {
@@ -281,6 +321,12 @@ class StringSink implements Sink {
   length = 0;
   readonly lookup = new Map<string, number>();
   readonly dictionary: string[] = [];
+  /**
+   * Hash of a cell's characters → code + 1 (0: empty slot), checked against
+   * the dictionary, so a repeated category is found without slicing the cell.
+   * Dropped (null) once the column has many distinct values (ids, free text).
+   */
+  private cache: Int32Array | null = new Int32Array(CACHE_SLOTS);
   /** Values that failed the type this column had before demotion. */
   invalid = 0;
   constructor(
@@ -288,6 +334,31 @@ class StringSink implements Sink {
     readonly demotedFrom: NumberSink | null = null,
   ) {
     this.codes = new Int32Array(capacity);
+  }
+
+  addSpan(text: string, start: number, end: number): boolean {
+    if (start === end) return this.put(null);
+    const cache = this.cache;
+    if (cache === null || this.demotedFrom) return this.add(text.slice(start, end));
+    let h = 0;
+    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+    const slot = h & (CACHE_SLOTS - 1);
+    const hit = cache[slot] - 1;
+    if (hit >= 0) {
+      const known = this.dictionary[hit];
+      if (known.length === end - start && text.startsWith(known, start)) {
+        if (this.length === this.codes.length) this.codes = growInt(this.codes, this.length + 1);
+        this.codes[this.length++] = hit;
+        return true;
+      }
+    }
+    const value = text.slice(start, end);
+    this.add(value);
+    const code = this.codes[this.length - 1];
+    // Missing markers get code -1 and are never cached.
+    if (code >= 0) cache[slot] = code + 1;
+    if (this.dictionary.length > CACHE_MAX_DISTINCT) this.cache = null;
+    return true;
   }
 
   add(s: string): boolean {
@@ -327,6 +398,7 @@ class TableBuilder {
   private inference: ColumnInference[] = [];
   private demotedFrom: (ColumnInference | null)[] = [];
   private rowCount = 0;
+  private tokenizer: CsvTokenizer | null = null;
   private shortRows = 0;
   private firstShortRow = 0;
 
@@ -355,6 +427,7 @@ class TableBuilder {
     const tokenizer = new CsvTokenizer(delimiter, (fields, count, row) =>
       this.record(fields, count, row),
     );
+    this.tokenizer = tokenizer;
     tokenizer.push(text);
     return tokenizer;
   }
@@ -368,10 +441,53 @@ class TableBuilder {
     if (this.sinks === null) {
       this.sample.push(fields.slice(0, count));
       this.sampleRows.push(row);
-      if (this.sample.length >= SAMPLE_ROWS) this.build();
+      if (this.sample.length >= SAMPLE_ROWS) {
+        this.build();
+        // Typed from here on: later records come as spans of the text.
+        this.tokenizer!.useSpans((text, starts, ends, strings, n, r) =>
+          this.addSpans(text, starts, ends, strings, n, r),
+        );
+      }
       return;
     }
     this.addRow(fields, count, row);
+  }
+
+  /** addRow for a record given as spans (see SpanSink). */
+  private addSpans(
+    text: string,
+    starts: Int32Array,
+    ends: Int32Array,
+    fields: string[],
+    count: number,
+    row: number,
+  ): void {
+    const width = this.width;
+    if (count > width) {
+      // Extra fields: rare, so the string path checks them.
+      const strings: string[] = [];
+      for (let k = 0; k < count; k++) {
+        strings.push(starts[k] >= 0 ? text.slice(starts[k], ends[k]) : fields[k]);
+      }
+      this.addRow(strings, count, row);
+      return;
+    }
+    if (count < width) {
+      if (this.shortRows++ === 0) this.firstShortRow = row;
+    }
+    const sinks = this.sinks!;
+    for (let j = 0; j < width; j++) {
+      const start = j < count ? starts[j] : -1;
+      const ok =
+        start >= 0
+          ? sinks[j].addSpan(text, start, ends[j])
+          : sinks[j].add(j < count ? fields[j] : '');
+      if (!ok) {
+        const value = start >= 0 ? text.slice(start, ends[j]) : j < count ? fields[j] : '';
+        this.demote(j, value, row);
+      }
+    }
+    this.rowCount++;
   }
 
   /** Infers the types from the sample and moves it into typed columns. */
