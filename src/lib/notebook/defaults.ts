@@ -4,6 +4,7 @@
 import { SAMPLES } from '../engine/data/samples';
 import { NOTEBOOK_VERSION, type Cell, type CellKind, type NotebookDocument } from './document';
 import { NOTEBOOK_FORMAT } from './schema';
+import { defaultStep, isDatasetCell } from './prepare';
 
 /** What the default notebook needs to know of a stored dataset (DatasetMeta fits). */
 export interface DatasetRef {
@@ -22,8 +23,8 @@ export interface NewCellOptions {
 }
 
 /**
- * A cell of `kind` with default settings. A Profile or Survival cell reads
- * the nearest Data cell above where it is inserted.
+ * A cell of `kind` with default settings. A Profile, Survival or Prepare
+ * cell reads the nearest Data or Prepare cell above where it is inserted.
  */
 export function newCell(
   kind: CellKind,
@@ -33,7 +34,7 @@ export function newCell(
   const id = options.id ?? newId(existing);
   const at = Math.max(0, Math.min(options.at ?? existing.length, existing.length));
   const above = existing.slice(0, at);
-  const input = [...above].reverse().find((c) => c.kind === 'data')?.id ?? null;
+  const input = [...above].reverse().find(isDatasetCell)?.id ?? null;
   switch (kind) {
     case 'data':
       return { id, kind, settings: { datasetId: null } };
@@ -53,6 +54,8 @@ export function newCell(
           confLevel: 0.95,
         },
       };
+    case 'prepare':
+      return { id, kind, settings: { input, step: defaultStep('drop-duplicates') } };
   }
 }
 

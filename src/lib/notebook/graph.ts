@@ -1,7 +1,7 @@
 // The order cells run in. Pure; used on the page to decide what to re-run
 // after an edit and in what order.
 //
-// A cell depends on the cells it reads (its `input`). Running follows the
+// A cell depends on the cells it reads (its `input`, and a join's `right`). Running follows the
 // document's order wherever dependencies allow, so the order is stable and
 // predictable. A missing input (the Data cell was removed) does not stop a
 // cell from being ordered: it runs and waits for an input. Cells on a cycle
@@ -17,6 +17,11 @@ export function dependencies(cell: Cell): string[] {
     case 'profile':
     case 'survival':
       return cell.settings.input ? [cell.settings.input] : [];
+    case 'prepare': {
+      const { input, step } = cell.settings;
+      const right = step.op === 'join' ? step.right : null;
+      return [input, right].filter((id): id is string => id !== null);
+    }
   }
 }
 

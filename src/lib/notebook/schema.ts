@@ -25,6 +25,8 @@ export const LIMITS = {
   eventValues: 1_000,
   /** Column type overrides in one Data cell. */
   typeOverrides: 10_000,
+  /** Columns, conditions, measures, levels or breaks in one Prepare step. */
+  stepList: 1_000,
   /** A notebook handed over as JSON text. */
   jsonChars: 5_000_000,
 } as const;
@@ -91,9 +93,140 @@ const survivalCell = z.strictObject({
   }),
 });
 
-export const CELL_KINDS = ['data', 'profile', 'survival'] as const;
+// Prepare steps: the shape of each engine transform's settings. Values are
+// checked here only as far as their type and size; the engine checks the rest
+// (and says what is wrong) when the cell runs.
+const names = z.array(name).max(LIMITS.stepList);
+const keyNames = z.union([name, names]);
+const finite = z.number().finite();
+const scalar = z.union([name, finite, z.boolean()]);
 
-const cell = z.discriminatedUnion('kind', [dataCell, profileCell, survivalCell]);
+const prepareStep = z.discriminatedUnion('op', [
+  z.strictObject({
+    op: z.literal('drop-duplicates'),
+    columns: names.optional(),
+    keep: z.enum(['first', 'last']),
+  }),
+  z.strictObject({
+    op: z.literal('filter'),
+    conditions: z
+      .array(
+        z.strictObject({
+          column: name,
+          op: z.enum([
+            '=',
+            '!=',
+            '<',
+            '<=',
+            '>',
+            '>=',
+            'in',
+            'not-in',
+            'is-missing',
+            'not-missing',
+            'contains',
+          ]),
+          value: z.union([scalar, z.array(scalar).max(LIMITS.stepList)]).optional(),
+        }),
+      )
+      .max(LIMITS.stepList),
+    combine: z.enum(['and', 'or']),
+  }),
+  z.strictObject({
+    op: z.literal('select'),
+    columns: z.array(z.strictObject({ name, rename: name.optional() })).max(LIMITS.stepList),
+  }),
+  z.strictObject({
+    op: z.literal('impute'),
+    columns: names,
+    method: z.enum(['mean', 'median', 'mode', 'constant']),
+    value: scalar.optional(),
+  }),
+  z.strictObject({
+    op: z.literal('cap-outliers'),
+    columns: names,
+    method: z.enum(['iqr', 'percentile']),
+    k: finite.optional(),
+    lower: finite.optional(),
+    upper: finite.optional(),
+  }),
+  z.strictObject({
+    op: z.literal('scale'),
+    columns: names,
+    method: z.enum(['standardize', 'normalize']),
+    suffix: name.optional(),
+  }),
+  z.strictObject({
+    op: z.literal('one-hot'),
+    column: name,
+    dropFirst: z.boolean().optional(),
+    maxLevels: finite.optional(),
+    missingIndicator: z.boolean().optional(),
+    keepOriginal: z.boolean().optional(),
+  }),
+  z.strictObject({ op: z.literal('ordinal'), column: name, order: names.optional() }),
+  z.strictObject({
+    op: z.literal('bin'),
+    column: name,
+    method: z.enum(['equal-width', 'quantile', 'custom']),
+    bins: finite.optional(),
+    breaks: z.array(finite).max(LIMITS.stepList).optional(),
+    labels: names.optional(),
+    newColumn: name,
+  }),
+  z.strictObject({ op: z.literal('derive'), name, expression: name }),
+  z.strictObject({
+    op: z.literal('duration'),
+    start: name,
+    end: name.optional(),
+    asOf: name.optional(),
+    unit: z.enum(['days', 'weeks', 'months', 'years']),
+    name,
+    event: name.optional(),
+  }),
+  z.strictObject({
+    op: z.literal('join'),
+    right: id.nullable(),
+    leftKey: keyNames,
+    rightKey: keyNames,
+    how: z.enum(['inner', 'left', 'right', 'full']),
+    suffix: name.optional(),
+  }),
+  z.strictObject({
+    op: z.literal('aggregate'),
+    key: keyNames,
+    measures: z
+      .array(
+        z.strictObject({
+          column: name,
+          fn: z.enum([
+            'count',
+            'count-distinct',
+            'sum',
+            'mean',
+            'min',
+            'max',
+            'first',
+            'last',
+            'median',
+          ]),
+          name: name.optional(),
+        }),
+      )
+      .max(LIMITS.stepList),
+    orderBy: name.optional(),
+  }),
+]);
+
+const prepareCell = z.strictObject({
+  id,
+  kind: z.literal('prepare'),
+  settings: z.strictObject({ input: id.nullable(), step: prepareStep }),
+});
+
+export const CELL_KINDS = ['data', 'profile', 'survival', 'prepare'] as const;
+
+const cell = z.discriminatedUnion('kind', [dataCell, profileCell, survivalCell, prepareCell]);
 
 const notebook = z
   .strictObject({

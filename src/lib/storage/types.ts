@@ -19,6 +19,18 @@ export interface DatasetMeta {
         from: string;
         overrides: Record<string, ColumnType>;
         reports: RetypeReport[];
+      }
+    /**
+     * The result of a Prepare cell: `key` is a hash of its input dataset ids
+     * and step settings (workers/handlers.ts prepare), so unchanged settings
+     * reuse it; `report` is what the step reported when it ran.
+     */
+    | {
+        kind: 'derived';
+        notebook: string;
+        cell: string;
+        key: string;
+        report: Record<string, number | string>;
       };
   rowCount: number;
   columns: { name: string; type: ColumnType }[];

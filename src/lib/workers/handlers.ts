@@ -16,6 +16,9 @@ import { generateInsuranceBook } from '../engine/data/sample/insurance';
 import { cellText, EngineError, type DataTable, type Progress } from '../engine/data/table';
 import { kaplanMeierByGroup } from '../engine/survival/kaplanMeier';
 import { survivalInputs } from '../engine/survival/prepare';
+import * as prep from '../engine/prepare';
+import { tableToCsv, tableToXlsx } from '../engine/data/export';
+import type { PrepareStep } from '../notebook/document';
 import type { LabStorage } from '../storage/db';
 import { MAX_STORED_WARNINGS, type DatasetMeta, type NewDataset } from '../storage/types';
 import type { TableCache } from './tableCache';
@@ -240,4 +243,178 @@ export const preview: Handler<'preview'> = async (params, context) => {
     rowCount: table.rowCount,
   };
   return result;
+};
+
+// ---- prepare and export ------------------------------------------------------
+
+/** Rows of a Prepare cell's result sent back with it, for its preview. */
+export const PREPARE_PREVIEW_ROWS = 20;
+
+/**
+ * Runs a Prepare step, or reuses its stored result. The stored result is found
+ * by the cell (notebook + cell id) and a key hashed from the inputs and the
+ * step, so a reload or an unchanged re-run costs one load, not a recompute.
+ * Results of the cell's earlier settings are deleted only after the new one is
+ * stored, so a failure leaves the last good result in place.
+ */
+export const prepare: Handler<'prepare'> = async (params, context) => {
+  const { notebook, cell, inputs, step } = params;
+  const wanted = step.op === 'join' ? 2 : 1;
+  if (inputs.length !== wanted) {
+    throw new EngineError('prepare.invalid-setting', { setting: 'inputs', value: inputs.length });
+  }
+  const storage = await context.storage();
+  const key = await derivedKey(inputs, step);
+  const mine = (await storage.listDatasets()).filter(
+    (d) => d.source.kind === 'derived' && d.source.notebook === notebook && d.source.cell === cell,
+  );
+  let meta = mine.find((d) => d.source.kind === 'derived' && d.source.key === key);
+  const reused = meta !== undefined;
+  if (!meta) {
+    const metas = await Promise.all(inputs.map((id) => storage.getDataset(id)));
+    const missing = inputs.find((_, i) => !metas[i]);
+    if (missing !== undefined) throw new EngineError('storage.not-found', { datasetId: missing });
+    const tables = await Promise.all(inputs.map((id) => loadTable(id, context)));
+    context.progress.stage?.('prepare');
+    await context.progress.report(0, 1);
+    const result = runStep(step, tables);
+    await context.progress.report(1, 1);
+    const name = `${metas[0]!.name}_${step.op}`.slice(0, 200);
+    meta = await store(
+      result.table,
+      { name, source: { kind: 'derived', notebook, cell, key, report: result.report } },
+      context,
+    );
+  }
+  for (const old of mine) {
+    if (old.id === meta.id) continue;
+    await storage.deleteDataset(old.id);
+    context.tables.delete(old.id);
+  }
+  const report = meta.source.kind === 'derived' ? meta.source.report : {};
+  const shown = await preview({ datasetId: meta.id, rows: PREPARE_PREVIEW_ROWS }, context);
+  return { dataset: meta, report, reused, preview: shown };
+};
+
+/** The engine transform for a step; the step's fields other than `op` are its settings. */
+export function runStep(step: PrepareStep, tables: DataTable[]): prep.TransformResult {
+  const [table] = tables;
+  switch (step.op) {
+    case 'drop-duplicates': {
+      const { op: _, ...settings } = step;
+      return prep.dropDuplicates(table, settings);
+    }
+    case 'filter': {
+      const { op: _, ...settings } = step;
+      return prep.filterRows(table, settings);
+    }
+    case 'select': {
+      const { op: _, ...settings } = step;
+      return prep.selectColumns(table, settings);
+    }
+    case 'impute': {
+      const { op: _, ...settings } = step;
+      return prep.impute(table, settings);
+    }
+    case 'cap-outliers': {
+      const { op: _, ...settings } = step;
+      return prep.capOutliers(table, settings);
+    }
+    case 'scale': {
+      const { op: _, ...settings } = step;
+      return prep.scale(table, settings);
+    }
+    case 'one-hot': {
+      const { op: _, ...settings } = step;
+      return prep.oneHot(table, settings);
+    }
+    case 'ordinal': {
+      const { op: _, ...settings } = step;
+      return prep.ordinalEncode(table, settings);
+    }
+    case 'bin': {
+      const { op: _, ...settings } = step;
+      return prep.binColumn(table, settings);
+    }
+    case 'derive': {
+      const { op: _, ...settings } = step;
+      return prep.deriveColumn(table, settings);
+    }
+    case 'duration': {
+      const { op: _, ...settings } = step;
+      return prep.datesToDuration(table, settings);
+    }
+    case 'join': {
+      const { op: _, right: _right, ...settings } = step;
+      return prep.joinTables(table, tables[1], settings);
+    }
+    case 'aggregate': {
+      const { op: _, ...settings } = step;
+      return prep.aggregateByKey(table, settings);
+    }
+    default:
+      throw new EngineError('prepare.invalid-setting', {
+        setting: 'op',
+        value: String((step as { op: unknown }).op),
+      });
+  }
+}
+
+/**
+ * SHA-256 (hex) of the input ids and the step as canonical JSON (keys
+ * sorted), so the same settings typed in another order give the same key.
+ */
+export async function derivedKey(inputs: readonly string[], step: PrepareStep): Promise<string> {
+  const text = canonicalJson({ inputs, step });
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** A stored dataset as file bytes: CSV (UTF-8 with a BOM so Excel reads non-ASCII text) or XLSX. */
+export const exportDataset: Handler<'export'> = async (params, context) => {
+  const storage = await context.storage();
+  const meta = await storage.getDataset(params.datasetId);
+  if (!meta) throw new EngineError('storage.not-found', { datasetId: params.datasetId });
+  const table = await loadTable(params.datasetId, context);
+  context.progress.stage?.('export');
+  const base = meta.name.replace(/[\\/:*?"<>|]+/g, '_') || 'data';
+  if (params.format === 'xlsx') {
+    await context.progress.report(0, 1);
+    const blob = await tableToXlsx(table);
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    await context.progress.report(1, 1);
+    return {
+      bytes,
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      fileName: `${base}.xlsx`,
+    };
+  }
+  const encoder = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (const chunk of tableToCsv(table, { bom: true })) {
+    const part = encoder.encode(chunk);
+    parts.push(part);
+    size += part.byteLength;
+    // Unknown total: the report is there to let a cancel in between chunks.
+    await context.progress.report(parts.length, 0);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.byteLength;
+  }
+  return { bytes, mimeType: 'text/csv;charset=utf-8', fileName: `${base}.csv` };
 };

@@ -53,6 +53,10 @@ export function dispatch(message: RequestMessage, context: HandlerContext): Prom
       return handlers.kaplanMeier(message.params, context);
     case 'preview':
       return handlers.preview(message.params, context);
+    case 'prepare':
+      return handlers.prepare(message.params, context);
+    case 'export':
+      return handlers.exportDataset(message.params, context);
     case 'retype':
       return handlers.retype(message.params, context);
     default:

@@ -13,6 +13,7 @@ import type { TableProfile } from '../engine/data/profile';
 import type { ReadOptions } from '../engine/data/read';
 import type { RetypeOptions, RetypeReport } from '../engine/data/retype';
 import type { SampleId } from '../engine/data/samples';
+import type { PrepareStep } from '../notebook/document';
 
 /** Each request kind: what the page sends, and what a successful reply holds. */
 export interface Requests {
@@ -42,6 +43,21 @@ export interface Requests {
   };
   /** First rows of a dataset, as display strings, for previews. */
   preview: { params: { datasetId: string; rows: number }; result: PreviewResult };
+  /**
+   * Run a Prepare cell's step on its input dataset(s) (a join: [left, right])
+   * and store the result as a derived dataset of that cell, or reuse the one
+   * stored for the same inputs and settings. The cell's other derived
+   * datasets are deleted once the result is stored.
+   */
+  prepare: {
+    params: { notebook: string; cell: string; inputs: string[]; step: PrepareStep };
+    result: PrepareResult;
+  };
+  /** A dataset as a CSV (UTF-8 with BOM, for Excel) or XLSX file; the bytes are transferred. */
+  export: {
+    params: { datasetId: string; format: 'csv' | 'xlsx' };
+    result: { bytes: Uint8Array; mimeType: string; fileName: string };
+  };
 }
 
 export type RequestType = keyof Requests;
@@ -60,6 +76,14 @@ export interface SurvivalResult {
   curves: KaplanMeierResult[];
   /** Rows dropped because duration or event was missing or invalid. */
   excluded: number;
+}
+
+export interface PrepareResult {
+  dataset: DatasetMeta;
+  report: Record<string, number | string>;
+  /** True when a stored result was reused instead of recomputed. */
+  reused: boolean;
+  preview: PreviewResult;
 }
 
 export interface PreviewResult {
