@@ -11,10 +11,13 @@
 // into Float64, so the declared column types, not the Arrow types, decide.
 
 import {
+  Column as ArrowColumn,
+  DateUnit,
+  Precision,
   Type,
   TimeUnit,
+  batchType,
   bool,
-  columnFromValues,
   dateDay,
   dictionary,
   float64,
@@ -25,11 +28,11 @@ import {
   timestamp,
   utf8,
 } from '@uwdata/flechette';
-import type { Column as ArrowColumn, DataType } from '@uwdata/flechette';
+import type { Batch, DataType } from '@uwdata/flechette';
 import {
   EngineError,
   isNumericType,
-  type Column,
+  type Column as TableColumn,
   type ColumnType,
   type DataTable,
   type NumericColumn,
@@ -49,10 +52,20 @@ export function tableToIpcChunks(
 ): Uint8Array[] {
   if (!(rowsPerChunk >= 1)) throw new RangeError(`rowsPerChunk must be >= 1, got ${rowsPerChunk}`);
   const chunks: Uint8Array[] = [];
+  // One scratch remap per string column, reused by every chunk (see encodeStrings).
+  const remaps = table.columns.map((c) =>
+    c.kind === 'string' ? new Int32Array(c.dictionary.length).fill(-1) : null,
+  );
   for (let start = 0; start < table.rowCount; start += rowsPerChunk) {
     const end = Math.min(table.rowCount, start + rowsPerChunk);
     const columns = table.columns.map(
-      (c) => [c.name, encodeColumn(c, start, end)] as [string, ArrowColumn<unknown>],
+      (c, j) =>
+        [
+          c.name,
+          c.kind === 'string'
+            ? encodeStrings(c, start, end, remaps[j]!)
+            : encodeNumbers(c, start, end),
+        ] as [string, ArrowColumn<unknown>],
     );
     const ipc = tableToIPC(tableFromColumns(columns), { format: 'stream' });
     if (!ipc) throw new Error('Arrow encoder returned no bytes');
@@ -61,24 +74,133 @@ export function tableToIpcChunks(
   return chunks;
 }
 
-function encodeColumn(column: Column, start: number, end: number): ArrowColumn<unknown> {
-  if (column.kind === 'string') {
-    const { codes, dictionary: dict } = column;
-    // Each chunk carries only the strings it uses: the builder dictionary-encodes anew.
-    return columnFromValues(
-      (visit) => {
-        for (let i = start; i < end; i++) visit(codes[i] < 0 ? null : dict[codes[i]]);
-      },
-      dictionary(utf8(), int32()),
-    );
-  }
+// The encoders below fill Arrow's buffers (validity bitmap, values, offsets)
+// from our typed arrays and wrap them in flechette batches directly: its
+// value-by-value builders hash every string and box every number, which was
+// most of the time it took to store a large table.
+
+/** One flechette batch (of the class Arrow's reader would make) over ready buffers. */
+function batch(
+  type: DataType,
+  length: number,
+  nullCount: number,
+  validity: Uint8Array,
+  values: ArrayBufferView,
+  offsets?: Int32Array,
+): Batch<unknown> {
+  const BatchClass = batchType(type) as new (options: object) => Batch<unknown>;
+  return new BatchClass({ length, nullCount, type, validity, values, offsets });
+}
+
+/** Validity bitmap (bit set = present) of `length` rows, or an empty one when none is missing. */
+function validityOf(length: number, isMissing: (i: number) => boolean): [Uint8Array, number] {
+  let nullCount = 0;
+  for (let i = 0; i < length; i++) if (isMissing(i)) nullCount++;
+  if (nullCount === 0) return [new Uint8Array(0), 0];
+  const bits = new Uint8Array((length + 7) >> 3);
+  for (let i = 0; i < length; i++) if (!isMissing(i)) bits[i >> 3] |= 1 << (i & 7);
+  return [bits, nullCount];
+}
+
+function encodeNumbers(column: NumericColumn, start: number, end: number): ArrowColumn<unknown> {
   const values = column.values.subarray(start, end);
-  return columnFromValues(
-    (visit) => {
-      for (let i = 0; i < values.length; i++) visit(Number.isNaN(values[i]) ? null : values[i]);
-    },
-    arrowTypeFor(column.type, values),
-  );
+  const n = values.length;
+  const type = arrowTypeFor(column.type, values);
+  const [validity, nullCount] = validityOf(n, (i) => values[i] !== values[i]);
+  let data: ArrayBufferView;
+  switch (type.typeId) {
+    case Type.Int: {
+      const ints = new Int32Array(n);
+      for (let i = 0; i < n; i++) ints[i] = values[i] === values[i] ? values[i] : 0;
+      data = ints;
+      break;
+    }
+    case Type.Date: {
+      const days = new Int32Array(n);
+      for (let i = 0; i < n; i++) days[i] = values[i] === values[i] ? values[i] / DAY_MS : 0;
+      data = days;
+      break;
+    }
+    case Type.Timestamp: {
+      const ms = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) if (values[i] === values[i]) ms[i] = BigInt(values[i]);
+      data = ms;
+      break;
+    }
+    case Type.Bool: {
+      const bits = new Uint8Array((n + 7) >> 3);
+      for (let i = 0; i < n; i++) if (values[i] === 1) bits[i >> 3] |= 1 << (i & 7);
+      data = bits;
+      break;
+    }
+    default:
+      // Float64: the column's own memory (the IPC writer copies it); NaN under a null bit.
+      data = values;
+  }
+  return new ArrowColumn([batch(type, n, nullCount, validity, data)], type);
+}
+
+const utf8Encoder = new TextEncoder();
+
+/**
+ * A chunk of a string column as a dictionary batch holding only the strings
+ * the chunk uses. `remap` (global code → chunk code, -1 = not yet) is
+ * scratch shared by the chunks and left all -1 again on return.
+ */
+function encodeStrings(
+  column: StringColumn,
+  start: number,
+  end: number,
+  remap: Int32Array,
+): ArrowColumn<unknown> {
+  const { codes, dictionary: dict } = column;
+  const n = end - start;
+  const keys = new Int32Array(n);
+  const used: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = codes[start + i];
+    if (c < 0) continue;
+    let k = remap[c];
+    if (k < 0) {
+      k = remap[c] = used.length;
+      used.push(c);
+    }
+    keys[i] = k;
+  }
+  const [validity, nullCount] = validityOf(n, (i) => codes[start + i] < 0);
+  const local = used.map((c) => dict[c]);
+  for (const c of used) remap[c] = -1;
+
+  const type = dictionary(utf8(), int32());
+  const { offsets, bytes } = utf8Buffers(local);
+  const values = new ArrowColumn([
+    batch(type.dictionary, local.length, 0, new Uint8Array(0), bytes, offsets),
+  ]);
+  const keyBatch = batch(type, n, nullCount, validity, keys) as Batch<unknown> & {
+    setDictionary(d: ArrowColumn<unknown>): unknown;
+  };
+  keyBatch.setDictionary(values);
+  return new ArrowColumn([keyBatch], type);
+}
+
+/** Arrow Utf8 buffers of `strings`: one encode of their concatenation when it is ASCII. */
+function utf8Buffers(strings: readonly string[]): { offsets: Int32Array; bytes: Uint8Array } {
+  const offsets = new Int32Array(strings.length + 1);
+  const joined = strings.join('');
+  let bytes = utf8Encoder.encode(joined);
+  if (bytes.length === joined.length) {
+    // ASCII only: byte offsets are character offsets.
+    for (let k = 0; k < strings.length; k++) offsets[k + 1] = offsets[k] + strings[k].length;
+    return { offsets, bytes };
+  }
+  let at = 0;
+  const out = new Uint8Array(bytes.length);
+  for (let k = 0; k < strings.length; k++) {
+    at += utf8Encoder.encodeInto(strings[k], out.subarray(at)).written;
+    offsets[k + 1] = at;
+  }
+  bytes = out;
+  return { offsets, bytes };
 }
 
 /** The narrowest Arrow type that holds every value of this slice exactly. */
@@ -134,7 +256,7 @@ export function tableFromIpcChunks(
     rowCount += t.numRows;
   }
 
-  const out = columns.map((spec, j): Column => {
+  const out = columns.map((spec, j): TableColumn => {
     const parts = decoded.map((t) => t.children[j]);
     return isNumericType(spec.type)
       ? decodeNumeric(spec.name, spec.type, parts, rowCount)
@@ -158,14 +280,56 @@ function decodeNumeric(
         detail: 'strings in a numeric column',
       });
     }
-    for (const batch of part.data) {
-      for (let i = 0; i < batch.length; i++) {
-        const v = batch.at(i);
-        values[row++] = v == null ? NaN : Number(v);
-      }
+    for (const b of part.data) {
+      decodeNumericBatch(b, values, row);
+      row += b.length;
     }
   }
   return { kind: 'number', name, type, values };
+}
+
+/**
+ * Copies one batch into `out` from `row` on, reading Arrow's buffers directly
+ * for the types tableToIpcChunks writes (a value-by-value read boxes every
+ * number); any other type goes through flechette's own accessor.
+ */
+function decodeNumericBatch(b: Batch<unknown>, out: Float64Array, row: number): void {
+  const { type, length } = b;
+  const raw = b.values as ArrayLike<number | bigint> | undefined;
+  const isDay = type.typeId === Type.Date && (type as { unit: number }).unit === DateUnit.DAY;
+  const direct =
+    raw !== undefined &&
+    ((type.typeId === Type.Float &&
+      (type as { precision: number }).precision === Precision.DOUBLE) ||
+      (type.typeId === Type.Int && (type as { bitWidth: number }).bitWidth === 32) ||
+      isDay);
+  if (direct) {
+    const nums = raw as ArrayLike<number>;
+    const scale = isDay ? DAY_MS : 1;
+    for (let i = 0; i < length; i++) out[row + i] = nums[i] * scale;
+  } else if (type.typeId === Type.Timestamp && raw instanceof BigInt64Array) {
+    const unit = (type as { unit: number }).unit;
+    const perMs = unit === TimeUnit.SECOND ? 1000 : unit === TimeUnit.MILLISECOND ? 1 : NaN;
+    if (perMs !== perMs) {
+      for (let i = 0; i < length; i++) out[row + i] = toNumber(b.at(i));
+    } else {
+      for (let i = 0; i < length; i++) out[row + i] = Number(raw[i]) * perMs;
+    }
+  } else {
+    for (let i = 0; i < length; i++) out[row + i] = toNumber(b.at(i));
+    return;
+  }
+  // Missing values: the validity bitmap has a clear bit.
+  const validity = b.validity;
+  if (b.nullCount > 0 && validity && validity.length > 0) {
+    for (let i = 0; i < length; i++) {
+      if ((validity[i >> 3] & (1 << (i & 7))) === 0) out[row + i] = NaN;
+    }
+  }
+}
+
+function toNumber(v: unknown): number {
+  return v == null ? NaN : Number(v);
 }
 
 /** The parts of a flechette DictionaryBatch we read: its keys and its own dictionary. */
