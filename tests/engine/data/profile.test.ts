@@ -70,7 +70,8 @@ describe('profileTable against R', () => {
     const { table } = await ingestDelimited(one(), bytes.length, {}, NO_PROGRESS);
     const calls: number[] = [];
     const profile = await profileTable(table, { report: async (done) => void calls.push(done) });
-    expect(calls).toEqual(Array.from({ length: 22 }, (_, i) => i));
+    // One step per column (21), then the duplicate-row check.
+    expect(calls).toEqual(Array.from({ length: 23 }, (_, i) => i));
     const total = profile.columns.find((c) => c.name === 'TotalCharges')!;
     expect(total.missingPct).toBeCloseTo((100 * 11) / 7043, 12);
     const contract = profile.columns.find((c) => c.name === 'Contract')!;

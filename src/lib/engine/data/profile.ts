@@ -5,8 +5,12 @@
 // Statistics follow R: sd is the sample standard deviation (n − 1), median
 // and quartiles are quantile(type = 7). Dates are in epoch ms, so their
 // statistics are too (sd in ms).
+//
+// Each profile also carries data-quality warnings (./quality.ts): per column,
+// and for the table (duplicate rows).
 
-import { daysFromCivil } from './infer';
+import { daysFromCivil, type ColumnInference } from './infer';
+import { columnWarnings, tableWarnings, type QualityWarning } from './quality';
 import { type Column, type ColumnType, type DataTable, type Progress } from './table';
 
 export interface ColumnProfile {
@@ -32,26 +36,60 @@ export interface ColumnProfile {
   top?: { value: string; count: number }[];
   /** Numeric and date columns: about 20 bins [x0, x1), the last one closed. */
   histogram?: { x0: number; x1: number; count: number }[];
+  /** Data-quality warnings about this column (set by profileTable). */
+  warnings?: QualityWarning[];
 }
 
 export interface TableProfile {
   rowCount: number;
   columns: ColumnProfile[];
+  /** Data-quality warnings about the whole table (duplicate rows). */
+  warnings?: QualityWarning[];
+  /** The target column the leakage check used, if any. */
+  target?: string;
+}
+
+export interface ProfileOptions {
+  /** Column to check every other column against for leakage. */
+  target?: string | null;
+  /** Epoch ms; dates after it are "in the future". Default: now. */
+  asOf?: number;
+  /** Per column, in column order, what the ingest decided (from the dataset's meta). */
+  inference?: readonly (ColumnInference | undefined)[];
 }
 
 const TOP_N = 10;
 const TARGET_BINS = 20;
 const DAY_MS = 86_400_000;
 
-/** Profiles every column, reporting progress per column. */
-export async function profileTable(table: DataTable, progress: Progress): Promise<TableProfile> {
+/**
+ * Profiles every column and checks it for quality problems, reporting
+ * progress per column; the last step looks for duplicate rows.
+ */
+export async function profileTable(
+  table: DataTable,
+  progress: Progress,
+  options: ProfileOptions = {},
+): Promise<TableProfile> {
+  const target =
+    options.target && table.columns.some((c) => c.name === options.target) ? options.target : null;
+  const quality = {
+    target,
+    asOf: options.asOf ?? Date.now(),
+    inference: options.inference?.length === table.columns.length ? options.inference : undefined,
+  };
+  const steps = table.columns.length + 1;
   const columns: ColumnProfile[] = [];
   for (let j = 0; j < table.columns.length; j++) {
-    await progress.report(j, table.columns.length);
-    columns.push(profileColumn(table.columns[j], table.rowCount));
+    await progress.report(j, steps);
+    const profile = profileColumn(table.columns[j], table.rowCount);
+    profile.warnings = columnWarnings(table, j, profile, quality);
+    columns.push(profile);
   }
-  await progress.report(table.columns.length, table.columns.length);
-  return { rowCount: table.rowCount, columns };
+  await progress.report(table.columns.length, steps);
+  const warnings = tableWarnings(table);
+  await progress.report(steps, steps);
+  return { rowCount: table.rowCount, columns, warnings, ...(target ? { target } : {}) };
 }
 
 export function profileColumn(column: Column, rowCount: number): ColumnProfile {
