@@ -38,6 +38,7 @@ import {
   type NumericColumn,
   type StringColumn,
 } from './table';
+import { StringInterner } from './interner';
 
 export const DEFAULT_ROWS_PER_CHUNK = 65536;
 
@@ -335,8 +336,10 @@ function toNumber(v: unknown): number {
 /** The parts of a flechette DictionaryBatch we read: its keys and its own dictionary. */
 interface DictionaryBatchView {
   length: number;
-  isValid(index: number): boolean;
-  key(index: number): number;
+  nullCount: number;
+  validity: Uint8Array | undefined;
+  /** The keys. */
+  values: ArrayLike<number>;
   dictionary: ArrowColumn<string>;
 }
 
@@ -347,8 +350,7 @@ function decodeStrings(
   rowCount: number,
 ): StringColumn {
   const codes = new Int32Array(rowCount);
-  const dictionary: string[] = [];
-  const codeOf = new Map<string, number>();
+  const merged = new StringInterner();
   let row = 0;
   for (const part of parts) {
     if (part.type.typeId !== Type.Dictionary) {
@@ -362,21 +364,17 @@ function decodeStrings(
       // Map this chunk's dictionary onto the merged one once, then rows are array lookups.
       const local = batch.dictionary.toArray() as ArrayLike<string | null>;
       const remap = new Int32Array(local.length);
-      for (let k = 0; k < local.length; k++) {
-        const s = local[k] ?? '';
-        let code = codeOf.get(s);
-        if (code === undefined) {
-          code = dictionary.length;
-          dictionary.push(s);
-          codeOf.set(s, code);
-        }
-        remap[k] = code;
-      }
-      const nullable = (b as { nullCount: number }).nullCount > 0;
+      for (let k = 0; k < local.length; k++) remap[k] = merged.internString(local[k] ?? '');
+      // The keys buffer and validity bitmap, read directly (see decodeNumericBatch).
+      const keys = batch.values;
+      const validity = batch.nullCount > 0 ? batch.validity : null;
       for (let i = 0; i < batch.length; i++) {
-        codes[row++] = nullable && !batch.isValid(i) ? -1 : remap[batch.key(i)];
+        codes[row++] =
+          validity && validity.length > 0 && (validity[i >> 3] & (1 << (i & 7))) === 0
+            ? -1
+            : remap[keys[i]];
       }
     }
   }
-  return { kind: 'string', name, type, codes, dictionary };
+  return { kind: 'string', name, type, codes, dictionary: merged.values };
 }

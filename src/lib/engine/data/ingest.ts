@@ -35,6 +35,7 @@ import {
   type ParseOptions,
 } from './csv';
 import { decodeStream, detectEncoding, streamChunks } from './decode';
+import { StringInterner } from './interner';
 
 export interface IngestWarning {
   code: string;
@@ -58,9 +59,6 @@ const MAX_CHUNK_BYTES = 1024 * 1024;
 const REPORT_EVERY_BYTES = 64 * 1024;
 
 const DAY_MS = 86_400_000;
-/** Slots of a string column's cell cache (a power of two), and when it is dropped. */
-const CACHE_SLOTS = 1024;
-const CACHE_MAX_DISTINCT = 512;
 
 /** Parses a File / Blob (see ingestDelimited). */
 export function ingestBlob(
@@ -319,14 +317,9 @@ class NumberSink implements Sink {
 class StringSink implements Sink {
   codes: Int32Array;
   length = 0;
-  readonly lookup = new Map<string, number>();
-  readonly dictionary: string[] = [];
-  /**
-   * Hash of a cell's characters → code + 1 (0: empty slot), checked against
-   * the dictionary, so a repeated category is found without slicing the cell.
-   * Dropped (null) once the column has many distinct values (ids, free text).
-   */
-  private cache: Int32Array | null = new Int32Array(CACHE_SLOTS);
+  private readonly interner = new StringInterner();
+  /** Distinct values; index = code. */
+  readonly dictionary: string[] = this.interner.values;
   /** Values that failed the type this column had before demotion. */
   invalid = 0;
   constructor(
@@ -337,28 +330,21 @@ class StringSink implements Sink {
   }
 
   addSpan(text: string, start: number, end: number): boolean {
-    if (start === end) return this.put(null);
-    const cache = this.cache;
-    if (cache === null || this.demotedFrom) return this.add(text.slice(start, end));
-    let h = 0;
-    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
-    const slot = h & (CACHE_SLOTS - 1);
-    const hit = cache[slot] - 1;
-    if (hit >= 0) {
-      const known = this.dictionary[hit];
-      if (known.length === end - start && text.startsWith(known, start)) {
-        if (this.length === this.codes.length) this.codes = growInt(this.codes, this.length + 1);
-        this.codes[this.length++] = hit;
-        return true;
-      }
-    }
-    const value = text.slice(start, end);
-    this.add(value);
-    const code = this.codes[this.length - 1];
-    // Missing markers get code -1 and are never cached.
-    if (code >= 0) cache[slot] = code + 1;
-    if (this.dictionary.length > CACHE_MAX_DISTINCT) this.cache = null;
-    return true;
+    if (start === end) return this.push(-1);
+    const first = text.charCodeAt(start);
+    const last = text.charCodeAt(end - 1);
+    // A cell that could be a missing marker (short and starting like one:
+    // N n # < -, or with surrounding whitespace) or that a demoted column
+    // re-renders takes the string path; the rest is interned in place.
+    const maybeMarker =
+      (end - start <= 4 &&
+        (first === 78 || first === 110 || first === 35 || first === 60 || first === 45)) ||
+      first <= 32 ||
+      last <= 32 ||
+      first === 0xa0 ||
+      last === 0xa0;
+    if (maybeMarker || this.demotedFrom) return this.add(text.slice(start, end));
+    return this.push(this.interner.intern(text, start, end));
   }
 
   add(s: string): boolean {
@@ -372,15 +358,10 @@ class StringSink implements Sink {
 
   /** Appends a value as is; null is missing. */
   put(text: string | null): boolean {
-    let code = -1;
-    if (text !== null) {
-      const known = this.lookup.get(text);
-      if (known === undefined) {
-        code = this.dictionary.length;
-        this.lookup.set(text, code);
-        this.dictionary.push(text);
-      } else code = known;
-    }
+    return this.push(text === null ? -1 : this.interner.internString(text));
+  }
+
+  private push(code: number): boolean {
     if (this.length === this.codes.length) this.codes = growInt(this.codes, this.length + 1);
     this.codes[this.length++] = code;
     return true;
