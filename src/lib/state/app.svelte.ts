@@ -8,9 +8,13 @@ import type { Cell, CellKind, NotebookDocument } from '../notebook/document';
 import { parseNotebook, serializeNotebook } from '../notebook/schema';
 import { downstreamOf, topologicalOrder } from '../notebook/graph';
 import { defaultNotebook, newCell } from '../notebook/defaults';
+import { stepReady } from '../notebook/prepare';
 import { openStorage, type Storage } from '../storage/db';
 import type { DatasetMeta } from '../storage/types';
+import type { ColumnType } from '../engine/data/table';
+import type { ReadOptions } from '../engine/data/read';
 import { ComputeClient } from '../workers/client';
+import type { PrepareResult } from '../workers/protocol';
 import { TELCO_CSV_PATH, type SampleId } from '../engine/data/samples';
 import { CellRun, asWorkerError } from './cellRun.svelte';
 
@@ -30,6 +34,8 @@ export class AppState {
   datasets = $state.raw<DatasetMeta[]>([]);
   notices = $state<Notice[]>([]);
   usage = $state.raw<{ usage: number; quota: number } | null>(null);
+  /** Per Data cell id, the name of the last file read (kept in #files). */
+  heldFiles = $state.raw<Record<string, string>>({});
   /**
    * Run state per cell id, created on demand. The map itself is not reactive
    * (components look a run up while rendering, which must not write state);
@@ -40,6 +46,8 @@ export class AppState {
   #storage: Storage | null = null;
   #client: ComputeClient;
   #noticeId = 0;
+  /** The last file each Data cell read, for re-importing with other options. */
+  readonly #files = new Map<string, File>();
 
   constructor(worker: Worker) {
     this.#client = new ComputeClient(worker);
@@ -98,13 +106,111 @@ export class AppState {
     return id ? this.datasets.find((d) => d.id === id) : undefined;
   }
 
-  /** Parse a file in the worker (progress and cancel on the Data cell), store it, use it. */
-  async importFile(cellId: string, file: File): Promise<void> {
+  /**
+   * Parse a file in the worker (progress and cancel on the Data cell), store
+   * it, use it. A new file starts without type overrides; the file is kept in
+   * memory (a File cannot be stored) so it can be re-imported with options.
+   */
+  async importFile(
+    cellId: string,
+    file: File,
+    options: Partial<ReadOptions> = {},
+    keepOverrides = false,
+  ): Promise<void> {
+    this.#files.set(cellId, file);
+    this.heldFiles = { ...this.heldFiles, [cellId]: file.name };
     const meta = await this.run(cellId).run((signal, onProgress) =>
-      this.#client.request('ingest-file', { file, name: file.name }, { signal, onProgress }),
+      this.#client.request(
+        'ingest-file',
+        { file, name: file.name, options: { ...options } },
+        { signal, onProgress },
+      ),
     );
     await this.refreshDatasets();
-    if (meta) await this.updateSettings(cellId, { datasetId: meta.id });
+    if (!meta) return;
+    const cell = this.cell(cellId);
+    const kept = keepOverrides && cell?.kind === 'data' ? cell.settings.typeOverrides : undefined;
+    const overrides = Object.fromEntries(
+      Object.entries(kept ?? {}).filter(([column]) => meta.columns.some((c) => c.name === column)),
+    );
+    await this.updateSettings(cellId, { datasetId: meta.id, typeOverrides: {} });
+    if (Object.keys(overrides).length) await this.#applyOverrides(cellId, meta, overrides);
+  }
+
+  /** Read the Data cell's last file again with other options, keeping its type overrides. */
+  async reimportFile(cellId: string, options: Partial<ReadOptions>): Promise<void> {
+    const file = this.#files.get(cellId);
+    if (!file) {
+      this.notify('error', this.t('data.choose-again'));
+      return;
+    }
+    await this.importFile(cellId, file, options, true);
+  }
+
+  /**
+   * Use `type` for `column` in the Data cell's dataset. Overrides always
+   * apply to the dataset as imported (so changing one's mind loses nothing);
+   * the converted copy replaces the previous copy, which is deleted unless
+   * another cell uses it.
+   */
+  async setColumnType(cellId: string, column: string, type: ColumnType): Promise<void> {
+    const cell = this.cell(cellId);
+    if (cell?.kind !== 'data') return;
+    const current = this.dataset(cell.settings.datasetId);
+    if (!current) return;
+    const from = current.source.kind === 'retyped' ? current.source.from : current.id;
+    const base = this.dataset(from) ?? current;
+    const overrides: Record<string, ColumnType> = {
+      ...cell.settings.typeOverrides,
+      [column]: type,
+    };
+    for (const [name, t] of Object.entries(overrides)) {
+      if (base.columns.find((c) => c.name === name)?.type === t) delete overrides[name];
+    }
+    await this.#applyOverrides(cellId, base, overrides);
+  }
+
+  async #applyOverrides(
+    cellId: string,
+    base: DatasetMeta,
+    overrides: Record<string, ColumnType>,
+  ): Promise<void> {
+    const cell = this.cell(cellId);
+    if (cell?.kind !== 'data') return;
+    const previous = this.dataset(cell.settings.datasetId);
+    let datasetId = base.id;
+    if (Object.keys(overrides).length) {
+      const list = Object.entries(overrides).map(([column, type]) => ({ column, type }));
+      const result = await this.run(cellId).run((signal, onProgress) =>
+        this.#client.request(
+          'retype',
+          {
+            datasetId: base.id,
+            overrides: list,
+            name: this.t('data.retyped-name', { name: base.name }),
+          },
+          { signal, onProgress },
+        ),
+      );
+      if (!result) return;
+      datasetId = result.meta.id;
+    }
+    await this.refreshDatasets();
+    await this.updateSettings(cellId, { datasetId, typeOverrides: overrides });
+    if (previous && previous.id !== datasetId && previous.source.kind === 'retyped') {
+      const used = this.notebook?.cells.some(
+        (c) => c.kind === 'data' && c.settings.datasetId === previous.id,
+      );
+      if (!used) {
+        await this.#guard(() => this.#storage?.deleteDataset(previous.id));
+        await this.refreshDatasets();
+      }
+    }
+  }
+
+  /** The name of the file a Data cell can re-import, or undefined after a reload. */
+  heldFile(cellId: string): string | undefined {
+    return this.heldFiles[cellId];
   }
 
   async loadSample(cellId: string, sample: SampleId): Promise<void> {
@@ -117,7 +223,8 @@ export class AppState {
       ),
     );
     await this.refreshDatasets();
-    if (metas?.length) await this.updateSettings(cellId, { datasetId: metas[0].id });
+    if (metas?.length)
+      await this.updateSettings(cellId, { datasetId: metas[0].id, typeOverrides: {} });
   }
 
   async deleteDataset(id: string): Promise<void> {
@@ -163,6 +270,7 @@ export class AppState {
     const affected = downstreamOf(this.notebook.cells, id).filter((c) => c !== id);
     this.notebook.cells = this.notebook.cells.filter((c) => c.id !== id);
     await this.#save();
+    await this.#deleteDerived(this.notebook.id, id);
     for (const cellId of affected) await this.runCell(cellId);
   }
 
@@ -196,6 +304,10 @@ export class AppState {
     const cell = this.cell(id);
     if (!cell) return;
     const run = this.run(id);
+    if (cell.kind === 'prepare') {
+      await this.#runPrepare(cell, run);
+      return;
+    }
     const datasetId = this.#datasetOf(cell);
     if (!datasetId || !this.dataset(datasetId)) {
       run.wait();
@@ -207,11 +319,17 @@ export class AppState {
           this.#client.request('preview', { datasetId, rows: 20 }, { signal, onProgress }),
         );
         return;
-      case 'profile':
+      case 'profile': {
+        const { target, asOf } = $state.snapshot(cell.settings);
         await run.run((signal, onProgress) =>
-          this.#client.request('profile', { datasetId }, { signal, onProgress }),
+          this.#client.request(
+            'profile',
+            { datasetId, target: target ?? null, asOf: asOf ?? null },
+            { signal, onProgress },
+          ),
         );
         return;
+      }
       case 'survival': {
         // A snapshot: reactive proxies cannot be posted to the worker.
         const s = $state.snapshot(cell.settings);
@@ -234,16 +352,80 @@ export class AppState {
     }
   }
 
-  /** The dataset a cell works on: its own (Data) or its input Data cell's. */
+  /**
+   * The dataset a cell works on: its own (Data), the result of its last
+   * successful run (Prepare: none while it runs, waits or failed, so cells
+   * that read it wait too), or its input cell's.
+   */
   #datasetOf(cell: Cell): string | null {
     if (cell.kind === 'data') return cell.settings.datasetId;
+    if (cell.kind === 'prepare') {
+      const run = this.run(cell.id);
+      return run.status === 'done' ? (run.result as PrepareResult).dataset.id : null;
+    }
     const input = cell.settings.input ? this.cell(cell.settings.input) : undefined;
     return input ? this.#datasetOf(input) : null;
   }
 
   /** The dataset a cell reads, for choosing columns in its settings. */
   inputDataset(cell: Cell): DatasetMeta | undefined {
+    if (cell.kind === 'prepare') return this.cellDataset(cell.settings.input);
     return this.dataset(this.#datasetOf(cell));
+  }
+
+  /** The dataset a Data or Prepare cell provides to the cells that read it. */
+  cellDataset(cellId: string | null): DatasetMeta | undefined {
+    const cell = cellId ? this.cell(cellId) : undefined;
+    return cell ? this.dataset(this.#datasetOf(cell)) : undefined;
+  }
+
+  // ---- prepare ---------------------------------------------------------------
+
+  /** Runs a Prepare cell's step in the worker on its input dataset(s); waits while any is missing. */
+  async #runPrepare(cell: Extract<Cell, { kind: 'prepare' }>, run: CellRun): Promise<void> {
+    const notebook = this.notebook;
+    // A snapshot: reactive proxies cannot be posted to the worker.
+    const { input, step } = $state.snapshot(cell.settings);
+    const sources = step.op === 'join' ? [input, step.right] : [input];
+    const inputs = sources.map((c) => this.cellDataset(c)?.id);
+    if (!notebook || !stepReady(step) || inputs.some((d) => d === undefined)) {
+      run.wait();
+      return;
+    }
+    const result = await run.run((signal, onProgress) =>
+      this.#client.request(
+        'prepare',
+        { notebook: notebook.id, cell: cell.id, inputs: inputs as string[], step },
+        { signal, onProgress },
+      ),
+    );
+    // Always: a result reused after a reload is already listed, but older results may be gone.
+    if (result) await this.refreshDatasets();
+  }
+
+  /** A stored dataset as a CSV or XLSX file for download; null (with a notice) on failure. */
+  async exportDataset(
+    datasetId: string,
+    format: 'csv' | 'xlsx',
+  ): Promise<{ fileName: string; blob: Blob } | null> {
+    try {
+      const file = await this.#client.request('export', { datasetId, format });
+      return { fileName: file.fileName, blob: new Blob([file.bytes], { type: file.mimeType }) };
+    } catch (error) {
+      this.#fail(error);
+      return null;
+    }
+  }
+
+  /** Deletes the stored results of a removed Prepare cell (none for other kinds). */
+  async #deleteDerived(notebookId: string, cellId: string): Promise<void> {
+    const derived = this.datasets.filter(
+      (d) =>
+        d.source.kind === 'derived' && d.source.notebook === notebookId && d.source.cell === cellId,
+    );
+    if (!derived.length) return;
+    for (const d of derived) await this.#guard(() => this.#storage?.deleteDataset(d.id));
+    await this.refreshDatasets();
   }
 
   // ---- export / import -----------------------------------------------------
