@@ -1,0 +1,295 @@
+// The ingest's in-place fast paths (infer.ts *Span parsers, interner.ts, the
+// tokenizer's span mode) must give exactly what the string path gives. The
+// reference for numbers is ECMAScript's Number() (correctly rounded) and the
+// full parsers already tested against it in infer.test.ts.
+import { describe, expect, it } from 'vitest';
+import {
+  parseBoolean,
+  parseBooleanSpan,
+  parseDate,
+  parseIsoDateSpan,
+  parseNumber,
+  parsePlainNumberSpan,
+} from '../../../src/lib/engine/data/infer';
+import { StringInterner } from '../../../src/lib/engine/data/interner';
+import { CsvTokenizer } from '../../../src/lib/engine/data/csv';
+import { ingestDelimited, SAMPLE_ROWS } from '../../../src/lib/engine/data/ingest';
+import { cellText, getColumn, NO_PROGRESS } from '../../../src/lib/engine/data/table';
+
+/** What the ingest does with a cell: the fast path, else the full parser on the slice. */
+function viaSpan(
+  fast: (t: string, s: number, e: number) => number,
+  full: (s: string) => number,
+  cell: string,
+): number {
+  // Embed the cell in other text so the offsets are not 0..length.
+  const text = `xx,${cell},yy`;
+  const v = fast(text, 3, 3 + cell.length);
+  return v === v ? v : full(cell);
+}
+
+const NUMBER_CELLS = [
+  '0',
+  '-0',
+  '+0',
+  '42',
+  '+42',
+  '-42',
+  '.5',
+  '-.5',
+  '5.',
+  '-5.',
+  '0.1',
+  '1.005',
+  '123456789012345',
+  '1234567890123456',
+  '9007199254740993',
+  '0.12345678901234567890',
+  '1e3',
+  '1E-3',
+  '-2.5e+2',
+  '1,234',
+  '1,234.50',
+  '$12',
+  '12%',
+  ' 7',
+  '7 ',
+  '.',
+  '-',
+  '+',
+  '--1',
+  '1.2.3',
+  'e5',
+  'abc',
+  'NA',
+];
+
+describe('parsePlainNumberSpan', () => {
+  it('agrees with parseNumber (and so with Number) on signs, points, exponents, long and formatted numbers', () => {
+    for (const cell of NUMBER_CELLS) {
+      expect(
+        Object.is(
+          viaSpan(parsePlainNumberSpan, (s) => parseNumber(s, 'dot'), cell),
+          parseNumber(cell),
+        ),
+        cell,
+      ).toBe(true);
+    }
+    // Spot checks against Number() for the plain ones.
+    for (const cell of ['-0', '+42', '.5', '5.', '1234567890123456', '0.12345678901234567890']) {
+      expect(
+        Object.is(parsePlainNumberSpan(cell, 0, cell.length) || parseNumber(cell), Number(cell)),
+        cell,
+      ).toBe(true);
+    }
+  });
+
+  it('declines (NaN) whatever is not a plain decimal of at most 15 digits', () => {
+    for (const cell of ['1e3', '1,234', '$12', '12%', ' 7', '.', '-', '1234567890123456']) {
+      expect(parsePlainNumberSpan(cell, 0, cell.length), cell).toBeNaN();
+    }
+    expect(Object.is(parsePlainNumberSpan('-0', 0, 2), -0)).toBe(true);
+  });
+});
+
+describe('parseIsoDateSpan and parseBooleanSpan', () => {
+  it('dates agree with parseDate(ymd), including invalid days and other shapes', () => {
+    for (const cell of [
+      '2024-02-29',
+      '2023-02-29',
+      '1999/12/31',
+      '2024.01.05',
+      '2024-1-5',
+      '2024-01-05 10:30',
+      '2024-13-01',
+      '2024-00-10',
+      '2024-01-32',
+      '2024-01/05',
+      '20240105xx',
+      '0000-01-01',
+      ' 2024-01-05',
+    ]) {
+      expect(
+        Object.is(
+          viaSpan(parseIsoDateSpan, (s) => parseDate(s, 'ymd'), cell),
+          parseDate(cell, 'ymd'),
+        ),
+        cell,
+      ).toBe(true);
+    }
+    expect(parseIsoDateSpan('x2024-02-29', 1, 11)).toBe(Date.UTC(2024, 1, 29));
+  });
+
+  it('booleans agree with parseBoolean in any case, with whitespace and Chinese words', () => {
+    for (const cell of [
+      'y',
+      'N',
+      'yes',
+      'YES',
+      'No',
+      'true',
+      'TRUE',
+      'False',
+      'nO',
+      'yess',
+      'tru',
+      ' yes',
+      '是',
+      '否',
+      '1',
+      '',
+    ]) {
+      expect(
+        Object.is(viaSpan(parseBooleanSpan, parseBoolean, cell), parseBoolean(cell)),
+        cell,
+      ).toBe(true);
+    }
+    // '@' | 0x20 is '`', not a letter: no false match from the case folding.
+    expect(parseBooleanSpan('@', 0, 1)).toBeNaN();
+  });
+});
+
+describe('StringInterner', () => {
+  it('gives one code per distinct value, in order of first appearance, across growth', () => {
+    const interner = new StringInterner();
+    const text = Array.from({ length: 5000 }, (_, i) => `id${i % 3000}`).join(',');
+    const codes: number[] = [];
+    let start = 0;
+    for (let i = 0; i <= text.length; i++) {
+      if (i === text.length || text[i] === ',') {
+        codes.push(interner.intern(text, start, i));
+        start = i + 1;
+      }
+    }
+    expect(interner.values.length).toBe(3000);
+    expect(codes.slice(0, 3)).toEqual([0, 1, 2]);
+    expect(codes[3000]).toBe(0);
+    expect(codes[4999]).toBe(1999);
+    expect(interner.values[2999]).toBe('id2999');
+    expect(interner.internString('id17')).toBe(17);
+    expect(interner.internString('')).toBe(3000);
+    expect(interner.internString('客户')).toBe(3001);
+    expect(interner.intern('x客户y', 1, 3)).toBe(3001);
+  });
+});
+
+describe('CsvTokenizer span mode', () => {
+  it('emits the same fields as strings, for a cut at every position', () => {
+    const text = 'a,b,"c,d"\n11,,"x""y"\r\n333,4.5,zz\n\n-0,"",e';
+    const expected = [
+      ['a', 'b', 'c,d'],
+      ['11', '', 'x"y'],
+      ['333', '4.5', 'zz'],
+      ['-0', '', 'e'],
+    ];
+    for (let cut = 0; cut <= text.length; cut++) {
+      const records: string[][] = [];
+      const tokenizer = new CsvTokenizer(',', () => undefined);
+      tokenizer.useSpans((chunk, starts, ends, fields, count) => {
+        const r: string[] = [];
+        for (let k = 0; k < count; k++) {
+          r.push(starts[k] >= 0 ? chunk.slice(starts[k], ends[k]) : fields[k]);
+        }
+        records.push(r);
+      });
+      tokenizer.push(text.slice(0, cut));
+      tokenizer.push(text.slice(cut));
+      tokenizer.finish();
+      expect(records, `cut at ${cut}`).toEqual(expected);
+    }
+  });
+});
+
+describe('ingest after the sample (span mode)', () => {
+  /** Seeded chunking of bytes into 1..max-byte pieces, so numbers are cut everywhere. */
+  async function* chunks(bytes: Uint8Array, max: number) {
+    let s = 7;
+    for (let i = 0; i < bytes.length;) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      const size = 1 + (s % max);
+      yield bytes.subarray(i, i + size);
+      i += size;
+    }
+  }
+
+  it('reads edge-case numbers, dates, booleans and categories past the sample exactly, however the bytes are cut', async () => {
+    const header = 'amount\twhen\tflag\tkind';
+    const body: string[] = [];
+    for (let i = 0; i < SAMPLE_ROWS; i++)
+      body.push(`${i % 97}.25\t2024-01-0${1 + (i % 9)}\tyes\tgold`);
+    // After the sample: every odd case in each column.
+    const late = [
+      ['+5', '2024-02-29', 'No', 'silver'],
+      ['.5', '2023-12-31', 'TRUE', ' gold'],
+      ['5.', '', 'n', 'NA'],
+      ['-0', '2024/03/01', 'false', 'N/A'],
+      ['1e3', '2024-3-1', '否', 'gold '],
+      ['1,234.5', '2024-01-05 00:00', ' y', 'Gold'],
+      ['12345678901234567890', 'NA', '', 'n'],
+      ['0.12345678901234567890', '2024-01-05', 'Y', ''],
+      ['NA', '2024-01-05', 'yes', 'gold'],
+      ['', '2024-01-05', 'yes', 'silver'],
+    ];
+    const text = [header, ...body, ...late.map((r) => r.join('\t'))].join('\n') + '\n';
+    const bytes = new TextEncoder().encode(text);
+    for (const max of [7, 61, 1 << 16]) {
+      const { table, warnings } = await ingestDelimited(
+        chunks(bytes, max),
+        bytes.length,
+        {},
+        NO_PROGRESS,
+      );
+      expect(warnings).toEqual([]);
+      const amount = getColumn(table, 'amount');
+      const when = getColumn(table, 'when');
+      const flag = getColumn(table, 'flag');
+      const kind = getColumn(table, 'kind');
+      if (amount.kind !== 'number' || when.kind !== 'number' || flag.kind !== 'number') {
+        throw new Error('numeric columns expected');
+      }
+      const tail = (a: Float64Array) => Array.from(a.subarray(SAMPLE_ROWS));
+      const n = Number;
+      expect(tail(amount.values)).toEqual([
+        5,
+        0.5,
+        5,
+        -0,
+        1000,
+        1234.5,
+        n('12345678901234567890'),
+        n('0.12345678901234567890'),
+        NaN,
+        NaN,
+      ]);
+      expect(Object.is(amount.values[SAMPLE_ROWS + 3], -0)).toBe(true);
+      expect(tail(when.values)).toEqual([
+        Date.UTC(2024, 1, 29),
+        Date.UTC(2023, 11, 31),
+        NaN,
+        Date.UTC(2024, 2, 1),
+        Date.UTC(2024, 2, 1),
+        Date.UTC(2024, 0, 5),
+        NaN,
+        Date.UTC(2024, 0, 5),
+        Date.UTC(2024, 0, 5),
+        Date.UTC(2024, 0, 5),
+      ]);
+      expect(tail(flag.values)).toEqual([0, 1, 0, 0, 0, 1, NaN, 1, 1, 1]);
+      const kinds = Array.from({ length: late.length }, (_, i) => cellText(kind, SAMPLE_ROWS + i));
+      // Missing markers are missing; surrounding whitespace is kept in strings, as in the sample path.
+      expect(kinds).toEqual([
+        'silver',
+        ' gold',
+        '',
+        '',
+        'gold ',
+        'Gold',
+        'n',
+        '',
+        'gold',
+        'silver',
+      ]);
+      expect(kind.kind === 'string' && kind.dictionary.indexOf('gold')).toBe(0);
+    }
+  });
+});
