@@ -62,6 +62,17 @@ describe('histogramSpec', () => {
 });
 
 describe('topValuesSpec', () => {
+  it('draws nothing for an identifier whose values all occur once', () => {
+    const column: Column = {
+      kind: 'string',
+      name: 'policy_id',
+      type: 'identifier',
+      codes: Int32Array.from([0, 1, 2]),
+      dictionary: ['P1', 'P2', 'P3'],
+    };
+    expect(topValuesSpec(profileColumn(column, 3))).toBeNull();
+  });
+
   it('runs with one bar per value, in the profile order', async () => {
     const column: Column = {
       kind: 'string',

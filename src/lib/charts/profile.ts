@@ -72,12 +72,16 @@ export function histogramSpec(
   };
 }
 
-/** Most frequent values as horizontal bars; null when the profile has none. */
+/**
+ * Most frequent values as horizontal bars; null when the profile has none, or
+ * when even the most frequent value occurs once (an identifier: a row of
+ * equal bars would say nothing).
+ */
 export function topValuesSpec(
   profile: ColumnProfile,
   labels: ProfileChartLabels = ENGLISH,
 ): TopLevelSpec | null {
-  if (!profile.top || profile.top.length === 0) return null;
+  if (!profile.top || profile.top.length === 0 || profile.top[0].count <= 1) return null;
   const values = profile.top.map((t, rank) => ({ value: t.value, count: t.count, rank }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

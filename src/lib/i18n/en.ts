@@ -420,6 +420,41 @@ export const en = {
   'prepare.report.unmatchedRight': 'joined rows without a match',
   'prepare.report.groups': 'groups',
   'storage.derived': 'result of a Prepare cell',
+  // profile quality
+  'profile.target': 'Target (for leakage check)',
+  'profile.target.none': 'None',
+  'profile.as-of': 'As-of date (for future dates)',
+  'profile.warnings': 'Data-quality warnings',
+  'profile.no-warnings': 'No data-quality warnings.',
+  'profile.more-warnings': '… and {count} more (see the badges per column).',
+  'profile.table': 'Table',
+  'quality.severity.warning': 'Warning',
+  'quality.severity.info': 'Note',
+  'quality.constant': 'Constant: every value is the same, so it tells nothing apart.',
+  'quality.identifier': 'All {count} values are different: an identifier, not a feature.',
+  'quality.mostly-missing': '{pct}% of the values are missing.',
+  'quality.duplicate-rows': '{count} rows ({pct}%) repeat an earlier row exactly.',
+  'quality.outliers':
+    '{count} values ({pct}%) lie outside the IQR fences {lower} to {upper} (Q1 − 1.5·IQR, Q3 + 1.5·IQR).',
+  'quality.mixed-types':
+    'Stored as text, but {pct}% of the values read as numbers or dates; the others include {examples}.',
+  'quality.leakage':
+    'Predicts the target “{target}” almost perfectly ({measure} {score}): probably known only after the outcome (leakage).',
+  'quality.measure.auc': 'AUC',
+  'quality.measure.purity': 'purity',
+  'quality.measure.missing': 'purity of missing vs present',
+  'quality.measure.pearson': 'Pearson r',
+  'quality.measure.spearman': 'Spearman ρ',
+  'quality.future-dates': '{count} dates lie after the as-of date (latest {max}).',
+  'quality.invalid-as-of': 'The as-of date “{value}” is not a date in yyyy-mm-dd form.',
+  'quality.short.constant': 'constant',
+  'quality.short.identifier': 'identifier',
+  'quality.short.mostly-missing': 'mostly missing',
+  'quality.short.duplicate-rows': 'duplicates',
+  'quality.short.outliers': 'outliers',
+  'quality.short.mixed-types': 'mixed types',
+  'quality.short.leakage': 'leakage',
+  'quality.short.future-dates': 'future dates',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -31,6 +31,10 @@ export interface DataCellSettings {
 export interface ProfileCellSettings {
   /** The id of the Data cell whose dataset is profiled. */
   input: string | null;
+  /** Column checked against for leakage (absent in notebooks saved before the check). */
+  target?: string | null;
+  /** yyyy-mm-dd: dates after it are flagged as in the future; absent or null = today. */
+  asOf?: string | null;
 }
 
 export interface SurvivalCellSettings {

@@ -76,7 +76,15 @@ const dataCell = z.strictObject({
 const profileCell = z.strictObject({
   id,
   kind: z.literal('profile'),
-  settings: z.strictObject({ input: id.nullable() }),
+  settings: z.strictObject({
+    input: id.nullable(),
+    target: nullableName.optional(),
+    asOf: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .nullable()
+      .optional(),
+  }),
 });
 
 const survivalCell = z.strictObject({

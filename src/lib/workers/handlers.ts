@@ -11,6 +11,7 @@ import { readFile } from '../engine/data/read';
 import { retypeTable, type RetypeReport } from '../engine/data/retype';
 import { streamChunks } from '../engine/data/decode';
 import { profileTable } from '../engine/data/profile';
+import { asOfInstant } from '../engine/data/quality';
 import { SAMPLES, type SampleId } from '../engine/data/samples';
 import { generateInsuranceBook } from '../engine/data/sample/insurance';
 import { cellText, EngineError, type DataTable, type Progress } from '../engine/data/table';
@@ -181,8 +182,15 @@ async function buildSample(
 }
 
 export const profile: Handler<'profile'> = async (params, context) => {
+  const asOf = asOfInstant(params.asOf, Date.now());
   const table = await loadTable(params.datasetId, context);
-  return profileTable(table, context.progress);
+  // The ingest's per-column inference tells a demoted (mixed-type) column.
+  const meta = await (await context.storage()).getDataset(params.datasetId);
+  return profileTable(table, context.progress, {
+    target: params.target ?? null,
+    asOf,
+    inference: meta?.ingest?.inference,
+  });
 };
 
 export const kaplanMeier: Handler<'kaplan-meier'> = async (params, context) => {

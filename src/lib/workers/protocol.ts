@@ -28,7 +28,15 @@ export interface Requests {
    * its own base URL (the worker's URL is not the app's base).
    */
   'ingest-sample': { params: { sample: SampleId; url?: string }; result: DatasetMeta[] };
-  profile: { params: { datasetId: string }; result: TableProfile };
+  /**
+   * Column profiles with data-quality warnings. `target`: check the other
+   * columns for leakage against it; `asOf` (yyyy-mm-dd): dates after that day
+   * are "in the future" (default: now).
+   */
+  profile: {
+    params: { datasetId: string; target?: string | null; asOf?: string | null };
+    result: TableProfile;
+  };
   'kaplan-meier': {
     params: { datasetId: string; settings: SurvivalSettings };
     result: SurvivalResult;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { ingestDelimited } from '../../../src/lib/engine/data/ingest';
 import { profileColumn, profileTable } from '../../../src/lib/engine/data/profile';
 import {
+  asOfInstant,
   columnWarnings,
   duplicateRowCount,
   groupPurity,
@@ -152,6 +153,14 @@ describe('column warnings on small tables', () => {
     );
     // Numbers are not dates.
     expect(codes(table(num('x', [1e15, 2e15])), 0, { asOf: 0 })).toEqual([]);
+  });
+
+  it('as-of: the end of the given day (UTC), or now; a bad date is an error', () => {
+    expect(asOfInstant('2025-03-01', 123)).toBe(Date.UTC(2025, 2, 2) - 1);
+    expect(asOfInstant(null, 123)).toBe(123);
+    expect(asOfInstant('', 123)).toBe(123);
+    expect(() => asOfInstant('2025-13-01', 0)).toThrow(/quality.invalid-as-of/);
+    expect(() => asOfInstant('1/3/2025', 0)).toThrow(/quality.invalid-as-of/);
   });
 
   it('mixed types: text mostly numbers or dates, with examples of the rest', () => {

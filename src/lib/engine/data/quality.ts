@@ -36,7 +36,7 @@
 
 import { parseDate, parseNumber, type ColumnInference } from './infer';
 import type { ColumnProfile } from './profile';
-import type { Column, DataTable } from './table';
+import { EngineError, type Column, type DataTable } from './table';
 
 export type QualityCode =
   | 'quality.constant'
@@ -80,6 +80,19 @@ export const THRESHOLDS = {
   pureGroupShare: 0.99,
   pureGroupMinRows: 10,
 } as const;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant after which dates count as in the future: the end of the
+ * as-of day (yyyy-mm-dd, UTC), or `now` when none is given.
+ */
+export function asOfInstant(asOf: string | null | undefined, now: number): number {
+  if (!asOf) return now;
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? parseDate(asOf, 'ymd') : NaN;
+  if (Number.isNaN(day)) throw new EngineError('quality.invalid-as-of', { value: asOf });
+  return day + DAY_MS - 1;
+}
 
 /** Four significant digits: enough for a message, stable across platforms. */
 function round(x: number): number {
