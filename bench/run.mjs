@@ -139,6 +139,16 @@ async function main() {
       Math.max(...ingest.map((r) => r.peakMb)),
     ]);
     rowsOut.push([
+      `  of which parsing + Arrow encoding (until the first write)`,
+      median(ingest.map((r) => r.detail.parseMs)),
+      null,
+    ]);
+    rowsOut.push([
+      `  of which IndexedDB writes`,
+      median(ingest.map((r) => r.detail.storeMs)),
+      null,
+    ]);
+    rowsOut.push([
       `re-open stored table (IndexedDB → Arrow → table)`,
       median(reopen.map((r) => r.ms)),
       null,

@@ -93,21 +93,30 @@ function batch(
   return new BatchClass({ length, nullCount, type, validity, values, offsets });
 }
 
-/** Validity bitmap (bit set = present) of `length` rows, or an empty one when none is missing. */
-function validityOf(length: number, isMissing: (i: number) => boolean): [Uint8Array, number] {
+/**
+ * Validity bitmap (bit set = present) of `length` values, or an empty one
+ * when none is missing: NaN numbers, or negative string codes.
+ */
+function validityOf(values: Float64Array | Int32Array): [Uint8Array, number] {
+  const strings = values instanceof Int32Array;
+  let bits: Uint8Array | null = null;
   let nullCount = 0;
-  for (let i = 0; i < length; i++) if (isMissing(i)) nullCount++;
-  if (nullCount === 0) return [new Uint8Array(0), 0];
-  const bits = new Uint8Array((length + 7) >> 3);
-  for (let i = 0; i < length; i++) if (!isMissing(i)) bits[i >> 3] |= 1 << (i & 7);
-  return [bits, nullCount];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (strings ? v >= 0 : v === v) continue;
+    // The first missing value allocates the bitmap with every bit set (present).
+    bits ??= new Uint8Array((values.length + 7) >> 3).fill(0xff);
+    bits[i >> 3] &= ~(1 << (i & 7));
+    nullCount++;
+  }
+  return bits === null ? [new Uint8Array(0), 0] : [bits, nullCount];
 }
 
 function encodeNumbers(column: NumericColumn, start: number, end: number): ArrowColumn<unknown> {
   const values = column.values.subarray(start, end);
   const n = values.length;
   const type = arrowTypeFor(column.type, values);
-  const [validity, nullCount] = validityOf(n, (i) => values[i] !== values[i]);
+  const [validity, nullCount] = validityOf(values);
   let data: ArrayBufferView;
   switch (type.typeId) {
     case Type.Int: {
@@ -168,7 +177,7 @@ function encodeStrings(
     }
     keys[i] = k;
   }
-  const [validity, nullCount] = validityOf(n, (i) => codes[start + i] < 0);
+  const [validity, nullCount] = validityOf(codes.subarray(start, end));
   const local = used.map((c) => dict[c]);
   for (const c of used) remap[c] = -1;
 

@@ -503,14 +503,21 @@ class TableBuilder {
   }
 
   /**
-   * Rows the whole file will have, extrapolated from the bytes the sample
-   * took (plus 10 %), so column buffers rarely need to grow.
+   * Rows the whole file will have, extrapolated from the size of the sample's
+   * text (plus 10 %), so column buffers rarely need to grow. The sample's
+   * characters, not the bytes read so far: the reader runs ahead of the
+   * tokenizer by up to a chunk, which made the old estimate too small.
+   * Multi-byte text overestimates; finish() trims the buffers anyway.
    */
   private expectedRows(): number {
     const rows = this.sample.length;
-    const read = this.bytesRead();
-    if (rows < SAMPLE_ROWS || read === 0 || read >= this.totalBytes) return Math.max(rows, 16);
-    return Math.ceil(1.1 * rows * (this.totalBytes / read));
+    if (rows < SAMPLE_ROWS || this.bytesRead() >= this.totalBytes) return Math.max(rows, 16);
+    let chars = 0;
+    for (const r of this.sample) {
+      chars += r.length; // delimiters and the line end
+      for (const f of r) chars += f.length;
+    }
+    return Math.ceil((1.1 * rows * this.totalBytes) / Math.max(chars, 1));
   }
 
   private addRow(fields: string[], count: number, row: number): void {
