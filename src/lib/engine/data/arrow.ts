@@ -51,8 +51,23 @@ export function tableToIpcChunks(
   table: DataTable,
   rowsPerChunk = DEFAULT_ROWS_PER_CHUNK,
 ): Uint8Array[] {
+  return [...ipcChunks(table, rowsPerChunk)];
+}
+
+/**
+ * The chunks of tableToIpcChunks, encoded one at a time as they are asked
+ * for, so that a writer holds one encoded chunk at a time instead of a
+ * second copy of the whole table.
+ */
+export function ipcChunks(
+  table: DataTable,
+  rowsPerChunk = DEFAULT_ROWS_PER_CHUNK,
+): Generator<Uint8Array> {
   if (!(rowsPerChunk >= 1)) throw new RangeError(`rowsPerChunk must be >= 1, got ${rowsPerChunk}`);
-  const chunks: Uint8Array[] = [];
+  return encodeChunks(table, rowsPerChunk);
+}
+
+function* encodeChunks(table: DataTable, rowsPerChunk: number): Generator<Uint8Array> {
   // One scratch remap per string column, reused by every chunk (see encodeStrings).
   const remaps = table.columns.map((c) =>
     c.kind === 'string' ? new Int32Array(c.dictionary.length).fill(-1) : null,
@@ -70,9 +85,8 @@ export function tableToIpcChunks(
     );
     const ipc = tableToIPC(tableFromColumns(columns), { format: 'stream' });
     if (!ipc) throw new Error('Arrow encoder returned no bytes');
-    chunks.push(ipc);
+    yield ipc;
   }
-  return chunks;
 }
 
 // The encoders below fill Arrow's buffers (validity bitmap, values, offsets)
@@ -314,9 +328,9 @@ function decodeNumericBatch(b: Batch<unknown>, out: Float64Array, row: number): 
       (type.typeId === Type.Int && (type as { bitWidth: number }).bitWidth === 32) ||
       isDay);
   if (direct) {
-    const nums = raw as ArrayLike<number>;
-    const scale = isDay ? DAY_MS : 1;
-    for (let i = 0; i < length; i++) out[row + i] = nums[i] * scale;
+    // TypedArray.set converts Int32 to Float64 natively.
+    out.set((raw as Float64Array | Int32Array).subarray(0, length), row);
+    if (isDay) for (let i = row; i < row + length; i++) out[i] *= DAY_MS;
   } else if (type.typeId === Type.Timestamp && raw instanceof BigInt64Array) {
     const unit = (type as { unit: number }).unit;
     const perMs = unit === TimeUnit.SECOND ? 1000 : unit === TimeUnit.MILLISECOND ? 1 : NaN;
@@ -371,9 +385,7 @@ function decodeStrings(
     for (const b of part.data) {
       const batch = b as unknown as DictionaryBatchView;
       // Map this chunk's dictionary onto the merged one once, then rows are array lookups.
-      const local = batch.dictionary.toArray() as ArrayLike<string | null>;
-      const remap = new Int32Array(local.length);
-      for (let k = 0; k < local.length; k++) remap[k] = merged.internString(local[k] ?? '');
+      const remap = mergeDictionary(batch.dictionary, merged);
       // The keys buffer and validity bitmap, read directly (see decodeNumericBatch).
       const keys = batch.values;
       const validity = batch.nullCount > 0 ? batch.validity : null;
@@ -386,4 +398,38 @@ function decodeStrings(
     }
   }
   return { kind: 'string', name, type, codes, dictionary: merged.values };
+}
+
+const utf8Decoder = new TextDecoder();
+
+/**
+ * Interns a chunk's dictionary into `merged`; returns chunk code → merged
+ * code. An all-ASCII Utf8 buffer is decoded with one TextDecoder call and
+ * interned by offsets, so a value already known costs no string at all;
+ * anything else goes value by value through flechette.
+ */
+function mergeDictionary(dict: ArrowColumn<string>, merged: StringInterner): Int32Array {
+  const remap = new Int32Array(dict.length);
+  const only = dict.data.length === 1 ? (dict.data[0] as Batch<string>) : null;
+  const offsets = only?.offsets as Int32Array | undefined;
+  const bytes = only?.values as Uint8Array | undefined;
+  if (
+    only &&
+    only.nullCount === 0 &&
+    offsets instanceof Int32Array &&
+    bytes instanceof Uint8Array
+  ) {
+    const first = offsets[0];
+    const last = offsets[dict.length];
+    const text = utf8Decoder.decode(bytes.subarray(first, last));
+    if (text.length === last - first) {
+      for (let k = 0; k < dict.length; k++) {
+        remap[k] = merged.intern(text, offsets[k] - first, offsets[k + 1] - first);
+      }
+      return remap;
+    }
+  }
+  const local = dict.toArray() as ArrayLike<string | null>;
+  for (let k = 0; k < local.length; k++) remap[k] = merged.internString(local[k] ?? '');
+  return remap;
 }
