@@ -39,6 +39,8 @@ test('insurance sample: leakage against lapsed, identifier, future dates', async
 
   // The settings survive a reload, and the messages follow the language.
   await page.getByTestId('locale').selectOption('zh-CN');
+  await expect(profile.getByTestId('quality-summary')).toContainText('数据泄漏');
+  await settled(page);
   await page.reload();
   await settled(page);
   const again = cellOfKind(page, 'profile');
