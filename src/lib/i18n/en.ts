@@ -455,6 +455,11 @@ export const en = {
   'quality.short.mixed-types': 'mixed types',
   'quality.short.leakage': 'leakage',
   'quality.short.future-dates': 'future dates',
+  // profile charts
+  'profile.chart.count': 'Count',
+  'profile.chart.from': 'From',
+  'profile.chart.to': 'To',
+  'profile.chart.value': 'Value',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -435,4 +435,9 @@ export const zhCN: Record<MessageKey, string> = {
   'quality.short.mixed-types': '类型混杂',
   'quality.short.leakage': '泄漏',
   'quality.short.future-dates': '未来日期',
+  // profile charts
+  'profile.chart.count': '计数',
+  'profile.chart.from': '起',
+  'profile.chart.to': '止',
+  'profile.chart.value': '取值',
 };
