@@ -7,7 +7,8 @@ import { parseNotebook, serializeNotebook } from '../../src/lib/notebook/schema'
 function withOverrides(overrides: unknown) {
   const doc = defaultNotebook([]);
   const data = doc.cells.find((c) => c.kind === 'data')!;
-  (data.settings as Record<string, unknown>).typeOverrides = overrides;
+  // Deliberately untyped: the test also feeds values the type does not allow.
+  (data.settings as { typeOverrides?: unknown }).typeOverrides = overrides;
   return JSON.parse(serializeNotebook(doc)) as unknown;
 }
 

@@ -64,7 +64,7 @@ export interface Requests {
   /** A dataset as a CSV (UTF-8 with BOM, for Excel) or XLSX file; the bytes are transferred. */
   export: {
     params: { datasetId: string; format: 'csv' | 'xlsx' };
-    result: { bytes: Uint8Array; mimeType: string; fileName: string };
+    result: { bytes: Uint8Array<ArrayBuffer>; mimeType: string; fileName: string };
   };
 }
 
