@@ -154,6 +154,16 @@ async function main() {
       null,
     ]);
     rowsOut.push([
+      `  IndexedDB read alone (timed again on the page)`,
+      median(reopen.map((r) => r.detail.readMs)),
+      null,
+    ]);
+    rowsOut.push([
+      `  Arrow → table alone (timed again on the page)`,
+      median(reopen.map((r) => r.detail.decodeMs)),
+      null,
+    ]);
+    rowsOut.push([
       `Kaplan–Meier on ${ROWS.toLocaleString('en')} rows (first call loads the table)`,
       median(km.map((r) => r.ms)),
       null,
