@@ -115,8 +115,8 @@ export class CsvTokenizer {
   // The hot loop. It inlines the character-class tests (delimiter, CR/LF,
   // quote) and the scan to the end of a field, and a field start flows
   // straight into that scan, so an unquoted field costs one tight charCodeAt
-  // loop and one slice (in span mode, not even the slice: two offsets); only a field that straddles a chunk boundary or
-  // contains quotes is concatenated.
+  // loop and one slice (in span mode not even that: two offsets); only a
+  // field that straddles a chunk boundary or contains quotes is concatenated.
   push(chunk: string): void {
     const n = chunk.length;
     const delim = this.delimiter;
