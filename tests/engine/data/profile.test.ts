@@ -4,9 +4,9 @@ import { ingestDelimited } from '../../../src/lib/engine/data/ingest';
 import {
   profileColumn,
   profileTable,
-  quantile,
   type TableProfile,
 } from '../../../src/lib/engine/data/profile';
+import { quantile7 as quantile } from '../../../src/lib/engine/stats/quantile';
 import { NO_PROGRESS, type DataTable } from '../../../src/lib/engine/data/table';
 
 const DATASETS = new URL('../../../../shared/datasets/', import.meta.url);

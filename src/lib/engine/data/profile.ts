@@ -12,6 +12,7 @@
 import { daysFromCivil, type ColumnInference } from './infer';
 import { columnWarnings, tableWarnings, type QualityWarning } from './quality';
 import { type Column, type ColumnType, type DataTable, type Progress } from './table';
+import { quantile7 } from '../stats/quantile';
 
 export interface ColumnProfile {
   name: string;
@@ -165,9 +166,9 @@ function profileNumbers(column: Column & { kind: 'number' }, rowCount: number): 
   profile.min = values[0];
   profile.max = values[count - 1];
   profile.mean = mean + correction / count;
-  profile.median = quantile(values, 0.5);
-  profile.q1 = quantile(values, 0.25);
-  profile.q3 = quantile(values, 0.75);
+  profile.median = quantile7(values, 0.5);
+  profile.q1 = quantile7(values, 0.25);
+  profile.q3 = quantile7(values, 0.75);
   profile.std = count > 1 ? Math.sqrt((ss - (correction * correction) / count) / (count - 1)) : NaN;
   if (column.type === 'boolean') {
     const trues = count - lowerBound(values, 0.5);
@@ -184,16 +185,6 @@ function profileNumbers(column: Column & { kind: 'number' }, rowCount: number): 
     );
   }
   return profile;
-}
-
-/** R's quantile type 7 of sorted values. */
-export function quantile(sorted: Float64Array, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
 /** First index whose value is >= x in sorted values. */
