@@ -11,7 +11,9 @@
 import { z } from 'zod';
 import { NOTEBOOK_VERSION, type NotebookDocument } from './document';
 import { checkGraph } from './graph';
-import type { ColumnType } from '../engine/data/table';
+import { COLUMN_TYPES } from '../engine/data/table';
+import { FILTER_OPS } from '../engine/prepare/rows';
+import { AGGREGATE_FNS } from '../engine/prepare/aggregate';
 
 export const NOTEBOOK_FORMAT = 'lifecycle-lab-notebook';
 
@@ -45,17 +47,6 @@ export type ParseResult =
       ok: false;
       error: { code: NotebookErrorCode; params: Record<string, string | number> };
     };
-
-const COLUMN_TYPES = [
-  'integer',
-  'decimal',
-  'boolean',
-  'date',
-  'datetime',
-  'categorical',
-  'identifier',
-  'text',
-] as const satisfies readonly ColumnType[];
 
 const id = z.string().min(1).max(LIMITS.id);
 const name = z.string().max(LIMITS.string);
@@ -121,19 +112,7 @@ const prepareStep = z.discriminatedUnion('op', [
       .array(
         z.strictObject({
           column: name,
-          op: z.enum([
-            '=',
-            '!=',
-            '<',
-            '<=',
-            '>',
-            '>=',
-            'in',
-            'not-in',
-            'is-missing',
-            'not-missing',
-            'contains',
-          ]),
+          op: z.enum(FILTER_OPS),
           value: z.union([scalar, z.array(scalar).max(LIMITS.stepList)]).optional(),
         }),
       )
@@ -207,17 +186,7 @@ const prepareStep = z.discriminatedUnion('op', [
       .array(
         z.strictObject({
           column: name,
-          fn: z.enum([
-            'count',
-            'count-distinct',
-            'sum',
-            'mean',
-            'min',
-            'max',
-            'first',
-            'last',
-            'median',
-          ]),
+          fn: z.enum(AGGREGATE_FNS),
           name: name.optional(),
         }),
       )

@@ -29,6 +29,7 @@ import {
 import {
   cellText,
   EngineError,
+  isColumnType,
   isNumericType,
   type Column,
   type ColumnType,
@@ -60,23 +61,12 @@ export interface RetypeReport {
 
 export const MAX_EXAMPLES = 5;
 const DAY_MS = 86_400_000;
-const ALL_TYPES: readonly ColumnType[] = [
-  'integer',
-  'decimal',
-  'boolean',
-  'date',
-  'datetime',
-  'categorical',
-  'identifier',
-  'text',
-];
-
 /** The table with one column converted to `type`, and what the conversion did. */
 export function retypeTable(
   table: DataTable,
   options: RetypeOptions,
 ): { table: DataTable; report: RetypeReport } {
-  if (!ALL_TYPES.includes(options.type)) {
+  if (!isColumnType(options.type)) {
     throw new EngineError('retype.unknown-type', { type: String(options.type) });
   }
   const index = table.columns.findIndex((c) => c.name === options.column);

@@ -9,6 +9,22 @@
 export type ColumnType =
   'integer' | 'decimal' | 'boolean' | 'date' | 'datetime' | 'categorical' | 'identifier' | 'text';
 
+/** Every column type, in the order the UI lists them. */
+export const COLUMN_TYPES = [
+  'integer',
+  'decimal',
+  'boolean',
+  'date',
+  'datetime',
+  'categorical',
+  'identifier',
+  'text',
+] as const satisfies readonly ColumnType[];
+
+export function isColumnType(value: unknown): value is ColumnType {
+  return (COLUMN_TYPES as readonly unknown[]).includes(value);
+}
+
 export type NumericColumnType = 'integer' | 'decimal' | 'boolean' | 'date' | 'datetime';
 export type StringColumnType = 'categorical' | 'identifier' | 'text';
 

@@ -15,8 +15,20 @@ import {
   type TransformResult,
 } from './common';
 
-export type AggregateFn =
-  'count' | 'count-distinct' | 'sum' | 'mean' | 'min' | 'max' | 'first' | 'last' | 'median';
+/** Every aggregate function, in the order the UI lists them. */
+export const AGGREGATE_FNS = [
+  'count',
+  'count-distinct',
+  'sum',
+  'mean',
+  'min',
+  'max',
+  'first',
+  'last',
+  'median',
+] as const;
+
+export type AggregateFn = (typeof AGGREGATE_FNS)[number];
 
 export interface Measure {
   column: string;
@@ -32,17 +44,7 @@ export interface AggregateSettings {
   orderBy?: string;
 }
 
-const FNS = new Set<AggregateFn>([
-  'count',
-  'count-distinct',
-  'sum',
-  'mean',
-  'min',
-  'max',
-  'first',
-  'last',
-  'median',
-]);
+const FNS: ReadonlySet<string> = new Set(AGGREGATE_FNS);
 
 /**
  * One row per distinct key, in order of first appearance (pandas

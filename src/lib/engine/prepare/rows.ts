@@ -52,18 +52,22 @@ export function dropDuplicates(
   return { table: selectRows(table, index), report: { rows: count, removed: n - count } };
 }
 
-export type FilterOp =
-  | '='
-  | '!='
-  | '<'
-  | '<='
-  | '>'
-  | '>='
-  | 'in'
-  | 'not-in'
-  | 'is-missing'
-  | 'not-missing'
-  | 'contains';
+/** Every filter operator, in the order the UI lists them. */
+export const FILTER_OPS = [
+  '=',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'in',
+  'not-in',
+  'is-missing',
+  'not-missing',
+  'contains',
+] as const;
+
+export type FilterOp = (typeof FILTER_OPS)[number];
 
 /**
  * `value` is a number for number columns, 'yyyy-mm-dd' (or an ISO datetime)
