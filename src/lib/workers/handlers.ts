@@ -5,7 +5,7 @@
 // Tables are read through the context's TableCache; storage is the one module
 // in ../storage/db.ts (the worker writes and reads dataset chunks there).
 
-import { tableToIpcChunks } from '../engine/data/arrow';
+import { DEFAULT_ROWS_PER_CHUNK, ipcChunks } from '../engine/data/arrow';
 import { ingestDelimited } from '../engine/data/ingest';
 import { readFile } from '../engine/data/read';
 import { retypeTable, type RetypeReport } from '../engine/data/retype';
@@ -56,14 +56,17 @@ async function store(
   context: HandlerContext,
 ): Promise<DatasetMeta> {
   context.progress.stage?.('store');
-  const chunks = tableToIpcChunks(table);
+  // Encode one chunk at a time as storage asks for it: only one encoded chunk
+  // is alive at once, never the whole table twice.
+  const total = Math.ceil(table.rowCount / DEFAULT_ROWS_PER_CHUNK);
   const { progress } = context;
   async function* reported() {
-    for (const [i, chunk] of chunks.entries()) {
-      await progress.report(i, chunks.length);
+    let i = 0;
+    for (const chunk of ipcChunks(table, DEFAULT_ROWS_PER_CHUNK)) {
+      await progress.report(i++, total);
       yield chunk;
     }
-    await progress.report(chunks.length, chunks.length);
+    await progress.report(total, total);
   }
   const storage = await context.storage();
   const meta = await storage.saveDataset(
