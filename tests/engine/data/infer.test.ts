@@ -286,3 +286,55 @@ describe('parseNumber fast path', () => {
     }
   });
 });
+
+// Excel serial days: reference values from pandas 1.5 (Debian python3),
+// pd.to_datetime(n, unit='D', origin='1899-12-30') — 45296 → 2024-01-05,
+// 18264 → 1950-01-01, 73050 → 2099-12-31, 45296.5 → 2024-01-05 12:00,
+// 61 → 1900-03-01, 36526 → 2000-01-01.
+describe('Excel serial dates', () => {
+  it('parses serial days and date-times', () => {
+    expect(parseDate('45296', 'excel-serial')).toBe(utc('2024-01-05T00:00:00Z'));
+    expect(parseDate('18264', 'excel-serial')).toBe(utc('1950-01-01T00:00:00Z'));
+    expect(parseDate('73050', 'excel-serial')).toBe(utc('2099-12-31T00:00:00Z'));
+    expect(parseDate('45296.5', 'excel-serial')).toBe(utc('2024-01-05T12:00:00Z'));
+    expect(parseDate('61', 'excel-serial')).toBe(utc('1900-03-01T00:00:00Z'));
+    expect(parseDate('36526', 'excel-serial')).toBe(utc('2000-01-01T00:00:00Z'));
+    // Before 1 March 1900 Excel counts a 29 February that never was: refused.
+    expect(parseDate('60', 'excel-serial')).toBeNaN();
+    expect(parseDate('abc', 'excel-serial')).toBeNaN();
+  });
+
+  it('infers a date-named column of serials as dates, and only then', () => {
+    const serials = ['45296', '45297', '', '44927'];
+    expect(inferColumn('policy_start_date', serials)).toMatchObject({
+      type: 'date',
+      evidence: 'date-excel-serial',
+      dateFormat: 'excel-serial',
+    });
+    expect(inferColumn('签单日期', ['45296.25', '45300'])).toMatchObject({
+      type: 'datetime',
+      evidence: 'date-excel-serial',
+    });
+    // The same numbers under another name are numbers (a premium, a count).
+    expect(inferColumn('annual_premium', serials).type).toBe('integer');
+    // A date-named column outside 1950–2099 is not taken for serials.
+    expect(inferColumn('update_date', ['12', '45296']).type).toBe('integer');
+  });
+});
+
+describe('date order chosen by the user', () => {
+  const ambiguous = ['01/02/2024', '03/04/2024', '12/11/2023'];
+  it('reads ambiguous dates month-first by default and says so', () => {
+    const inferred = inferColumn('d', ambiguous);
+    expect(inferred).toMatchObject({ evidence: 'date-order-ambiguous', dateFormat: 'mdy' });
+  });
+  it('follows the chosen order when the data fits both', () => {
+    const inferred = inferColumn('d', ambiguous, { dateOrder: 'dmy' });
+    expect(inferred).toMatchObject({ evidence: 'date-order-chosen', dateFormat: 'dmy' });
+    expect(parseDate(ambiguous[0], inferred.dateFormat!)).toBe(utc('2024-02-01T00:00:00Z'));
+  });
+  it('lets the data win when it contradicts the choice', () => {
+    const inferred = inferColumn('d', ['25/12/2023', '01/02/2024'], { dateOrder: 'mdy' });
+    expect(inferred).toMatchObject({ evidence: 'date-dmy', dateFormat: 'dmy' });
+  });
+});

@@ -170,3 +170,17 @@ describe('retypeTable: choices and rules', () => {
     ).toThrow(EngineError);
   });
 });
+
+describe('retypeTable: numbers to dates', () => {
+  // pandas 1.5: pd.to_datetime(45296, unit='D', origin='1899-12-30') is
+  // 2024-01-05; pd.to_datetime('20240105', format='%Y%m%d') is the same day.
+  it('reads yyyymmdd numbers and Excel serial days, and counts the rest', () => {
+    const { table, report } = retypeTable(numberTable('integer', [20240105, 45296, 7, NaN]), {
+      column: 'x',
+      type: 'date',
+    });
+    const day = Date.UTC(2024, 0, 5);
+    expect(numbers(table.columns[0])).toEqual([day, day, NaN, NaN]);
+    expect(report).toMatchObject({ converted: 2, invalid: 1, examples: ['7'] });
+  });
+});

@@ -16,12 +16,15 @@ export interface ParseOptions {
   header: 'auto' | boolean;
   /** 'auto' or a WHATWG encoding label ('utf-8', 'gb18030', 'big5', 'utf-16le', …). */
   encoding: 'auto' | string;
+  /** Dates that fit both dd/mm and mm/dd: 'auto' reads month-first and says so. */
+  dateOrder: 'auto' | 'dmy' | 'mdy';
 }
 
 export const DEFAULT_PARSE_OPTIONS: ParseOptions = {
   delimiter: 'auto',
   header: 'auto',
   encoding: 'auto',
+  dateOrder: 'auto',
 };
 
 export interface Dialect {

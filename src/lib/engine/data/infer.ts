@@ -25,8 +25,11 @@
 import type { ColumnType, StringColumnType } from './table';
 
 export type NumberStyle = 'dot' | 'comma';
-/** How a date column is written; 'compact' is yyyymmdd, 'cjk' is 2024年1月5日. */
-export type DateFormat = 'ymd' | 'dmy' | 'mdy' | 'compact' | 'cjk';
+/**
+ * How a date column is written; 'compact' is yyyymmdd, 'cjk' is 2024年1月5日,
+ * 'excel-serial' is Excel's day number (45296 = 2024-01-05).
+ */
+export type DateFormat = 'ymd' | 'dmy' | 'mdy' | 'compact' | 'cjk' | 'excel-serial';
 
 export interface ColumnInference {
   type: ColumnType;
@@ -375,6 +378,7 @@ export function parseIsoDateSpan(text: string, start: number, end: number): numb
  * in the given format; NaN when it is not such a date.
  */
 export function parseDate(s: string, format: DateFormat): number {
+  if (format === 'excel-serial') return excelSerialToMs(parseNumber(s, 'dot'));
   let start = 0;
   let end = s.length;
   while (start < end && isSpace(s.charCodeAt(start))) start++;
@@ -420,6 +424,17 @@ export function parseDate(s: string, format: DateFormat): number {
   if (pos === t.length) return dayMs;
   if (format === 'compact') return NaN;
   return readTime(t, dayMs);
+}
+
+// Excel's serial day 25569 is 1970-01-01. Serials below 61 are skipped: Excel
+// counts a 29 February 1900 that never was, so they would be a day off.
+const EXCEL_EPOCH_SERIAL = 25569;
+const EXCEL_MAX_SERIAL = 2958465; // 9999-12-31
+
+/** Epoch ms (UTC) of an Excel serial date-time; NaN outside Excel's range. */
+export function excelSerialToMs(serial: number): number {
+  if (!(serial >= 61 && serial <= EXCEL_MAX_SERIAL)) return NaN;
+  return Math.round((serial - EXCEL_EPOCH_SERIAL) * DAY_MS);
 }
 
 /** The time part after a date: [T| +]hh:mm[:ss[.fff]][ AM|PM][Z|±hh[:]mm]. */
@@ -550,6 +565,38 @@ function hasLeadingZero(s: string): boolean {
 export interface InferOptions {
   /** The file's delimiter; decimal commas are only considered when it is not ','. */
   delimiter?: string;
+  /**
+   * How to read dates that fit both dd/mm/yyyy and mm/dd/yyyy (the user's
+   * answer when the data cannot tell); 'auto' reads them month-first, as
+   * pandas does, and marks the column 'date-order-ambiguous'.
+   */
+  dateOrder?: 'auto' | 'dmy' | 'mdy';
+}
+
+// A column named like a date whose numbers are all in Excel's serial range for
+// 1950–2099 holds Excel dates exported as numbers. Both conditions are needed:
+// premiums and counts in that range are common, date-named durations rare.
+const DATE_NAME = /(?:^|[^a-z])(?:date|dt)(?:$|[^a-z])|date$|^date|日期/i;
+const EXCEL_SERIAL_MIN = 18264; // 1950-01-01
+const EXCEL_SERIAL_MAX = 73050; // 2099-12-31
+
+function inferExcelSerial(
+  name: string,
+  present: readonly string[],
+): Pick<ColumnInference, 'type' | 'evidence' | 'dateFormat' | 'dateOrder'> | null {
+  if (!DATE_NAME.test(name)) return null;
+  let timed = false;
+  for (const v of present) {
+    const n = parseNumber(v, 'dot');
+    if (!(n >= EXCEL_SERIAL_MIN && n <= EXCEL_SERIAL_MAX)) return null;
+    if (!Number.isInteger(n)) timed = true;
+  }
+  return {
+    type: timed ? 'datetime' : 'date',
+    evidence: 'date-excel-serial',
+    dateFormat: 'excel-serial',
+    dateOrder: 'ymd',
+  };
 }
 
 /**
@@ -583,9 +630,11 @@ export function inferColumn(
       ...base,
     };
   }
+  const serial = inferExcelSerial(name, present);
+  if (serial) return { ...serial, ...base };
   const number = inferNumber(name, present, options.delimiter ?? ',');
   if (number) return { ...number, ...base };
-  const date = inferDate(present);
+  const date = inferDate(present, options.dateOrder ?? 'auto');
   if (date) return { ...date, ...base };
   const distinct = [...new Set(present)];
   return { ...classifyStrings(name, distinct, present.length), ...base };
@@ -621,6 +670,7 @@ function inferNumber(
 
 function inferDate(
   present: readonly string[],
+  preferredOrder: 'auto' | 'dmy' | 'mdy',
 ): Pick<ColumnInference, 'type' | 'evidence' | 'dateFormat' | 'dateOrder'> | null {
   let format: DateFormat | null = null;
   let evidence = '';
@@ -636,6 +686,8 @@ function inferDate(
     const mdy = present.every((v) => !Number.isNaN(parseDate(v, 'mdy')));
     if (dmy && !mdy) [format, evidence] = ['dmy', 'date-dmy'];
     else if (mdy && !dmy) [format, evidence] = ['mdy', 'date-mdy'];
+    else if (mdy && dmy && preferredOrder !== 'auto')
+      [format, evidence] = [preferredOrder, 'date-order-chosen'];
     else if (mdy && dmy) [format, evidence] = ['mdy', 'date-order-ambiguous'];
   }
   if (!format) return null;

@@ -483,7 +483,10 @@ class TableBuilder {
     const capacity = this.expectedRows();
     this.sinks = this.names.map((name, j) => {
       const values = this.sample.map((r) => (j < r.length ? r[j] : ''));
-      const inference = inferColumn(name, values, { delimiter });
+      const inference = inferColumn(name, values, {
+        delimiter,
+        dateOrder: this.options.dateOrder,
+      });
       this.inference.push(inference);
       this.demotedFrom.push(null);
       const parse = valueParser(inference);

@@ -14,7 +14,8 @@
 //   (integer → decimal, boolean → integer, date → date-time, 0/1 → boolean);
 //   date-time → date keeps the day (drops the time: that is the request).
 //   Other pairs (a number ↔ a date) go through the value's text, so the
-//   integer 20240105 becomes the date 2024-01-05 and a date is no number.
+//   integer 20240105 becomes the date 2024-01-05, an Excel serial day such as
+//   45296 becomes 2024-01-05 too, and a date is no number.
 // - Anything → categorical, identifier or text: the value's text (numbers
 //   as written by String(), dates as ISO), so nothing can be invalid.
 
@@ -258,16 +259,22 @@ function numericStep(
   if (moment(from) && moment(to)) {
     return to === 'datetime' ? (v) => v : (v) => Math.floor(v / DAY_MS) * DAY_MS;
   }
-  // A number becoming a date or the reverse: through the value's text.
+  // A number becoming a date or the reverse: through the value's text. A
+  // number that is no yyyymmdd date is read as an Excel serial day (45296 is
+  // 2024-01-05); the two never overlap (yyyymmdd ≥ 19000101 > Excel's last day).
   const parse = textParser(to, [], {
     column: '',
     type: to,
     dateFormat: 'compact',
     numberStyle: 'dot',
   });
+  const serial = moment(to)
+    ? textParser(to, [], { column: '', type: to, dateFormat: 'excel-serial', numberStyle: 'dot' })
+    : null;
   return (v, source) => {
     const text = source.kind === 'number' ? renderNumber(v, source.type) : '';
-    return parse(text);
+    const value = parse(text);
+    return value === value || !serial ? value : serial(text);
   };
 }
 
