@@ -269,3 +269,31 @@ test('a file larger than the storage available gets the quota message and leaves
   await select.selectOption((await select.locator('option').nth(1).getAttribute('value'))!);
   await expect(dataCell(page).getByTestId('preview')).toBeVisible();
 });
+
+test('ambiguous day/month dates are asked about; Excel serial dates are read as dates', async ({
+  page,
+}) => {
+  await openApp(page);
+  const cell = dataCell(page);
+  const csv = [
+    'policy_id,issue_date,start_date,premium',
+    'P1,01/02/2024,45296,1200',
+    'P2,03/04/2024,45297,980',
+    'P3,12/11/2023,44927,1500',
+  ].join('\n');
+  await cell
+    .getByTestId('file-input')
+    .setInputFiles({ name: 'dates.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(cell.getByTestId('dataset-summary')).toContainText('3 rows × 4 columns');
+  const preview = cell.getByTestId('preview');
+  // Excel day 45296 is 2024-01-05 (pandas: to_datetime(45296, unit='D', origin='1899-12-30')).
+  await expect(preview.locator('tbody tr').first()).toContainText('2024-01-05');
+  // 01/02/2024 fits both orders: read month first, and the user is asked.
+  await expect(preview.locator('tbody tr').first()).toContainText('2024-01-02');
+  const question = cell.getByTestId('date-order-question');
+  await expect(question).toContainText('issue_date');
+  await question.getByRole('button', { name: /Day first/ }).click();
+  await expect(question).toHaveCount(0);
+  await expect(preview.locator('tbody tr').first()).toContainText('2024-02-01');
+  await expect(cell.getByTestId('option-date-order')).toHaveValue('dmy');
+});

@@ -460,6 +460,17 @@ export const en = {
   'profile.chart.from': 'From',
   'profile.chart.to': 'To',
   'profile.chart.value': 'Value',
+  // date order and Excel serial dates
+  'data.date-order': 'Day/month order',
+  'data.date-order.auto': 'From the data',
+  'data.date-order.dmy': 'Day first (dd/mm/yyyy)',
+  'data.date-order.mdy': 'Month first (mm/dd/yyyy)',
+  'data.date-order.question':
+    'The dates in {columns} could be day/month/year or month/day/year; they were read month first. Which is right?',
+  'data.date-order.answer-dmy': 'Day first: 01/02/2024 is 1 February',
+  'data.date-order.answer-mdy': 'Month first: 01/02/2024 is 2 January',
+  'evidence.date-order-chosen': 'dates fit both orders; read in the order you chose',
+  'evidence.date-excel-serial': 'a date-named column of Excel day numbers (45296 = 2024-01-05)',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -440,4 +440,15 @@ export const zhCN: Record<MessageKey, string> = {
   'profile.chart.from': '起',
   'profile.chart.to': '止',
   'profile.chart.value': '取值',
+  // date order and Excel serial dates
+  'data.date-order': '日月顺序',
+  'data.date-order.auto': '根据数据判断',
+  'data.date-order.dmy': '日在前（dd/mm/yyyy）',
+  'data.date-order.mdy': '月在前（mm/dd/yyyy）',
+  'data.date-order.question':
+    '{columns} 中的日期既可按“日/月/年”也可按“月/日/年”理解，目前按月在前读取。哪一种正确？',
+  'data.date-order.answer-dmy': '日在前：01/02/2024 为 2 月 1 日',
+  'data.date-order.answer-mdy': '月在前：01/02/2024 为 1 月 2 日',
+  'evidence.date-order-chosen': '日期两种顺序都说得通，已按您选择的顺序读取',
+  'evidence.date-excel-serial': '列名表示日期，且取值为 Excel 日期序号（45296 = 2024-01-05）',
 };
