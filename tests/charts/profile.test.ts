@@ -25,6 +25,18 @@ const numbers = (type: 'decimal' | 'date', values: number[]): Column => ({
   values: Float64Array.from(values),
 });
 
+interface SceneItem {
+  marktype?: string;
+  height?: number;
+  items?: SceneItem[];
+}
+
+/** The items of every rect mark in a rendered scenegraph. */
+function rectItems(node: SceneItem): SceneItem[] {
+  if (node.marktype === 'rect') return node.items ?? [];
+  return (node.items ?? []).flatMap(rectItems);
+}
+
 describe('histogramSpec', () => {
   it('runs with one row per bin and formatted tooltip edges', async () => {
     const profile = profileColumn(numbers('decimal', [0, 0.1, 0.2, 0.3, 1, 1]), 6);
@@ -34,7 +46,13 @@ describe('histogramSpec', () => {
     expect(rows).toHaveLength(profile.histogram!.length);
     expect(rows.reduce((a: number, r: { count: number }) => a + r.count, 0)).toBe(6);
     expect(rows[0]).toMatchObject({ x0: 0, x1: 0.05, from: '0', to: '0.05', count: 1 });
-    expect(spec).toMatchObject({ width: 160, height: 60, mark: { type: 'bar', tooltip: true } });
+    expect(spec).toMatchObject({ width: 160, height: 60, mark: { type: 'rect', tooltip: true } });
+    // Each bin is drawn from 0 up to its count: the tallest fills the plot.
+    const heights = rectItems(view.scenegraph().root).map((item) => item.height ?? 0);
+    const counts = profile.histogram!.map((b) => b.count);
+    const top = Math.max(...counts);
+    expect(heights).toHaveLength(counts.length);
+    heights.forEach((h, i) => expect(h).toBeCloseTo((60 * counts[i]) / top, 6));
     view.finalize();
   });
 

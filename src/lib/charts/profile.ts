@@ -51,7 +51,9 @@ export function histogramSpec(
     width: WIDTH,
     height: HEIGHT,
     data: { name: 'bins', values },
-    mark: { type: 'bar', tooltip: true },
+    // A rect from x0 to x1 and from 0 to the count: with only x2 given,
+    // Vega-Lite would take a bar for a horizontal range and draw thin strokes.
+    mark: { type: 'rect', tooltip: true },
     encoding: {
       x: {
         field: 'x0',
@@ -62,6 +64,7 @@ export function histogramSpec(
       },
       x2: { field: 'x1' },
       y: { field: 'count', type: 'quantitative', axis: null },
+      y2: { datum: 0 },
       tooltip: [
         { field: 'from', type: 'nominal', title: labels.from },
         { field: 'to', type: 'nominal', title: labels.to },
