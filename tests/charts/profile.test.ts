@@ -48,7 +48,9 @@ describe('histogramSpec', () => {
     expect(rows[0]).toMatchObject({ x0: 0, x1: 0.05, from: '0', to: '0.05', count: 1 });
     expect(spec).toMatchObject({ width: 160, height: 60, mark: { type: 'rect', tooltip: true } });
     // Each bin is drawn from 0 up to its count: the tallest fills the plot.
-    const heights = rectItems(view.scenegraph().root).map((item) => item.height ?? 0);
+    const heights = rectItems((view.scenegraph() as unknown as { root: SceneItem }).root).map(
+      (item) => item.height ?? 0,
+    );
     const counts = profile.histogram!.map((b) => b.count);
     const top = Math.max(...counts);
     expect(heights).toHaveLength(counts.length);
