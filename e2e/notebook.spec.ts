@@ -14,6 +14,14 @@ test('first start shows the sample insurance notebook with a survival curve', as
   await expect(survival.getByTestId('km-chart').locator('svg').first()).toBeVisible();
   await expect(survival.getByTestId('risk-table')).toBeVisible();
   await expect(survival.getByTestId('median-table').locator('tbody tr')).not.toHaveCount(0);
+  // The shipped third-party sample is credited where it is offered.
+  await page.getByTestId('sample-select').selectOption('telco');
+  const credit = page.getByTestId('sample-description');
+  await expect(credit).toContainText('Apache-2.0');
+  await expect(credit.getByRole('link')).toHaveAttribute(
+    'href',
+    'https://github.com/IBM/telco-customer-churn-on-icp4d',
+  );
 });
 
 test('a dropped CSV is parsed, stored, profiled and analysed', async ({ page }) => {

@@ -28,7 +28,7 @@ export const en = {
   'cell.running': 'Running…',
   'cell.cancel': 'Cancel',
   'cell.input': 'Input data',
-  'cell.input.none': 'Choose a Data cell',
+  'cell.input.none': 'Choose a Data or Prepare cell',
   'cell.waiting': 'Waiting for its input.',
   'cell.stale': 'Input changed; re-running…',
 
@@ -471,6 +471,8 @@ export const en = {
   'data.date-order.answer-mdy': 'Month first: 01/02/2024 is 2 January',
   'evidence.date-order-chosen': 'dates fit both orders; read in the order you chose',
   'evidence.date-excel-serial': 'a date-named column of Excel day numbers (45296 = 2024-01-05)',
+  // sample credits
+  'data.sample-credit': 'Source:',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -28,7 +28,7 @@ export const zhCN: Record<MessageKey, string> = {
   'cell.running': '运行中…',
   'cell.cancel': '取消',
   'cell.input': '输入数据',
-  'cell.input.none': '请选择一个数据单元',
+  'cell.input.none': '请选择一个数据或准备单元',
   'cell.waiting': '等待输入数据。',
   'cell.stale': '输入已变化，正在重新运行…',
 
@@ -451,4 +451,6 @@ export const zhCN: Record<MessageKey, string> = {
   'data.date-order.answer-mdy': '月在前：01/02/2024 为 1 月 2 日',
   'evidence.date-order-chosen': '日期两种顺序都说得通，已按您选择的顺序读取',
   'evidence.date-excel-serial': '列名表示日期，且取值为 Excel 日期序号（45296 = 2024-01-05）',
+  // sample credits
+  'data.sample-credit': '来源：',
 };
