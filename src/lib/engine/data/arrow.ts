@@ -267,7 +267,7 @@ export function tableFromIpcChunks(
   chunks: readonly Uint8Array[],
   columns: readonly { name: string; type: ColumnType }[],
 ): DataTable {
-  const decoded = chunks.map((bytes) => tableFromIPC(bytes));
+  const decoded = withoutDictionaryCache(() => chunks.map((bytes) => tableFromIPC(bytes)));
   let rowCount = 0;
   for (const [k, t] of decoded.entries()) {
     const names = t.schema.fields.map((f) => f.name);
@@ -287,6 +287,28 @@ export function tableFromIpcChunks(
       : decodeStrings(spec.name, spec.type as StringColumn['type'], parts, rowCount);
   });
   return { rowCount, columns: out };
+}
+
+const NO_CACHE: readonly unknown[] = Object.freeze([]);
+
+/**
+ * Runs `decode` (synchronous) while flechette's `Column.cache()` returns an
+ * empty array. flechette's IPC reader calls it on every dictionary it
+ * attaches to a batch, which turns each dictionary value into a string with
+ * its own `TextDecoder.decode` call: a million distinct ids or e-mails took
+ * most of the re-open time in Chromium (it is ~3× slower per call than Node),
+ * and we never read that cache (mergeDictionary reads the Utf8 buffers).
+ * The original method is restored before returning, even on a throw.
+ */
+function withoutDictionaryCache<T>(decode: () => T): T {
+  const proto = ArrowColumn.prototype as { cache(): unknown };
+  const cache = proto.cache;
+  proto.cache = () => NO_CACHE;
+  try {
+    return decode();
+  } finally {
+    proto.cache = cache;
+  }
 }
 
 function decodeNumeric(
@@ -405,8 +427,11 @@ const utf8Decoder = new TextDecoder();
 /**
  * Interns a chunk's dictionary into `merged`; returns chunk code → merged
  * code. An all-ASCII Utf8 buffer is decoded with one TextDecoder call and
- * interned by offsets, so a value already known costs no string at all;
- * anything else goes value by value through flechette.
+ * interned by offsets, so a value already known costs no string at all and
+ * a new one is a slice of that text (kept attached: the text is the chunk's
+ * dictionary, so it holds nothing the table does not need, and copying each
+ * value out cost more than the rest of the merge); anything else goes value
+ * by value through flechette.
  */
 function mergeDictionary(dict: ArrowColumn<string>, merged: StringInterner): Int32Array {
   const remap = new Int32Array(dict.length);
@@ -424,7 +449,7 @@ function mergeDictionary(dict: ArrowColumn<string>, merged: StringInterner): Int
     const text = utf8Decoder.decode(bytes.subarray(first, last));
     if (text.length === last - first) {
       for (let k = 0; k < dict.length; k++) {
-        remap[k] = merged.intern(text, offsets[k] - first, offsets[k + 1] - first);
+        remap[k] = merged.intern(text, offsets[k] - first, offsets[k + 1] - first, true);
       }
       return remap;
     }

@@ -19,8 +19,12 @@ export class StringInterner {
   /** code + 1 per slot (0 = empty); at most half full. */
   private slots = new Int32Array(512);
 
-  /** Code of `text.slice(start, end)`, adding it when new. */
-  intern(text: string, start: number, end: number): number {
+  /**
+   * Code of `text.slice(start, end)`, adding it when new. A new value is
+   * copied out of `text` (see detachedSlice) unless `attached`: for a caller
+   * whose `text` holds only values it keeps (a decoded Arrow dictionary).
+   */
+  intern(text: string, start: number, end: number, attached = false): number {
     // FNV-1a over UTF-16 code units, with a final mix so nearby ids spread.
     let h = 0x811c9dc5 | 0;
     for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
@@ -39,7 +43,13 @@ export class StringInterner {
       slot = (slot + 1) & mask;
     }
     const code = this.values.length;
-    this.values.push(start === 0 && end === text.length ? text : detachedSlice(text, start, end));
+    this.values.push(
+      start === 0 && end === text.length
+        ? text
+        : attached
+          ? text.slice(start, end)
+          : detachedSlice(text, start, end),
+    );
     if (code === this.hashes.length) {
       const hashes = new Int32Array(code * 2);
       hashes.set(this.hashes);
