@@ -409,17 +409,28 @@ function decodeStrings(
       // Map this chunk's dictionary onto the merged one once, then rows are array lookups.
       const remap = mergeDictionary(batch.dictionary, merged);
       // The keys buffer and validity bitmap, read directly (see decodeNumericBatch).
-      const keys = batch.values;
-      const validity = batch.nullCount > 0 ? batch.validity : null;
-      for (let i = 0; i < batch.length; i++) {
-        codes[row++] =
-          validity && validity.length > 0 && (validity[i >> 3] & (1 << (i & 7))) === 0
-            ? -1
-            : remap[keys[i]];
-      }
+      remapKeys(batch, remap, codes, row);
+      row += batch.length;
     }
   }
   return { kind: 'string', name, type, codes, dictionary: merged.values };
+}
+
+/**
+ * Writes one batch's merged codes into `codes` from `row` on (-1 = missing).
+ * Two plain loops over typed arrays, so the common case (no missing value)
+ * tests nothing per row.
+ */
+function remapKeys(batch: DictionaryBatchView, remap: Int32Array, codes: Int32Array, row: number) {
+  const n = batch.length;
+  const keys = batch.values;
+  const out = codes.subarray(row, row + n);
+  for (let i = 0; i < n; i++) out[i] = remap[keys[i]];
+  const validity = batch.validity;
+  if (batch.nullCount > 0 && validity && validity.length > 0) {
+    // A missing value's key is whatever the writer left there (0 for ours): overwrite it.
+    for (let i = 0; i < n; i++) if ((validity[i >> 3] & (1 << (i & 7))) === 0) out[i] = -1;
+  }
 }
 
 const utf8Decoder = new TextDecoder();
