@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { tableFromIPC, Type } from '@uwdata/flechette';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Column as ArrowColumn, tableFromIPC, Type } from '@uwdata/flechette';
 import { tableFromIpcChunks, tableToIpcChunks } from '../../../src/lib/engine/data/arrow';
 import type { Column, DataTable } from '../../../src/lib/engine/data/table';
 
@@ -189,6 +189,98 @@ describe('tableToIpcChunks / tableFromIpcChunks', () => {
       j === 0 ? { name: c.name, type: 'categorical' as const } : c,
     );
     expect(() => tableFromIpcChunks(chunks, swapped)).toThrow(/storage.corrupt/);
+  });
+
+  it('round-trips many small chunks whose dictionaries overlap, with long, Chinese and missing strings', () => {
+    // Chunks of 3 rows: some values recur in later chunks (found, not added again),
+    // some chunks are all new, one chunk is non-ASCII (the value-by-value path).
+    const long = (i: number) => `customer.${String(i).padStart(6, '0')}@example.com`;
+    const values = [
+      long(1),
+      long(2),
+      null,
+      long(3),
+      long(1),
+      long(4),
+      '上海',
+      null,
+      long(2),
+      null,
+      null,
+      null,
+      long(5),
+      long(6),
+      long(7),
+      '上海',
+      long(7),
+      '',
+      long(1),
+    ];
+    const t: DataTable = {
+      rowCount: values.length,
+      columns: [
+        str('email', values, 'identifier'),
+        num(
+          'n',
+          'integer',
+          values.map((_, i) => (i % 4 === 0 ? NaN : i)),
+        ),
+      ],
+    };
+    const chunks = tableToIpcChunks(t, 3);
+    expect(chunks).toHaveLength(7);
+    const back = tableFromIpcChunks(chunks, specOf(t));
+    expect(rows(back)).toEqual(rows(t));
+    const email = back.columns[0] as { dictionary: string[]; codes: Int32Array };
+    // Each distinct value once, in order of first appearance.
+    expect(email.dictionary).toEqual([
+      long(1),
+      long(2),
+      long(3),
+      long(4),
+      '上海',
+      long(5),
+      long(6),
+      long(7),
+      '',
+    ]);
+    expect(Array.from(email.codes.subarray(0, 6))).toEqual([0, 1, -1, 2, 0, 3]);
+  });
+
+  describe('decoding strings', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    it('decodes each chunk dictionary with one TextDecoder call, not one per value', () => {
+      // flechette's reader turned every dictionary value into a string with its own
+      // TextDecoder call (most of a re-open in Chromium); tableFromIpcChunks must not.
+      const n = 10_000;
+      const ids = Array.from({ length: n }, (_, i) => `id-${i}`);
+      const t: DataTable = { rowCount: n, columns: [str('id', ids, 'identifier')] };
+      const chunks = tableToIpcChunks(t, 2_500);
+      const decode = vi.spyOn(TextDecoder.prototype, 'decode');
+      const back = tableFromIpcChunks(chunks, specOf(t));
+      // Schema field names also go through TextDecoder: a few calls per chunk, never ~n.
+      expect(decode.mock.calls.length).toBeLessThan(chunks.length * 10);
+      expect(rows(back)).toEqual(rows(t));
+    });
+
+    it('leaves flechette as it was, also when a chunk is corrupt', () => {
+      const original = ArrowColumn.prototype.cache;
+      const chunks = tableToIpcChunks(mixed);
+      tableFromIpcChunks(chunks, specOf(mixed));
+      expect(ArrowColumn.prototype.cache).toBe(original);
+      const garbage = Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x10, 0, 0, 0, 1, 2, 3]);
+      expect(() => tableFromIpcChunks([chunks[0], garbage], specOf(mixed))).toThrow();
+      expect(ArrowColumn.prototype.cache).toBe(original);
+      // flechette's own reader still materialises dictionaries for its callers.
+      const city = tableFromIPC(chunks[0]).getChild('city');
+      expect([city.at(0), city.at(1), city.at(2), city.at(4)]).toEqual([
+        '上海',
+        '北京',
+        null,
+        'Zürich',
+      ]);
+    });
   });
 
   it('rejects a bad chunk size', () => {
