@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDB } from 'idb';
 import { openStorage, type LabStorage } from '../../src/lib/storage/db';
 import { StorageError, toStorageError } from '../../src/lib/storage/errors';
@@ -90,6 +90,58 @@ describe('datasets', () => {
       codes: Int32Array.from([0, 1, -1, 0, 1]),
       dictionary: ['代理', '银行'],
     });
+  });
+
+  it('re-opens a many-chunk dataset in index order, with only its own chunks, in one readonly transaction', async () => {
+    const s = await fresh();
+    // 12 chunks: index 10 and 11 must come after 9 (numeric key order, not text).
+    const n = 23;
+    const big: DataTable = {
+      rowCount: n,
+      columns: [
+        {
+          kind: 'number',
+          name: 'tenure',
+          type: 'integer',
+          values: Float64Array.from({ length: n }, (_, i) => (i % 5 === 0 ? NaN : i)),
+        },
+        {
+          kind: 'string',
+          name: '渠道',
+          type: 'categorical',
+          codes: Int32Array.from({ length: n }, (_, i) => (i % 7 === 0 ? -1 : i % 3)),
+          dictionary: ['代理', '银行', 'online'],
+        },
+      ],
+    };
+    const bigInput = { ...input, rowCount: n };
+    const other = await s.saveDataset(input, chunks());
+    const meta = await s.saveDataset(bigInput, tableToIpcChunks(big, 2));
+    expect(meta.chunkCount).toBe(12);
+    const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    const { table: back } = await s.loadTable(meta.id);
+    expect(transaction.mock.calls.map((c) => c[1])).toEqual(['readonly']);
+    transaction.mockRestore();
+    expect(back.rowCount).toBe(n);
+    expect(back.columns[0]).toMatchObject({
+      values: big.columns[0].kind === 'number' && big.columns[0].values,
+    });
+    const ch = back.columns[1];
+    expect(
+      ch.kind === 'string' && Array.from(ch.codes, (k) => (k < 0 ? null : ch.dictionary[k])),
+    ).toEqual(
+      Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : ['代理', '银行', 'online'][i % 3])),
+    );
+    expect((await s.loadTable(other.id)).table.rowCount).toBe(5);
+  });
+
+  it('refuses to re-open a dataset that lost a chunk', async () => {
+    const s = await fresh();
+    const meta = await s.saveDataset(input, chunks());
+    const db = await openDB(s.name);
+    await db.delete('chunks', [meta.id, 1]);
+    db.close();
+    await expect(s.loadTable(meta.id)).rejects.toMatchObject({ code: 'storage.failed' });
   });
 
   it('accepts chunks from an async source and hides the dataset until the last one is written', async () => {
