@@ -395,7 +395,14 @@ function decodeStrings(
   rowCount: number,
 ): StringColumn {
   const codes = new Int32Array(rowCount);
-  const merged = new StringInterner();
+  // Distinct values are at most the chunk dictionaries' total length.
+  let dictionaryLengths = 0;
+  for (const part of parts) {
+    for (const b of part.data) {
+      dictionaryLengths += (b as unknown as Partial<DictionaryBatchView>).dictionary?.length ?? 0;
+    }
+  }
+  const merged = new StringInterner(dictionaryLengths);
   let row = 0;
   for (const part of parts) {
     if (part.type.typeId !== Type.Dictionary) {

@@ -15,9 +15,22 @@ export class StringInterner {
   /** Distinct values, in order of first appearance; index = code. */
   readonly values: string[] = [];
   /** Hash of each value, by code, so growing the table never rehashes strings. */
-  private hashes = new Int32Array(256);
+  private hashes: Int32Array;
   /** code + 1 per slot (0 = empty); at most half full. */
-  private slots = new Int32Array(512);
+  private slots: Int32Array;
+
+  /**
+   * `expected`: how many distinct values the caller may add, when it knows
+   * (merging Arrow chunk dictionaries: at most the sum of their lengths), so
+   * that the table is sized once instead of growing and re-inserting ~20
+   * times on the way to a million values.
+   */
+  constructor(expected = 256) {
+    let size = 512;
+    while (size < 2 * expected) size *= 2;
+    this.slots = new Int32Array(size);
+    this.hashes = new Int32Array(size / 2);
+  }
 
   /**
    * Code of `text.slice(start, end)`, adding it when new. A new value is
