@@ -29,8 +29,9 @@ const scenarios: Record<string, (rows: number) => Promise<ScenarioResult>> = {
     const file = await makeCsv(rows);
     const t0 = performance.now();
     // The worker's progress messages name the stage; the first 'store' one
-    // comes once every Arrow chunk is encoded, before the first write
-    // (handlers.ts store()), so it splits parse + encode from the writes.
+    // comes once the table is parsed and typed, before the first chunk is
+    // encoded (handlers.ts store() encodes each chunk as storage writes it),
+    // so it splits parsing from Arrow encoding + IndexedDB writes.
     let storeAt = NaN;
     const meta = await client.request(
       'ingest-file',

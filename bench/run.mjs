@@ -139,12 +139,12 @@ async function main() {
       Math.max(...ingest.map((r) => r.peakMb)),
     ]);
     rowsOut.push([
-      `  of which parsing + Arrow encoding (until the first write)`,
+      `  of which parsing + typing (until the store stage)`,
       median(ingest.map((r) => r.detail.parseMs)),
       null,
     ]);
     rowsOut.push([
-      `  of which IndexedDB writes`,
+      `  of which Arrow encoding + IndexedDB writes`,
       median(ingest.map((r) => r.detail.storeMs)),
       null,
     ]);
