@@ -71,6 +71,85 @@ describe('CsvTokenizer', () => {
     expect(parseRecords('a,5\'10",b\n', ',')).toEqual([['a', '5\'10"', 'b']]);
   });
 
+  // The unquoted-field scan tests the delimiter, then "above CR?", then LF
+  // and CR: control characters below CR (tab, VT, FF) and the delimiter
+  // itself when it is a tab must each land on the right side of that test.
+  it('keeps control characters inside unquoted fields and ends fields only at the delimiter, CR or LF', () => {
+    const cases: [Delimiter, string, string[][]][] = [
+      [
+        ',',
+        'a\tb,c\u000bd\r\ne\u000c,f\rg,"h"\n,é中\n',
+        [
+          ['a\tb', 'c\u000bd'],
+          ['e\u000c', 'f'],
+          ['g', 'h'],
+          ['', 'é中'],
+        ],
+      ],
+      [
+        '\t',
+        'a,b\tc d\r\n\t\u000c\re\tf\n',
+        [
+          ['a,b', 'c d'],
+          ['', '\u000c'],
+          ['e', 'f'],
+        ],
+      ],
+      [
+        ';',
+        'x;y\u000b;z\r\n1,5;2;\n',
+        [
+          ['x', 'y\u000b', 'z'],
+          ['1,5', '2', ''],
+        ],
+      ],
+      [
+        '|',
+        'p|q\t|r\nst|\u000cu|v',
+        [
+          ['p', 'q\t', 'r'],
+          ['st', '\u000cu', 'v'],
+        ],
+      ],
+      [
+        'whitespace',
+        'a\u000cb\t c\r\n  d  e\u000b \n',
+        [
+          ['a\u000cb', 'c'],
+          ['d', 'e\u000b'],
+        ],
+      ],
+    ];
+    for (const [delimiter, text, records] of cases) {
+      for (let a = 0; a <= text.length; a++) {
+        expect(tokenizeSplit(text, delimiter, [a]).map((r) => r.fields)).toEqual(records);
+      }
+    }
+  });
+
+  it('gives the same fields in span mode as in string mode, for a cut at every position', () => {
+    const text = 'id,name,x\r\n1,ab,2.5\n22,"q,""r""",\r3,c\td,7\n4,é,8';
+    const expected = parseRecords(text, ',');
+    expect(expected[2]).toEqual(['22', 'q,"r"', '']);
+    for (let a = 0; a <= text.length; a++) {
+      const records: string[][] = [];
+      const t = new CsvTokenizer(',', () => {
+        throw new Error('string mode used');
+      });
+      t.useSpans((chunk, starts, ends, fields, count) => {
+        const r: string[] = [];
+        for (let k = 0; k < count; k++) {
+          r.push(starts[k] >= 0 ? chunk.slice(starts[k], ends[k]) : fields[k]);
+        }
+        records.push(r);
+      });
+      t.push(text.slice(0, a));
+      t.push(text.slice(a));
+      t.finish();
+      expect(records).toEqual(expected);
+    }
+  });
+
   it('splits runs of spaces and tabs in whitespace mode, ignoring leading and trailing ones', () => {
     const text = ' 00001 19970101  1   11.77\r\n\t00002  19970112 1 12.00  \r\n\r\n';
     expect(parseRecords(text, 'whitespace')).toEqual([
