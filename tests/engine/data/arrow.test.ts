@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Column as ArrowColumn, tableFromIPC, Type } from '@uwdata/flechette';
 import { tableFromIpcChunks, tableToIpcChunks } from '../../../src/lib/engine/data/arrow';
-import type { Column, DataTable } from '../../../src/lib/engine/data/table';
+import type { Column, DataTable, StringColumn } from '../../../src/lib/engine/data/table';
 
 function num(
   name: string,
@@ -231,7 +231,7 @@ describe('tableToIpcChunks / tableFromIpcChunks', () => {
     expect(chunks).toHaveLength(7);
     const back = tableFromIpcChunks(chunks, specOf(t));
     expect(rows(back)).toEqual(rows(t));
-    const email = back.columns[0] as { dictionary: string[]; codes: Int32Array };
+    const email = back.columns[0] as StringColumn;
     // Each distinct value once, in order of first appearance.
     expect(email.dictionary).toEqual([
       long(1),
