@@ -155,18 +155,9 @@ export class CsvTokenizer {
         start = i;
       }
       if (state === UNQUOTED) {
-        if (ws) {
-          while (c !== SPACE && c !== TAB && c !== LF && c !== CR) {
-            if (++i === n) break;
-            c = chunk.charCodeAt(i);
-          }
-        } else {
-          // Most characters are above CR, so one test besides the delimiter
-          // settles them (a tab delimiter is caught by the first test).
-          while (c !== delim && (c > CR || (c !== LF && c !== CR))) {
-            if (++i === n) break;
-            c = chunk.charCodeAt(i);
-          }
+        while (c !== delim && c !== LF && c !== CR && !(ws && c === TAB)) {
+          if (++i === n) break;
+          c = chunk.charCodeAt(i);
         }
         if (i === n) {
           this.partial += chunk.slice(start, n);
