@@ -1,16 +1,15 @@
 // End-to-end tests: the built app (dist/) served by `vite preview` under a
 // sub-path, driven in Debian's Chromium. Playwright never downloads a browser.
+import { readFileSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+/**
+ * Debian's Chromium and the flags it needs here (root, no outside network);
+ * shared with the benchmarks (bench/run.mjs) so both run the same browser.
+ */
+export const CHROMIUM: { executablePath: string; args: string[] } = JSON.parse(
+  readFileSync(new URL('./e2e/chromium.json', import.meta.url), 'utf8'),
+);
 
 const PORT = 4173;
 
@@ -24,7 +23,7 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}/lab/`,
-    launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    launchOptions: CHROMIUM,
     timezoneId: 'UTC',
     locale: 'en-US',
     acceptDownloads: true,

@@ -4,7 +4,7 @@
 //
 // Usage: npm run bench [-- --rows 1000000 --repeat 3]
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, createWriteStream, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, createWriteStream, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -22,15 +22,8 @@ const args = Object.fromEntries(
 const ROWS = Number(args.rows ?? 1_000_000);
 const REPEAT = Number(args.repeat ?? 3);
 const PORT = 4280;
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+// The same browser and flags as the e2e tests.
+const CHROMIUM = JSON.parse(readFileSync(new URL('../e2e/chromium.json', import.meta.url), 'utf8'));
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -106,8 +99,7 @@ async function main() {
   try {
     await new Promise((r) => setTimeout(r, 500));
     const context = await chromium.launchPersistentContext(profile, {
-      executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-      args: CHROMIUM_ARGS,
+      ...CHROMIUM,
     });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => console.error('page error:', e));

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS } from '../playwright.config';
+import { CHROMIUM } from '../playwright.config';
 import { cellOfKind, expect, openApp, settled, test, watchPage } from './fixtures';
 
 /** Builds a large CSV inside the page and hands it to the Data cell's file input. */
@@ -107,8 +107,7 @@ test('data and notebook survive closing and reopening the browser', async ({ bas
   const profile = mkdtempSync(join(tmpdir(), 'lifecycle-lab-profile-'));
   const launch = () =>
     chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
+      ...CHROMIUM,
       baseURL,
       timezoneId: 'UTC',
       locale: 'en-US',
