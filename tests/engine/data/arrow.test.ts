@@ -264,6 +264,24 @@ describe('tableToIpcChunks / tableFromIpcChunks', () => {
       expect(rows(back)).toEqual(rows(t));
     });
 
+    it('encodes without decoding its own dictionary strings back', () => {
+      // flechette's setDictionary() decoded every dictionary value again (one
+      // TextDecoder call each) to fill a cache: most of the encode time for
+      // all-distinct columns in Chromium. Encoding seeds that cache instead.
+      const n = 10_000;
+      const ids = Array.from({ length: n }, (_, i) => (i % 3 ? `id-${i}` : `Zürich-${i}`));
+      const t: DataTable = { rowCount: n, columns: [str('id', ids, 'identifier')] };
+      const decode = vi.spyOn(TextDecoder.prototype, 'decode');
+      const chunks = tableToIpcChunks(t, 2_500);
+      expect(decode).not.toHaveBeenCalled();
+      decode.mockRestore();
+      expect(chunks).toHaveLength(4);
+      expect(rows(tableFromIpcChunks(chunks, specOf(t)))).toEqual(rows(t));
+      // flechette's own reader sees the same values (no stale or shifted cache).
+      const first = tableFromIPC(chunks[3]).getChild('id');
+      expect([first.at(0), first.at(1), first.at(2499)]).toEqual([ids[7500], ids[7501], ids[9999]]);
+    });
+
     it('leaves flechette as it was, also when a chunk is corrupt', () => {
       const original = ArrowColumn.prototype.cache;
       const chunks = tableToIpcChunks(mixed);
