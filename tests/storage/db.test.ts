@@ -205,6 +205,56 @@ describe('datasets', () => {
     expect((await s.loadTable(earlier.id)).table.rowCount).toBe(5);
   });
 
+  it('on a failure while an earlier chunk is still being written, waits for it and leaves nothing', async () => {
+    // saveDataset lets one chunk's transaction commit while it takes the next
+    // chunk: the quota error on chunk 2 comes while chunk 1 is in flight.
+    const s = await fresh();
+    const restore = failNthPut('chunks', 2);
+    const all = chunks();
+    try {
+      await expect(s.saveDataset(input, all)).rejects.toMatchObject({ code: 'storage.quota' });
+    } finally {
+      restore();
+    }
+    expect(await rawCounts(s)).toEqual({ datasets: 0, chunks: 0, imports: 0 });
+    // Nothing lands later either, and the store still takes a whole dataset.
+    const meta = await s.saveDataset(input, chunks());
+    expect(await rawCounts(s)).toEqual({ datasets: 1, chunks: all.length, imports: 0 });
+    expect((await s.loadTable(meta.id)).table.rowCount).toBe(5);
+  });
+
+  it('asks for the next chunk before the previous write has committed, at most two in flight', async () => {
+    const s = await fresh();
+    const all = chunks();
+    let committed = 0;
+    // Completed transactions, read each time the source is pulled.
+    const seenAtPull: number[] = [];
+    async function* source() {
+      for (const c of all) {
+        seenAtPull.push(committed);
+        yield c;
+      }
+    }
+    const realTransaction = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args) {
+      const tx = realTransaction.apply(this, args as Parameters<IDBDatabase['transaction']>);
+      tx.addEventListener('complete', () => committed++);
+      return tx;
+    } as IDBDatabase['transaction'];
+    try {
+      await s.saveDataset(input, source());
+    } finally {
+      IDBDatabase.prototype.transaction = realTransaction;
+    }
+    // One transaction (the import marker) completed before the first pull;
+    // the second chunk is asked for while the first chunk's write is open.
+    expect(seenAtPull[0]).toBe(1);
+    expect(seenAtPull[1]).toBe(1);
+    // At each pull at most one chunk write is open, so with the new one never more than two.
+    expect(all.length).toBeGreaterThan(2);
+    seenAtPull.forEach((c, i) => expect(i - (c - 1)).toBeLessThanOrEqual(1));
+  });
+
   it('cleans up when the chunk source itself fails', async () => {
     const s = await fresh();
     async function* broken() {
