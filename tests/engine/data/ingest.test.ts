@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ingestBlob, ingestDelimited, SAMPLE_ROWS } from '../../../src/lib/engine/data/ingest';
-import {
-  cellText,
-  getColumn,
-  NO_PROGRESS,
-  type Column,
-  type DataTable,
-} from '../../../src/lib/engine/data/table';
+import { cellText, getColumn, NO_PROGRESS, type Column } from '../../../src/lib/engine/data/table';
+import { types } from './formats/helpers';
 
 const DATASETS = new URL('../../../../shared/datasets/', import.meta.url);
 const FILES = new URL('../../fixtures/files/', import.meta.url);
@@ -42,10 +37,6 @@ const ingest = (bytes: Uint8Array, options = {}, seed = 1) =>
   ingestDelimited(randomChunks(bytes, seed), bytes.length, options, NO_PROGRESS);
 
 const text = (s: string) => new TextEncoder().encode(s);
-
-function types(table: DataTable) {
-  return Object.fromEntries(table.columns.map((c) => [c.name, c.type]));
-}
 
 function values(column: Column): number[] {
   if (column.kind !== 'number') throw new Error(`${column.name} is not numeric`);
