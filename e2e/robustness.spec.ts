@@ -75,6 +75,65 @@ test('the page stays responsive (no long task over 50 ms) while the worker parse
   await settled(page);
 });
 
+test('a large file is read in parts by several workers: same types, rows of the file in messages', async ({
+  page,
+}) => {
+  await openApp(page);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  // 400,000 rows, ~14 MB: more than one part on any machine with two cores.
+  const rows = 400_000;
+  const drop = (late: 'ragged' | 'demoted') =>
+    page.evaluate(
+      ([rows, late]) => {
+        const parts: string[] = ['id,amount,plan,note\n'];
+        let chunk = '';
+        for (let i = 0; i < rows; i++) {
+          const amount = late === 'demoted' && i === rows - 50_000 ? 'unknown' : `${i % 500}.25`;
+          const extra = late === 'ragged' && i === rows - 50_000 ? ',extra' : '';
+          chunk += `C${i},${amount},${['basic', 'plus', 'pro'][i % 3]},"a, ""quoted"" note"${extra}\n`;
+          if (chunk.length > 1 << 20) {
+            parts.push(chunk);
+            chunk = '';
+          }
+        }
+        parts.push(chunk);
+        const input = document.querySelector<HTMLInputElement>('[data-testid="file-input"]')!;
+        const transfer = new DataTransfer();
+        transfer.items.add(new File(parts, `${late}.csv`, { type: 'text/csv' }));
+        input.files = transfer.files;
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+      },
+      [rows, late] as const,
+    );
+  const data = cellOfKind(page, 'data');
+
+  await drop('ragged');
+  // Data row i is spreadsheet row i + 2 (the header is row 1).
+  await expect(data.getByTestId('cell-error')).toHaveText(
+    `Row ${(rows - 50_000 + 2).toLocaleString('en-US')} has 5 fields; expected 4.`,
+    { timeout: 60_000 },
+  );
+  if (cores >= 2) expect(page.workers().length).toBeGreaterThanOrEqual(2);
+
+  await drop('demoted');
+  await expect(data.getByTestId('dataset-summary')).toContainText('400,000 rows', {
+    timeout: 60_000,
+  });
+  await expect(
+    data.locator('[data-testid="ingest-warning"][data-code="ingest.column-demoted"]'),
+  ).toContainText(
+    `Column “amount” was read as text: row ${(rows - 50_000 + 2).toLocaleString('en-US')} has “unknown”`,
+  );
+  const amount = data.locator('tr[data-column="amount"]');
+  // 500 distinct amounts and “unknown”: few distinct values, so categorical.
+  await expect(amount.getByTestId('column-type')).toHaveValue('categorical');
+  await expect(amount.getByTestId('invalid-count')).toHaveText('1');
+  await expect(data.locator('tr[data-column="plan"]').getByTestId('column-type')).toHaveValue(
+    'categorical',
+  );
+  await settled(page);
+});
+
 test('the built page carries a CSP that allows no off-origin connection', async ({
   page,
   watch,

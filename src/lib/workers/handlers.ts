@@ -6,7 +6,8 @@
 // in ../storage/db.ts (the worker writes and reads dataset chunks there).
 
 import { DEFAULT_ROWS_PER_CHUNK, ipcChunks } from '../engine/data/arrow';
-import { ingestDelimited } from '../engine/data/ingest';
+import { ingestDelimited, parsePart } from '../engine/data/ingest';
+import type { PartsOptions } from '../engine/data/parts';
 import { readFile } from '../engine/data/read';
 import { retypeTable, type RetypeReport } from '../engine/data/retype';
 import { streamChunks } from '../engine/data/decode';
@@ -32,6 +33,8 @@ export interface HandlerContext {
   /** Sample requests still running, so asking twice at once stores the sample once. */
   samplesInFlight: Map<SampleId, Promise<DatasetMeta[]>>;
   fetch: typeof fetch;
+  /** Where large delimited files are read in parts at once (see ./partPool.ts); null: one pass. */
+  parts: PartsOptions | null;
 }
 
 type Handler<K extends RequestType> = (
@@ -85,7 +88,13 @@ export const ingestFile: Handler<'ingest-file'> = async (params, context) => {
   context.progress.stage?.('parse');
   const fileName =
     'name' in params.file && typeof params.file.name === 'string' ? params.file.name : params.name;
-  const result = await readFile(params.file, fileName, params.options ?? {}, context.progress);
+  const result = await readFile(
+    params.file,
+    fileName,
+    params.options ?? {},
+    context.progress,
+    context.parts,
+  );
   return store(
     result.table,
     {
@@ -104,6 +113,16 @@ export const ingestFile: Handler<'ingest-file'> = async (params, context) => {
     context,
   );
 };
+
+/** One part of a large delimited file, for the compute worker that reads it in parts. */
+export const parsePartOfFile: Handler<'parse-part'> = (params, context) =>
+  parsePart(
+    streamChunks(params.file.stream()),
+    params.file.size,
+    params.plan,
+    params,
+    context.progress,
+  );
 
 export const ingestSample: Handler<'ingest-sample'> = (params, context) => {
   const running = context.samplesInFlight.get(params.sample);

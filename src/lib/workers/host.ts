@@ -16,13 +16,14 @@ import {
   type WorkerError,
 } from './protocol';
 import { TableCache } from './tableCache';
+import type { PartsOptions } from '../engine/data/parts';
 import { collectTransferables } from './transfer';
 
 /** What lives as long as the worker: storage, the table cache. */
 export type SharedContext = Omit<HandlerContext, 'progress'>;
 
 export function createSharedContext(
-  options: { openStorage?: () => Promise<LabStorage> } = {},
+  options: { openStorage?: () => Promise<LabStorage>; parts?: PartsOptions | null } = {},
 ): SharedContext {
   const open = options.openStorage ?? (() => openStorage());
   let storage: Promise<LabStorage> | null = null;
@@ -37,6 +38,7 @@ export function createSharedContext(
     tables: new TableCache(),
     samplesInFlight: new Map(),
     fetch: (...args) => fetch(...args),
+    parts: options.parts ?? null,
   };
 }
 
@@ -59,6 +61,8 @@ export function dispatch(message: RequestMessage, context: HandlerContext): Prom
       return handlers.exportDataset(message.params, context);
     case 'retype':
       return handlers.retype(message.params, context);
+    case 'parse-part':
+      return handlers.parsePartOfFile(message.params, context);
     default:
       return assertNever(message);
   }

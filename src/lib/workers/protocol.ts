@@ -11,6 +11,8 @@ import type { DatasetMeta } from '../storage/types';
 import type { KaplanMeierOptions, KaplanMeierResult } from '../engine/survival/kaplanMeier';
 import type { TableProfile } from '../engine/data/profile';
 import type { ReadOptions } from '../engine/data/read';
+import type { PartResult } from '../engine/data/ingest';
+import type { PartRequest } from '../engine/data/parts';
 import type { RetypeOptions, RetypeReport } from '../engine/data/retype';
 import type { SampleId } from '../engine/data/samples';
 import type { PrepareStep } from '../notebook/document';
@@ -61,6 +63,12 @@ export interface Requests {
     params: { notebook: string; cell: string; inputs: string[]; step: PrepareStep };
     result: PrepareResult;
   };
+  /**
+   * Parse one part of a large delimited file with the plan its first rows
+   * decided (engine/data/parts.ts). Sent by the compute worker to the
+   * workers it reads parts with, not by the page.
+   */
+  'parse-part': { params: PartRequest; result: PartResult };
   /** A dataset as a CSV (UTF-8 with BOM, for Excel) or XLSX file; the bytes are transferred. */
   export: {
     params: { datasetId: string; format: 'csv' | 'xlsx' };

@@ -266,6 +266,16 @@ export class CsvTokenizer {
     return i;
   }
 
+  /**
+   * Whether the text pushed so far ended a record and nothing of the next
+   * one has begun: no open quote, no partial field, no pending line feed of a
+   * CRLF. A part of a file cut after a line feed that is not inside quotes
+   * ends like this (see ingest.ts, parsePart).
+   */
+  atRecordEnd(): boolean {
+    return this.state === FIELD_START && this.count === 0 && this.partial === '' && !this.skipLF;
+  }
+
   /** Flushes the last record (a file need not end with a newline). */
   finish(): void {
     switch (this.state) {

@@ -115,15 +115,17 @@ export function detectEncoding(sample: Uint8Array): DetectedEncoding {
 /**
  * Decodes a byte stream chunk by chunk. TextDecoder's stream mode carries a
  * multi-byte character split across chunks over to the next one; a BOM is
- * dropped. Invalid bytes become U+FFFD (the ingest counts them).
+ * dropped unless `keepBom` (text that does not start a file, where U+FEFF is
+ * a character). Invalid bytes become U+FFFD (the ingest counts them).
  */
 export async function* decodeStream(
   chunks: AsyncIterable<Uint8Array>,
   encoding: string,
+  keepBom = false,
 ): AsyncGenerator<string> {
   let decoder: TextDecoder;
   try {
-    decoder = new TextDecoder(encoding);
+    decoder = new TextDecoder(encoding, { ignoreBOM: keepBom });
   } catch {
     throw new EngineError('encoding.unsupported', { encoding });
   }

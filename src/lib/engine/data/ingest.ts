@@ -15,7 +15,7 @@
 // written. A warning names the column, row and value, and the column's
 // `invalid` counts the values that failed the sampled type.
 
-import { EngineError, type Column, type DataTable, type Progress } from './table';
+import { EngineError, NO_PROGRESS, type Column, type DataTable, type Progress } from './table';
 import {
   classifyStrings,
   inferColumn,
@@ -81,58 +81,157 @@ export async function ingestDelimited(
   options: Partial<ParseOptions>,
   progress: Progress,
 ): Promise<IngestResult> {
-  const opts = { ...DEFAULT_PARSE_OPTIONS, ...options };
-  const warnings: IngestWarning[] = [];
+  const read = await readDelimited(chunks, totalBytes, options, progress, false);
+  const { plan, part, warnings } = read;
+  return {
+    ...assembleParts(plan!, [part!], warnings),
+    encoding: plan!.encoding,
+    dialect: plan!.dialect,
+  };
+}
+
+/**
+ * What the first SAMPLE_ROWS records of a file decided — encoding, dialect,
+ * column names and types — so that other parts of the same file can be read
+ * apart (see ./parts.ts) exactly as one pass over the file would read them.
+ * Plain data: it crosses to other workers.
+ */
+export interface DelimitedPlan {
+  encoding: string;
+  dialect: { delimiter: Delimiter; header: boolean };
+  names: string[];
+  /** Types inferred from the sample (with the sample's counts). */
+  inference: ColumnInference[];
+  /** Per column, the words the sample used for true and false (boolean columns). */
+  booleanWords: [string, string][];
+  /** Characters per record in the sample, to size column buffers. */
+  charsPerRecord: number;
+}
+
+/**
+ * The plan of a file (see DelimitedPlan) and the warnings of its head
+ * (encoding guessed, column names), or null when the file ends before the
+ * sample is complete (a small file: read it in one pass). Reads only the
+ * head of the stream. Throws what ingestDelimited throws for the head.
+ */
+export async function planDelimited(
+  chunks: AsyncIterable<Uint8Array>,
+  totalBytes: number,
+  options: Partial<ParseOptions>,
+): Promise<{ plan: DelimitedPlan; warnings: IngestWarning[] } | null> {
+  const read = await readDelimited(chunks, totalBytes, options, NO_PROGRESS, true);
+  return read.part === null ? { plan: read.plan!, warnings: read.warnings } : null;
+}
+
+/**
+ * Reads one part of a file with a plan: `first` is the part starting at the
+ * file's first byte (it skips the header record, if any); any other part
+ * must start at a record boundary, such as just after a line feed. Rows in
+ * the result's warnings and in its errors count from the part's start.
+ * The last part is flushed like a whole file (an open quote is an error);
+ * any other one reports in `atRecordEnd` whether it ended between records,
+ * which tells whether the next part started where a record starts.
+ */
+export async function parsePart(
+  chunks: AsyncIterable<Uint8Array>,
+  totalBytes: number,
+  plan: DelimitedPlan,
+  position: { first: boolean; last: boolean },
+  progress: Progress,
+): Promise<PartResult> {
+  const builder = new TableBuilder(
+    { ...DEFAULT_PARSE_OPTIONS, delimiter: plan.dialect.delimiter, header: plan.dialect.header },
+    [],
+    totalBytes,
+    () => 0,
+    { plan, first: position.first },
+  );
   const counter = { bytes: 0 };
-  const source = countedChunks(chunks, counter)[Symbol.asyncIterator]();
-
-  const head: Uint8Array[] = [];
-  let headBytes = 0;
-  while (headBytes < ENCODING_SAMPLE_BYTES) {
-    const next = await source.next();
-    if (next.done) break;
-    head.push(next.value);
-    headBytes += next.value.byteLength;
-  }
-  if (headBytes === 0) throw new EngineError('file.empty');
-  let encoding = opts.encoding;
-  if (encoding === 'auto') {
-    const detected = detectEncoding(concat(head, headBytes));
-    encoding = detected.encoding;
-    if (detected.confidence === 'guess') {
-      warnings.push({ code: 'encoding.guessed', params: { encoding } });
-    }
-  }
-
-  const builder = new TableBuilder(opts, warnings, totalBytes, () => counter.bytes);
-  let tokenizer: CsvTokenizer | null = null;
-  let pending = '';
+  const tokenizer = builder.start('', false);
   let replaced = 0;
   let reported = 0;
-  for await (const text of decodeStream(chain(head, source), encoding)) {
+  const texts = decodeStream(countedChunks(chunks, counter), plan.encoding, !position.first);
+  for await (const text of texts) {
     replaced += countReplacements(text);
-    if (tokenizer) {
-      tokenizer.push(text);
-    } else {
-      pending += text;
-      if (pending.length >= DIALECT_SAMPLE_CHARS) {
-        tokenizer = builder.start(pending, false);
-        pending = '';
-      }
-    }
+    tokenizer.push(text);
     if (counter.bytes - reported >= REPORT_EVERY_BYTES) {
       reported = counter.bytes;
       await progress.report(counter.bytes, totalBytes);
     }
   }
-  if (!tokenizer) tokenizer = builder.start(pending, true);
-  tokenizer.finish();
-  if (replaced > 0) {
-    warnings.push({ code: 'encoding.invalid-bytes', params: { count: replaced, encoding } });
-  }
-  const { table, inference } = builder.finish();
+  const atRecordEnd = tokenizer.atRecordEnd();
+  if (position.last) tokenizer.finish();
   await progress.report(totalBytes, totalBytes);
-  return { table, inference, encoding, dialect: builder.dialect!, warnings };
+  return { ...builder.part(), atRecordEnd, replaced };
+}
+
+/**
+ * The streaming loop shared by ingestDelimited and planDelimited: detects the
+ * encoding and dialect, tokenizes and types. With `planOnly`, stops once the
+ * sample has decided the plan (part is then null unless the file ended first).
+ */
+async function readDelimited(
+  chunks: AsyncIterable<Uint8Array>,
+  totalBytes: number,
+  options: Partial<ParseOptions>,
+  progress: Progress,
+  planOnly: boolean,
+): Promise<{ plan: DelimitedPlan | null; part: PartResult | null; warnings: IngestWarning[] }> {
+  const opts = { ...DEFAULT_PARSE_OPTIONS, ...options };
+  const warnings: IngestWarning[] = [];
+  const counter = { bytes: 0 };
+  const source = countedChunks(chunks, counter)[Symbol.asyncIterator]();
+  try {
+    const head: Uint8Array[] = [];
+    let headBytes = 0;
+    while (headBytes < ENCODING_SAMPLE_BYTES) {
+      const next = await source.next();
+      if (next.done) break;
+      head.push(next.value);
+      headBytes += next.value.byteLength;
+    }
+    if (headBytes === 0) throw new EngineError('file.empty');
+    let encoding = opts.encoding;
+    if (encoding === 'auto') {
+      const detected = detectEncoding(concat(head, headBytes));
+      encoding = detected.encoding;
+      if (detected.confidence === 'guess') {
+        warnings.push({ code: 'encoding.guessed', params: { encoding } });
+      }
+    }
+
+    const builder = new TableBuilder(opts, warnings, totalBytes, () => counter.bytes, null);
+    builder.encoding = encoding;
+    let tokenizer: CsvTokenizer | null = null;
+    let pending = '';
+    let replaced = 0;
+    let reported = 0;
+    for await (const text of decodeStream(chain(head, source), encoding)) {
+      replaced += countReplacements(text);
+      if (tokenizer) {
+        tokenizer.push(text);
+      } else {
+        pending += text;
+        if (pending.length >= DIALECT_SAMPLE_CHARS) {
+          tokenizer = builder.start(pending, false);
+          pending = '';
+        }
+      }
+      if (planOnly && builder.plan) return { plan: builder.plan, part: null, warnings };
+      if (counter.bytes - reported >= REPORT_EVERY_BYTES) {
+        reported = counter.bytes;
+        await progress.report(counter.bytes, totalBytes);
+      }
+    }
+    if (!tokenizer) tokenizer = builder.start(pending, true);
+    tokenizer.finish();
+    const part = { ...builder.part(), atRecordEnd: true, replaced };
+    await progress.report(totalBytes, totalBytes);
+    return { plan: builder.plan, part, warnings };
+  } finally {
+    // planOnly leaves the rest of the file unread.
+    await source.return?.(undefined);
+  }
 }
 
 async function* countedChunks(
@@ -293,19 +392,30 @@ class NumberSink implements Sink {
   }
 
   render(v: number): string {
-    switch (this.inference.type) {
-      case 'boolean':
-        return v ? this.booleanWords[0] : this.booleanWords[1];
-      case 'date':
-      case 'datetime': {
-        const iso = new Date(v).toISOString();
-        return v % DAY_MS === 0
-          ? iso.slice(0, 10)
-          : iso.replace('T', ' ').replace(/\.000Z$|Z$/, '');
-      }
-      default:
-        return String(v);
+    return renderValue(this.inference, this.booleanWords, v);
+  }
+}
+
+/**
+ * How a value of a numeric column reads once its column is demoted to
+ * strings: numbers canonically, dates in ISO form, booleans in the sample's
+ * own words.
+ */
+function renderValue(
+  inference: ColumnInference,
+  booleanWords: [string, string],
+  v: number,
+): string {
+  switch (inference.type) {
+    case 'boolean':
+      return v ? booleanWords[0] : booleanWords[1];
+    case 'date':
+    case 'datetime': {
+      const iso = new Date(v).toISOString();
+      return v % DAY_MS === 0 ? iso.slice(0, 10) : iso.replace('T', ' ').replace(/\.000Z$|Z$/, '');
     }
+    default:
+      return String(v);
   }
 }
 
@@ -322,6 +432,8 @@ class StringSink implements Sink {
   readonly dictionary: string[] = this.interner.values;
   /** Values that failed the type this column had before demotion. */
   invalid = 0;
+  /** Where a numeric column was demoted: the row and the value that did not parse. */
+  demotion: { row: number; value: string } | null = null;
   constructor(
     capacity: number,
     readonly demotedFrom: NumberSink | null = null,
@@ -368,20 +480,53 @@ class StringSink implements Sink {
   }
 }
 
-/** Collects records: a sample first, then typed columns. */
+/** A part's column as the sinks left it (see PartResult). */
+export type PartColumn =
+  | { kind: 'number'; values: Float64Array }
+  | {
+      kind: 'string';
+      codes: Int32Array;
+      dictionary: string[];
+      /** Values that failed the column's planned numeric type (when demoted). */
+      invalid: number;
+      /** Where the part demoted a planned numeric column (row within the part). */
+      demotion: { row: number; value: string } | null;
+    };
+
+/** One part of a file, parsed (see parsePart). Plain data with transferable buffers. */
+export interface PartResult {
+  /** Spreadsheet rows the part spans: records, blank lines and the header. */
+  rows: number;
+  /** Data records. */
+  records: number;
+  /** The part ended between two records, outside any quote. */
+  atRecordEnd: boolean;
+  /** Bytes the decoder could not read (replaced by U+FFFD). */
+  replaced: number;
+  shortRows: number;
+  /** First short row, within the part. */
+  firstShortRow: number;
+  columns: PartColumn[];
+}
+
+/** Collects records: a sample first (unless given a plan), then typed columns. */
 class TableBuilder {
   dialect: { delimiter: Delimiter; header: boolean } | null = null;
+  /** Set by the caller that detected it; part of the plan. */
+  encoding = '';
+  /** Decided once the sample is typed (or given). */
+  plan: DelimitedPlan | null = null;
   private names: string[] | null = null;
   private width = 0;
   private sample: string[][] = [];
   private sampleRows: number[] = [];
   private sinks: (NumberSink | StringSink)[] | null = null;
-  private inference: ColumnInference[] = [];
-  private demotedFrom: (ColumnInference | null)[] = [];
   private rowCount = 0;
   private tokenizer: CsvTokenizer | null = null;
   private shortRows = 0;
   private firstShortRow = 0;
+  /** A part of a planned file that must skip the header record. */
+  private skipHeader = false;
 
   constructor(
     private readonly options: ParseOptions,
@@ -389,10 +534,13 @@ class TableBuilder {
     private readonly totalBytes: number,
     /** Bytes read from the file so far. */
     private readonly bytesRead: () => number,
+    /** A part of a file whose plan is known: typed from the first record. */
+    private readonly planned: { plan: DelimitedPlan; first: boolean } | null,
   ) {}
 
   /** Decides the dialect from the first text and returns the tokenizer. */
   start(text: string, complete: boolean): CsvTokenizer {
+    if (this.planned) return this.startPlanned(this.planned.plan, this.planned.first);
     if (text.trim() === '') throw new EngineError('file.empty');
     const detected =
       this.options.delimiter === 'auto' || this.options.header === 'auto'
@@ -413,7 +561,35 @@ class TableBuilder {
     return tokenizer;
   }
 
+  private startPlanned(plan: DelimitedPlan, first: boolean): CsvTokenizer {
+    this.plan = plan;
+    this.dialect = plan.dialect;
+    this.names = plan.names;
+    this.width = plan.names.length;
+    const capacity = Math.ceil((1.1 * this.totalBytes) / Math.max(plan.charsPerRecord, 1)) + 16;
+    this.sinks = createSinks(plan, capacity);
+    this.skipHeader = first && plan.dialect.header;
+    const tokenizer = new CsvTokenizer(plan.dialect.delimiter, (fields, count, row) =>
+      this.record(fields, count, row),
+    );
+    this.tokenizer = tokenizer;
+    if (!this.skipHeader) this.typedFromHere();
+    return tokenizer;
+  }
+
+  /** Later records come as spans of the text. */
+  private typedFromHere(): void {
+    this.tokenizer!.useSpans((text, starts, ends, strings, n, r) =>
+      this.addSpans(text, starts, ends, strings, n, r),
+    );
+  }
+
   private record(fields: string[], count: number, row: number): void {
+    if (this.skipHeader) {
+      this.skipHeader = false;
+      this.typedFromHere();
+      return;
+    }
     if (this.names === null && this.dialect!.header) {
       this.names = columnNames(fields.slice(0, count), this.warnings);
       this.width = count;
@@ -424,10 +600,7 @@ class TableBuilder {
       this.sampleRows.push(row);
       if (this.sample.length >= SAMPLE_ROWS) {
         this.build();
-        // Typed from here on: later records come as spans of the text.
-        this.tokenizer!.useSpans((text, starts, ends, strings, n, r) =>
-          this.addSpans(text, starts, ends, strings, n, r),
-        );
+        this.typedFromHere();
       }
       return;
     }
@@ -480,24 +653,33 @@ class TableBuilder {
       this.names = Array.from({ length: width }, (_, j) => `column_${j + 1}`);
     }
     const delimiter = this.dialect!.delimiter;
-    const capacity = this.expectedRows();
-    this.sinks = this.names.map((name, j) => {
+    const inference: ColumnInference[] = [];
+    const booleanWords: [string, string][] = [];
+    this.names.forEach((name, j) => {
       const values = this.sample.map((r) => (j < r.length ? r[j] : ''));
-      const inference = inferColumn(name, values, {
-        delimiter,
-        dateOrder: this.options.dateOrder,
-      });
-      this.inference.push(inference);
-      this.demotedFrom.push(null);
-      const parse = valueParser(inference);
-      if (!parse) return new StringSink(capacity);
+      const inferred = inferColumn(name, values, { delimiter, dateOrder: this.options.dateOrder });
+      inference.push(inferred);
       const words: [string, string] = ['true', 'false'];
-      if (inference.type === 'boolean') {
+      if (inferred.type === 'boolean') {
         words[0] = values.find((v) => parseBoolean(v) === 1)?.trim() ?? 'true';
         words[1] = values.find((v) => parseBoolean(v) === 0)?.trim() ?? 'false';
       }
-      return new NumberSink(capacity, inference, parse, words);
+      booleanWords.push(words);
     });
+    let chars = 0;
+    for (const r of this.sample) {
+      chars += r.length; // delimiters and the line end
+      for (const f of r) chars += f.length;
+    }
+    this.plan = {
+      encoding: this.encoding,
+      dialect: this.dialect!,
+      names: this.names,
+      inference,
+      booleanWords,
+      charsPerRecord: chars / Math.max(this.sample.length, 1),
+    };
+    this.sinks = createSinks(this.plan, this.expectedRows());
     const sample = this.sample;
     const rows = this.sampleRows;
     this.sample = [];
@@ -510,17 +692,12 @@ class TableBuilder {
    * text (plus 10 %), so column buffers rarely need to grow. The sample's
    * characters, not the bytes read so far: the reader runs ahead of the
    * tokenizer by up to a chunk, which made the old estimate too small.
-   * Multi-byte text overestimates; finish() trims the buffers anyway.
+   * Multi-byte text overestimates; assembleParts trims the buffers anyway.
    */
   private expectedRows(): number {
     const rows = this.sample.length;
     if (rows < SAMPLE_ROWS || this.bytesRead() >= this.totalBytes) return Math.max(rows, 16);
-    let chars = 0;
-    for (const r of this.sample) {
-      chars += r.length; // delimiters and the line end
-      for (const f of r) chars += f.length;
-    }
-    return Math.ceil((1.1 * rows * this.totalBytes) / Math.max(chars, 1));
+    return Math.ceil((1.1 * this.totalBytes) / Math.max(this.plan!.charsPerRecord, 1));
   }
 
   private addRow(fields: string[], count: number, row: number): void {
@@ -547,62 +724,199 @@ class TableBuilder {
       sink.put(Number.isNaN(v) ? null : old.render(v));
     }
     sink.add(value);
+    sink.demotion = { row, value };
     this.sinks![j] = sink;
-    this.demotedFrom[j] = old.inference;
-    this.warnings.push({
-      code: 'ingest.column-demoted',
-      params: { column: this.names![j], row, value: value.slice(0, 50), type: old.inference.type },
-    });
   }
 
-  finish(): { table: DataTable; inference: ColumnInference[] } {
+  /** The columns as parsed so far, trimmed to the rows read; the builder lets go of them. */
+  part(): Omit<PartResult, 'atRecordEnd' | 'replaced'> {
     if (this.sinks === null) {
       if (this.sample.length === 0) {
         throw new EngineError(this.names ? 'file.no-rows' : 'file.empty');
       }
       this.build();
     }
-    if (this.shortRows > 0) {
-      this.warnings.push({
-        code: 'csv.short-rows',
-        params: { count: this.shortRows, row: this.firstShortRow, expected: this.width },
-      });
-    }
     const n = this.rowCount;
-    const columns: Column[] = [];
-    const inference: ColumnInference[] = [];
-    this.sinks!.forEach((sink, j) => {
-      const name = this.names![j];
-      const sampled = this.inference[j];
+    const columns = this.sinks!.map((sink): PartColumn => {
       if (sink instanceof NumberSink) {
         const values = sink.values.slice(0, n);
         // Let the oversized growth buffer go now, not when the builder does.
         sink.values = new Float64Array(0);
-        let missing = 0;
-        for (let i = 0; i < n; i++) if (values[i] !== values[i]) missing++;
-        const type = refineNumericType(sampled.type, values);
-        columns.push({ kind: 'number', name, type, values } as Column);
-        inference.push({ ...sampled, type, missing, invalid: 0 });
-      } else {
-        const codes = sink.codes.slice(0, n);
-        sink.codes = new Int32Array(0);
-        let missing = 0;
-        for (let i = 0; i < n; i++) if (codes[i] < 0) missing++;
-        const from = this.demotedFrom[j];
-        const classified = classifyStrings(name, sink.dictionary, n - missing);
-        // A demoted column held measurements, not keys: never an identifier.
-        const type = from && classified.type === 'identifier' ? 'text' : classified.type;
-        const evidence = classified.evidence;
-        columns.push({ kind: 'string', name, type, codes, dictionary: sink.dictionary });
-        inference.push(
-          from
-            ? { type, evidence: 'demoted', missing, invalid: sink.invalid }
-            : { ...sampled, type, evidence, missing, invalid: 0 },
-        );
+        return { kind: 'number', values };
       }
+      const codes = sink.codes.slice(0, n);
+      sink.codes = new Int32Array(0);
+      const { dictionary, invalid, demotion } = sink;
+      return { kind: 'string', codes, dictionary, invalid, demotion };
     });
-    return { table: { rowCount: n, columns }, inference };
+    return {
+      rows: this.tokenizer?.rows ?? 0,
+      records: n,
+      shortRows: this.shortRows,
+      firstShortRow: this.firstShortRow,
+      columns,
+    };
   }
+}
+
+function createSinks(plan: DelimitedPlan, capacity: number): (NumberSink | StringSink)[] {
+  return plan.inference.map((inference, j) => {
+    const parse = valueParser(inference);
+    return parse
+      ? new NumberSink(capacity, inference, parse, plan.booleanWords[j])
+      : new StringSink(capacity);
+  });
+}
+
+/**
+ * The table of a file read in parts (in file order; one part for a file read
+ * in one pass): concatenates the columns, demotes a column everywhere when
+ * any part demoted it, merges the parts' dictionaries, and types the columns
+ * over all their values. Rows in warnings become rows of the file. `warnings`
+ * holds those of the file's head (see planDelimited); the result's warnings
+ * add the demotions, short rows and unreadable bytes.
+ */
+export function assembleParts(
+  plan: DelimitedPlan,
+  parts: readonly PartResult[],
+  headWarnings: readonly IngestWarning[],
+): { table: DataTable; inference: ColumnInference[]; warnings: IngestWarning[] } {
+  const warnings = [...headWarnings];
+  const offsets: number[] = [];
+  let rows = 0;
+  let n = 0;
+  for (const part of parts) {
+    offsets.push(rows);
+    rows += part.rows;
+    n += part.records;
+  }
+  const columns: Column[] = [];
+  const inference: ColumnInference[] = [];
+  const demotions: { j: number; row: number; value: string }[] = [];
+  plan.names.forEach((name, j) => {
+    const sampled = plan.inference[j];
+    const pieces = parts.map((p) => p.columns[j]);
+    if (pieces.every((c) => c.kind === 'number')) {
+      const values = concatNumbers(
+        pieces.map((c) => c.values),
+        n,
+      );
+      let missing = 0;
+      for (let i = 0; i < n; i++) if (values[i] !== values[i]) missing++;
+      const type = refineNumericType(sampled.type, values);
+      columns.push({ kind: 'number', name, type, values } as Column);
+      inference.push({ ...sampled, type, missing, invalid: 0 });
+      return;
+    }
+    const { codes, dictionary, invalid } = mergeStrings(plan, j, pieces, n);
+    let missing = 0;
+    for (let i = 0; i < n; i++) if (codes[i] < 0) missing++;
+    const demoted = valueParser(sampled) !== null;
+    const first = pieces.findIndex((c) => c.kind === 'string' && c.demotion !== null);
+    if (first >= 0) {
+      const { row, value } = (pieces[first] as { demotion: { row: number; value: string } })
+        .demotion;
+      demotions.push({ j, row: offsets[first] + row, value });
+    }
+    const classified = classifyStrings(name, dictionary, n - missing);
+    // A demoted column held measurements, not keys: never an identifier.
+    const type = demoted && classified.type === 'identifier' ? 'text' : classified.type;
+    columns.push({ kind: 'string', name, type, codes, dictionary });
+    inference.push(
+      demoted
+        ? { type, evidence: 'demoted', missing, invalid }
+        : { ...sampled, type, evidence: classified.evidence, missing, invalid: 0 },
+    );
+  });
+  demotions.sort((a, b) => a.row - b.row || a.j - b.j);
+  for (const { j, row, value } of demotions) {
+    warnings.push({
+      code: 'ingest.column-demoted',
+      params: {
+        column: plan.names[j],
+        row,
+        value: value.slice(0, 50),
+        type: plan.inference[j].type,
+      },
+    });
+  }
+  let shortRows = 0;
+  let firstShortRow = 0;
+  parts.forEach((p, k) => {
+    if (p.shortRows > 0 && shortRows === 0) firstShortRow = offsets[k] + p.firstShortRow;
+    shortRows += p.shortRows;
+  });
+  if (shortRows > 0) {
+    warnings.push({
+      code: 'csv.short-rows',
+      params: { count: shortRows, row: firstShortRow, expected: plan.names.length },
+    });
+  }
+  const replaced = parts.reduce((s, p) => s + p.replaced, 0);
+  if (replaced > 0) {
+    warnings.push({
+      code: 'encoding.invalid-bytes',
+      params: { count: replaced, encoding: plan.encoding },
+    });
+  }
+  return { table: { rowCount: n, columns }, inference, warnings };
+}
+
+function concatNumbers(pieces: readonly Float64Array[], n: number): Float64Array {
+  if (pieces.length === 1) return pieces[0];
+  const values = new Float64Array(n);
+  let offset = 0;
+  for (const p of pieces) {
+    values.set(p, offset);
+    offset += p.length;
+  }
+  return values;
+}
+
+/**
+ * One string column from the parts' pieces: a piece still numeric (its part
+ * saw no bad value) is rendered as the demoted column renders it; the
+ * dictionaries are merged in part order, so codes stay in order of first
+ * appearance in the file.
+ */
+function mergeStrings(
+  plan: DelimitedPlan,
+  j: number,
+  pieces: readonly PartColumn[],
+  n: number,
+): { codes: Int32Array; dictionary: string[]; invalid: number } {
+  const only = pieces[0];
+  if (pieces.length === 1 && only.kind === 'string') {
+    return { codes: only.codes, dictionary: only.dictionary, invalid: only.invalid };
+  }
+  let distinct = 0;
+  for (const p of pieces) distinct += p.kind === 'string' ? p.dictionary.length : p.values.length;
+  const interner = new StringInterner(distinct);
+  const codes = new Int32Array(n);
+  let offset = 0;
+  let invalid = 0;
+  for (const p of pieces) {
+    if (p.kind === 'number') {
+      for (let i = 0; i < p.values.length; i++) {
+        const v = p.values[i];
+        codes[offset + i] =
+          v === v
+            ? interner.internString(renderValue(plan.inference[j], plan.booleanWords[j], v))
+            : -1;
+      }
+      offset += p.values.length;
+      continue;
+    }
+    invalid += p.invalid;
+    const remap = new Int32Array(p.dictionary.length);
+    for (let c = 0; c < remap.length; c++) remap[c] = interner.internString(p.dictionary[c]);
+    for (let i = 0; i < p.codes.length; i++) {
+      const c = p.codes[i];
+      codes[offset + i] = c < 0 ? -1 : remap[c];
+    }
+    offset += p.codes.length;
+  }
+  return { codes, dictionary: interner.values, invalid };
 }
 
 /** Count without trailing empty fields (trailing delimiters are not extra columns). */

@@ -15,6 +15,7 @@
 
 import { DEFAULT_PARSE_OPTIONS, type ParseOptions } from './csv';
 import { ingestBlob, type IngestResult } from './ingest';
+import { ingestInParts, type PartsOptions } from './parts';
 import { EngineError, type Progress } from './table';
 import { readJsonArray, readNdjson } from './formats/json';
 
@@ -103,13 +104,15 @@ function firstLineIsObject(bytes: Uint8Array): boolean {
 /**
  * Reads a file of any supported format into a typed table, reporting
  * progress (bytes for text formats, rows for XLSX and row groups for
- * Parquet). Errors are EngineErrors from the format's reader.
+ * Parquet). Errors are EngineErrors from the format's reader. With `parts`,
+ * large delimited files are read in parts at once (./parts.ts).
  */
 export async function readFile(
   file: Blob,
   fileName: string,
   options: Partial<ReadOptions>,
   progress: Progress,
+  parts: PartsOptions | null = null,
 ): Promise<ReadResult> {
   const { format: chosen = 'auto', sheet, ...parse } = options;
   const parseOptions = { ...DEFAULT_PARSE_OPTIONS, ...parse };
@@ -122,7 +125,9 @@ export async function readFile(
   }
   switch (format) {
     case 'delimited': {
-      const result = await ingestBlob(file, parse, progress);
+      const result = parts
+        ? await ingestInParts(file, parse, progress, parts)
+        : await ingestBlob(file, parse, progress);
       return { ...result, format };
     }
     // The XLSX and Parquet readers (unzip, XML, decompressors: ~300 kB) are

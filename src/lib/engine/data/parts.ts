@@ -1,0 +1,164 @@
+// Reading a large delimited file in parts, one per core, and putting the
+// parts together exactly as one pass over the file would have read it.
+// Pure orchestration: the caller says how a part is run (in another worker,
+// see ../../workers/partPool.ts, or in-process as the Node tests do).
+//
+// 1. The first SAMPLE_ROWS records decide the plan: encoding, dialect, names
+//    and types (planDelimited) — the same records a single pass types from.
+// 2. The file is cut after a line feed near each 1/n of its size. A cut may
+//    fall inside a quoted field that spans lines; that is found afterwards:
+//    the part before a cut must end between two records (atRecordEnd), which
+//    it knows for certain because it starts at a true record start (the first
+//    part starts at byte 0). A part that did not end so means the cut was
+//    wrong, and the file is read again in one pass (see decision 0012).
+// 3. The parts' columns are concatenated, their dictionaries merged, and row
+//    numbers in errors and warnings made rows of the file (assembleParts).
+//
+// Only byte-oriented encodings can be cut at a line feed byte: UTF-8, GB18030
+// (GBK), Big5 and single-byte code pages never use 0x0A inside a character.
+// UTF-16 files are read in one pass.
+
+import { streamChunks } from './decode';
+import {
+  assembleParts,
+  ingestBlob,
+  planDelimited,
+  type DelimitedPlan,
+  type IngestResult,
+  type PartResult,
+} from './ingest';
+import type { ParseOptions } from './csv';
+import { CancelledError, EngineError, type Progress } from './table';
+
+/** A part smaller than this is not worth a worker. */
+export const MIN_PART_BYTES = 4 * 1024 * 1024;
+/** How far past a tentative cut a line feed is looked for. */
+const CUT_SEARCH_BYTES = 1024 * 1024;
+
+/** One part to read: a slice of the file, with the plan and its place in the file. */
+export interface PartRequest {
+  file: Blob;
+  plan: DelimitedPlan;
+  first: boolean;
+  last: boolean;
+}
+
+/**
+ * Runs one part (see parsePart) and resolves with its result. Rejects with
+ * an EngineError for bad input (rows counted from the part's start), or a
+ * CancelledError once `signal` is aborted. `progress` takes the part's bytes.
+ */
+export type PartRunner = (
+  request: PartRequest,
+  progress: Progress,
+  signal: AbortSignal,
+) => Promise<PartResult>;
+
+export interface PartsOptions {
+  /** How many parts at most (e.g. the number of cores). */
+  parts: number;
+  runPart: PartRunner;
+  /** Smallest part worth its own run (tests make it tiny). */
+  minPartBytes?: number;
+  /** Told how many parts will run, before the plan is made: e.g. to start workers meanwhile. */
+  prepare?: (parts: number) => void;
+}
+
+/**
+ * Parses delimited text like ingestBlob, reading parts of a large file at
+ * once. Falls back to one pass for small files, UTF-16 and files whose cuts
+ * fell inside quoted fields; the result is the same either way.
+ */
+export async function ingestInParts(
+  file: Blob,
+  options: Partial<ParseOptions>,
+  progress: Progress,
+  { parts, runPart, minPartBytes = MIN_PART_BYTES, prepare }: PartsOptions,
+): Promise<IngestResult> {
+  const count = Math.min(parts, Math.floor(file.size / minPartBytes));
+  if (count < 2) return ingestBlob(file, options, progress);
+  prepare?.(count);
+  const planned = await planDelimited(streamChunks(file.stream()), file.size, options);
+  if (!planned || planned.plan.encoding.startsWith('utf-16')) {
+    return ingestBlob(file, options, progress);
+  }
+  const { plan, warnings } = planned;
+  const cuts = await recordCuts(file, count);
+  if (cuts.length === 2) return ingestBlob(file, options, progress);
+
+  const controller = new AbortController();
+  const done = new Array<number>(cuts.length - 1).fill(0);
+  const settled = await Promise.allSettled(
+    cuts.slice(1).map((end, k) => {
+      const request: PartRequest = {
+        file: file.slice(cuts[k], end),
+        plan,
+        first: k === 0,
+        last: k === cuts.length - 2,
+      };
+      const partProgress: Progress = {
+        report: async (bytes) => {
+          done[k] = bytes;
+          try {
+            await progress.report(
+              done.reduce((a, b) => a + b, 0),
+              file.size,
+            );
+          } catch (error) {
+            controller.abort();
+            throw error;
+          }
+        },
+      };
+      return runPart(request, partProgress, controller.signal).catch((error: unknown) => {
+        if (error instanceof CancelledError) controller.abort();
+        throw error;
+      });
+    }),
+  );
+  if (controller.signal.aborted) throw new CancelledError();
+
+  // In file order: the first error stands only if every part before it ended
+  // between records (else its rows, and maybe the error, are not real).
+  const results: PartResult[] = [];
+  let row = 0;
+  for (const [k, outcome] of settled.entries()) {
+    if (outcome.status === 'rejected') throw inFile(outcome.reason, row);
+    const result = outcome.value;
+    if (k < settled.length - 1 && !result.atRecordEnd) {
+      return ingestBlob(file, options, progress);
+    }
+    results.push(result);
+    row += result.rows;
+  }
+  return {
+    ...assembleParts(plan, results, warnings),
+    encoding: plan.encoding,
+    dialect: plan.dialect,
+  };
+}
+
+/** An error of a part, with its row counted from the file's start. */
+function inFile(error: unknown, rowsBefore: number): unknown {
+  if (!(error instanceof EngineError) || typeof error.params.row !== 'number') return error;
+  return new EngineError(error.code, { ...error.params, row: error.params.row + rowsBefore });
+}
+
+/**
+ * Byte offsets [0, c1, …, size] cutting the file into about `count` equal
+ * parts, each cut just after a line feed. Cuts with no line feed near them
+ * are left out.
+ */
+export async function recordCuts(file: Blob, count: number): Promise<number[]> {
+  const cuts = [0];
+  for (let k = 1; k < count; k++) {
+    const at = Math.max(Math.floor((k * file.size) / count), cuts[cuts.length - 1]);
+    const bytes = new Uint8Array(await file.slice(at, at + CUT_SEARCH_BYTES).arrayBuffer());
+    const lf = bytes.indexOf(0x0a);
+    if (lf < 0) continue;
+    const cut = at + lf + 1;
+    if (cut < file.size) cuts.push(cut);
+  }
+  cuts.push(file.size);
+  return cuts;
+}

@@ -1,0 +1,256 @@
+// Reading a file in parts (engine/data/parts.ts) must give exactly what one
+// pass gives: the same columns, dictionaries in the same order, the same
+// types, warnings and errors with the same rows. Parts run in-process here;
+// in the app each runs in a worker of its own (e2e/data-in.spec.ts).
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { streamChunks } from '../../../src/lib/engine/data/decode';
+import {
+  ingestBlob,
+  parsePart,
+  SAMPLE_ROWS,
+  type IngestResult,
+  type PartResult,
+} from '../../../src/lib/engine/data/ingest';
+import { ingestInParts, recordCuts, type PartRunner } from '../../../src/lib/engine/data/parts';
+import { CancelledError, NO_PROGRESS, type Progress } from '../../../src/lib/engine/data/table';
+import { generateBenchCsv } from '../../../bench/generate';
+
+const DATASETS = new URL('../../../../shared/datasets/', import.meta.url);
+const dataset = (name: string) => new Blob([readFileSync(new URL(name, DATASETS))]);
+
+/** Runs parts in-process and keeps what they returned. */
+function inProcess() {
+  const results: PartResult[] = [];
+  const runPart: PartRunner = async (request, progress) => {
+    const result = await parsePart(
+      streamChunks(request.file.stream()),
+      request.file.size,
+      request.plan,
+      request,
+      progress,
+    );
+    results.push(result);
+    return result;
+  };
+  return { results, runPart };
+}
+
+async function both(file: Blob, parts: number, minPartBytes = 16 * 1024, options = {}) {
+  const serial = await ingestBlob(file, options, NO_PROGRESS);
+  const runner = inProcess();
+  const parallel = await ingestInParts(file, options, NO_PROGRESS, {
+    parts,
+    minPartBytes,
+    runPart: runner.runPart,
+  });
+  return { serial, parallel, results: runner.results };
+}
+
+function expectSame(parallel: IngestResult, serial: IngestResult) {
+  expect(parallel.table.rowCount).toBe(serial.table.rowCount);
+  expect(parallel.table.columns.length).toBe(serial.table.columns.length);
+  parallel.table.columns.forEach((column, j) => expect(column).toEqual(serial.table.columns[j]));
+  expect(parallel.inference).toEqual(serial.inference);
+  expect(parallel.warnings).toEqual(serial.warnings);
+  expect(parallel.encoding).toBe(serial.encoding);
+  expect(parallel.dialect).toEqual(serial.dialect);
+}
+
+async function rejection(p: Promise<unknown>) {
+  try {
+    await p;
+  } catch (e) {
+    return e as { code: string; params: Record<string, unknown> };
+  }
+  throw new Error('expected a rejection');
+}
+
+/** A CSV of `rows` data rows; `cell(i)` gives row i's extra fields. */
+function csv(rows: number, cell: (i: number) => string, header = 'id,amount,flag,note') {
+  const lines = [header];
+  for (let i = 0; i < rows; i++) lines.push(cell(i));
+  return lines.join('\n') + '\n';
+}
+
+describe('ingestInParts', () => {
+  it('reads the bench file in 2 to 5 parts exactly as in one pass', async () => {
+    const file = new Blob([...generateBenchCsv(30_000, 7)]);
+    for (const parts of [2, 3, 5]) {
+      const { serial, parallel, results } = await both(file, parts, 256 * 1024);
+      expect(results).toHaveLength(parts);
+      expectSame(parallel, serial);
+    }
+  });
+
+  it.each([
+    ['casdatasets__eudirectlapse.csv', 4],
+    ['casdatasets__uslapseagent.csv', 3],
+    ['lifetimes__CDNOW_master.txt', 6],
+    ['uci_online_retail__sample_cust_mod5.csv', 7],
+  ])('reads %s in %i parts as in one pass', async (name, parts) => {
+    const { serial, parallel, results } = await both(dataset(name), parts);
+    expect(results.length).toBeGreaterThan(1);
+    expectSame(parallel, serial);
+  });
+
+  it('cuts that fall inside quoted multi-line fields: the same table, read again in one pass', async () => {
+    const text = csv(
+      SAMPLE_ROWS + 5_000,
+      (i) => `${i},${i % 7}.5,${i % 2 ? 'yes' : 'no'},"line one of ${i}\nline two, ""quoted""\n"`,
+    );
+    const file = new Blob([text]);
+    let cutInsideQuotes = false;
+    for (const parts of [2, 3, 4, 8]) {
+      const { serial, parallel, results } = await both(file, parts);
+      if (results.slice(0, -1).some((r) => !r.atRecordEnd)) cutInsideQuotes = true;
+      expectSame(parallel, serial);
+    }
+    // Every row spans three lines, so most cuts land inside a field.
+    expect(cutInsideQuotes).toBe(true);
+  });
+
+  it('a column demoted in one part is demoted in all, with the first bad row and the invalid count', async () => {
+    const n = SAMPLE_ROWS + 20_000;
+    const bad = new Set([SAMPLE_ROWS + 9_000, SAMPLE_ROWS + 17_000]);
+    const text = csv(n, (i) => {
+      const amount = bad.has(i) ? 'unknown' : i % 11 === 0 ? '' : `${i % 97}.25`;
+      const flag = i === n - 3 ? 'maybe' : i % 3 ? 'Y' : 'N';
+      return `${i},${amount},${flag},note ${i % 5}`;
+    });
+    for (const parts of [2, 4, 6]) {
+      const { serial, parallel } = await both(new Blob([text]), parts);
+      expect(serial.warnings.map((w) => w.code)).toEqual([
+        'ingest.column-demoted',
+        'ingest.column-demoted',
+      ]);
+      expect(serial.inference[1]).toMatchObject({ evidence: 'demoted', invalid: 2 });
+      expectSame(parallel, serial);
+    }
+  });
+
+  it('short rows, CRLF endings and blank lines keep their rows', async () => {
+    const lines = ['a,b,c'];
+    for (let i = 0; i < SAMPLE_ROWS + 30_000; i++) {
+      if (i % 4_000 === 17) lines.push('');
+      lines.push(i % 9_000 === 5 ? `${i},x` : `${i},x${i % 3},${i * 2}`);
+    }
+    const { serial, parallel } = await both(new Blob([lines.join('\r\n')]), 5);
+    expect(serial.warnings[0]).toMatchObject({ code: 'csv.short-rows' });
+    expectSame(parallel, serial);
+  });
+
+  it('GB18030 text with Chinese values, and a UTF-8 BOM', async () => {
+    const text = csv(
+      SAMPLE_ROWS + 8_000,
+      (i) => `${i},${(i % 50) * 1.5},${i % 2 ? '是' : '否'},客户${i % 13}号`,
+      '编号,保费,流失,备注',
+    );
+    const gbk = new Uint8Array(
+      [...text].flatMap((ch) => (ch.charCodeAt(0) < 128 ? [ch.charCodeAt(0)] : gbBytes(ch))),
+    );
+    const gb = await both(new Blob([gbk]), 4);
+    expect(gb.serial.encoding).toBe('gb18030');
+    expectSame(gb.parallel, gb.serial);
+    const bom = await both(new Blob([new Uint8Array([0xef, 0xbb, 0xbf]), text]), 3);
+    expect(bom.serial.table.columns[0].name).toBe('编号');
+    expectSame(bom.parallel, bom.serial);
+  });
+
+  it('errors carry the row of the file: a ragged row late in the file, an open quote at its end', async () => {
+    const n = SAMPLE_ROWS + 30_000;
+    const ragged = csv(n, (i) => (i === n - 1_000 ? `${i},1,Y,a,extra` : `${i},1,Y,a`));
+    const serialError = await rejection(ingestBlob(new Blob([ragged]), {}, NO_PROGRESS));
+    expect(serialError).toMatchObject({ code: 'csv.ragged', params: { row: n - 1_000 + 2 } });
+    for (const parts of [2, 5]) {
+      const runner = inProcess();
+      const error = await rejection(
+        ingestInParts(new Blob([ragged]), {}, NO_PROGRESS, {
+          parts,
+          minPartBytes: 16 * 1024,
+          runPart: runner.runPart,
+        }),
+      );
+      expect(error).toEqual(serialError);
+    }
+    const open = csv(n, (i) => `${i},1,Y,a`) + '1,2,Y,"never closed\n';
+    const serialOpen = await rejection(ingestBlob(new Blob([open]), {}, NO_PROGRESS));
+    expect(serialOpen).toMatchObject({ code: 'csv.unterminated-quote', params: { row: n + 2 } });
+    const runner = inProcess();
+    const parallelOpen = await rejection(
+      ingestInParts(new Blob([open]), {}, NO_PROGRESS, {
+        parts: 4,
+        minPartBytes: 16 * 1024,
+        runPart: runner.runPart,
+      }),
+    );
+    expect(parallelOpen).toEqual(serialOpen);
+  });
+
+  it('a small file, or one part, is read in one pass without running parts', async () => {
+    const runner = inProcess();
+    const small = new Blob([csv(100, (i) => `${i},1,Y,a`)]);
+    const result = await ingestInParts(small, {}, NO_PROGRESS, {
+      parts: 4,
+      minPartBytes: 16,
+      runPart: runner.runPart,
+    });
+    expect(result.table.rowCount).toBe(100);
+    expect(runner.results).toHaveLength(0);
+  });
+
+  it('a cancel while parts run aborts the others and rejects with CancelledError', async () => {
+    const file = new Blob([...generateBenchCsv(40_000, 3)]);
+    let reports = 0;
+    const progress: Progress = {
+      report: () => {
+        if (++reports > 5) return Promise.reject(new CancelledError());
+        return Promise.resolve();
+      },
+    };
+    const signals: AbortSignal[] = [];
+    const runner = inProcess();
+    const runPart: PartRunner = (request, partProgress, signal) => {
+      signals.push(signal);
+      return runner.runPart(request, partProgress, signal);
+    };
+    await expect(
+      ingestInParts(file, {}, progress, { parts: 3, minPartBytes: 64 * 1024, runPart }),
+    ).rejects.toBeInstanceOf(CancelledError);
+    expect(signals).toHaveLength(3);
+    expect(signals.every((s) => s.aborted)).toBe(true);
+  });
+});
+
+describe('recordCuts', () => {
+  it('cuts just after a line feed, in order, leaving out cuts with no line feed near', async () => {
+    const file = new Blob(['aaaa\nbbbb\ncccc\ndddd\n']);
+    const cuts = await recordCuts(file, 4);
+    expect(cuts).toEqual([0, 10, 15, 20]);
+    for (const c of cuts.slice(1, -1))
+      expect(new Uint8Array(await file.arrayBuffer())[c - 1]).toBe(10);
+    expect(await recordCuts(new Blob(['x'.repeat(100)]), 3)).toEqual([0, 100]);
+  });
+});
+
+/** GB18030 bytes of one character, from the decoder's own table (tests only). */
+function gbBytes(ch: string): number[] {
+  const found = GB_TABLE.get(ch);
+  if (!found) throw new Error(`no GB18030 bytes known for ${ch}`);
+  return found;
+}
+
+// TextEncoder only writes UTF-8, so the GB18030 bytes of the few characters
+// used above are found by decoding every two-byte GBK code with TextDecoder.
+const GB_TABLE = (() => {
+  const wanted = new Set('编号保费流失备注是否客户');
+  const table = new Map<string, number[]>();
+  const decoder = new TextDecoder('gb18030');
+  for (let lead = 0x81; lead <= 0xfe && table.size < wanted.size; lead++) {
+    for (let trail = 0x40; trail <= 0xfe; trail++) {
+      const ch = decoder.decode(new Uint8Array([lead, trail]));
+      if (wanted.has(ch) && !table.has(ch)) table.set(ch, [lead, trail]);
+    }
+  }
+  return table;
+})();
