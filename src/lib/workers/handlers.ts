@@ -6,8 +6,8 @@
 // in ../storage/db.ts (the worker writes and reads dataset chunks there).
 
 import { DEFAULT_ROWS_PER_CHUNK, ipcChunks } from '../engine/data/arrow';
-import { ingestDelimited, parsePart } from '../engine/data/ingest';
-import type { PartsOptions } from '../engine/data/parts';
+import { ingestDelimited } from '../engine/data/ingest';
+import { readPart, type PartsOptions } from '../engine/data/parts';
 import { readFile } from '../engine/data/read';
 import { retypeTable, type RetypeReport } from '../engine/data/retype';
 import { streamChunks } from '../engine/data/decode';
@@ -52,20 +52,32 @@ async function loadTable(datasetId: string, context: HandlerContext): Promise<Da
   });
 }
 
-/** Encodes and stores a table, reporting progress per chunk (and so letting a cancel in). */
+/**
+ * Encodes and stores a table, reporting progress per chunk (and so letting a
+ * cancel in). `encoded`: the table's chunks when they were encoded already
+ * (a file read in parts).
+ */
 async function store(
   table: DataTable,
   input: Omit<NewDataset, 'rowCount' | 'columns'>,
   context: HandlerContext,
+  encoded?: Uint8Array[],
 ): Promise<DatasetMeta> {
   context.progress.stage?.('store');
-  // Encode one chunk at a time as storage asks for it: only one encoded chunk
-  // is alive at once, never the whole table twice.
-  const total = Math.ceil(table.rowCount / DEFAULT_ROWS_PER_CHUNK);
+  // Else encode one chunk at a time as storage asks for it: only one encoded
+  // chunk is alive at once, never the whole table twice.
+  const total = encoded?.length ?? Math.ceil(table.rowCount / DEFAULT_ROWS_PER_CHUNK);
+  // Given chunks are taken out of the array as they are written, so each
+  // one can be freed once stored.
+  const chunks = encoded
+    ? (function* () {
+        while (encoded.length > 0) yield encoded.shift()!;
+      })()
+    : ipcChunks(table, DEFAULT_ROWS_PER_CHUNK);
   const { progress } = context;
   async function* reported() {
     let i = 0;
-    for (const chunk of ipcChunks(table, DEFAULT_ROWS_PER_CHUNK)) {
+    for (const chunk of chunks) {
       await progress.report(i++, total);
       yield chunk;
     }
@@ -111,18 +123,13 @@ export const ingestFile: Handler<'ingest-file'> = async (params, context) => {
       },
     },
     context,
+    result.chunks,
   );
 };
 
 /** One part of a large delimited file, for the compute worker that reads it in parts. */
 export const parsePartOfFile: Handler<'parse-part'> = (params, context) =>
-  parsePart(
-    streamChunks(params.file.stream()),
-    params.file.size,
-    params.plan,
-    params,
-    context.progress,
-  );
+  readPart(params, context.progress);
 
 export const ingestSample: Handler<'ingest-sample'> = (params, context) => {
   const running = context.samplesInFlight.get(params.sample);

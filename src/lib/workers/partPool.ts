@@ -4,9 +4,7 @@
 // file. They speak the one protocol (./protocol.ts, request 'parse-part'), so
 // progress, cancel and errors as data work as they do for the page.
 
-import { streamChunks } from '../engine/data/decode';
-import { parsePart } from '../engine/data/ingest';
-import type { PartRunner, PartsOptions } from '../engine/data/parts';
+import { readPart, type PartRunner, type PartsOptions } from '../engine/data/parts';
 import { CancelledError, EngineError } from '../engine/data/table';
 import { ComputeClient, WorkerRequestError, type WorkerLike } from './client';
 
@@ -34,10 +32,7 @@ export function createPartPool(
     while (idle.length < count - 1) idle.push(start());
   };
   const runPart: PartRunner = async (request, progress, signal) => {
-    if (request.first) {
-      const { file, plan } = request;
-      return parsePart(streamChunks(file.stream()), file.size, plan, request, progress);
-    }
+    if (request.first) return readPart(request, progress);
     const helper = idle.pop() ?? start();
     let reusable = true;
     try {

@@ -48,6 +48,11 @@ export interface IngestResult {
   encoding: string;
   dialect: { delimiter: Delimiter; header: boolean };
   warnings: IngestWarning[];
+  /**
+   * The table as storage chunks (Arrow IPC, see ./arrow.ts), when the parts
+   * that read it encoded them already (./parts.ts); else the caller encodes.
+   */
+  chunks?: Uint8Array[];
 }
 
 /** Rows kept as strings to infer types from. */
@@ -200,7 +205,9 @@ async function readDelimited(
       }
     }
 
-    const builder = new TableBuilder(opts, warnings, totalBytes, () => counter.bytes, null);
+    // Planning keeps no more than the sample: size the columns for it alone.
+    const sizeFor = planOnly ? 0 : totalBytes;
+    const builder = new TableBuilder(opts, warnings, sizeFor, () => counter.bytes, null);
     builder.encoding = encoding;
     let tokenizer: CsvTokenizer | null = null;
     let pending = '';

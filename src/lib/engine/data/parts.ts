@@ -18,17 +18,25 @@
 // (GBK), Big5 and single-byte code pages never use 0x0A inside a character.
 // UTF-16 files are read in one pass.
 
+import { DEFAULT_ROWS_PER_CHUNK, ipcChunks } from './arrow';
 import { streamChunks } from './decode';
 import {
   assembleParts,
   ingestBlob,
+  parsePart,
   planDelimited,
   type DelimitedPlan,
   type IngestResult,
   type PartResult,
 } from './ingest';
 import type { ParseOptions } from './csv';
-import { CancelledError, EngineError, type Progress } from './table';
+import {
+  CancelledError,
+  EngineError,
+  type Column,
+  type NumericColumnType,
+  type Progress,
+} from './table';
 
 /** A part smaller than this is not worth a worker. */
 export const MIN_PART_BYTES = 4 * 1024 * 1024;
@@ -43,8 +51,14 @@ export interface PartRequest {
   last: boolean;
 }
 
+/** A part read and encoded (see readPart). */
+export interface ReadPart extends PartResult {
+  /** The part's rows as storage chunks, typed as the plan types them. */
+  chunks: Uint8Array[];
+}
+
 /**
- * Runs one part (see parsePart) and resolves with its result. Rejects with
+ * Runs one part (see readPart) and resolves with its result. Rejects with
  * an EngineError for bad input (rows counted from the part's start), or a
  * CancelledError once `signal` is aborted. `progress` takes the part's bytes.
  */
@@ -52,7 +66,7 @@ export type PartRunner = (
   request: PartRequest,
   progress: Progress,
   signal: AbortSignal,
-) => Promise<PartResult>;
+) => Promise<ReadPart>;
 
 export interface PartsOptions {
   /** How many parts at most (e.g. the number of cores). */
@@ -120,7 +134,7 @@ export async function ingestInParts(
 
   // In file order: the first error stands only if every part before it ended
   // between records (else its rows, and maybe the error, are not real).
-  const results: PartResult[] = [];
+  const results: ReadPart[] = [];
   let row = 0;
   for (const [k, outcome] of settled.entries()) {
     if (outcome.status === 'rejected') throw inFile(outcome.reason, row);
@@ -131,11 +145,63 @@ export async function ingestInParts(
     results.push(result);
     row += result.rows;
   }
+  const assembled = assembleParts(plan, results, warnings);
+  // The parts' chunks hold the same values whatever type the whole column
+  // ends up with (see encodePart), unless a column became strings.
+  const columns = assembled.table.columns;
+  const sameKinds = results.every((r) => r.columns.every((c, j) => c.kind === columns[j].kind));
   return {
-    ...assembleParts(plan, results, warnings),
+    ...assembled,
     encoding: plan.encoding,
     dialect: plan.dialect,
+    ...(sameKinds ? { chunks: results.flatMap((r) => r.chunks) } : {}),
   };
+}
+
+/**
+ * Parses a part (see parsePart) and encodes its rows as storage chunks, so
+ * that encoding too is done by as many workers as there are parts.
+ */
+export async function readPart(request: PartRequest, progress: Progress): Promise<ReadPart> {
+  const { file, plan } = request;
+  const part = await parsePart(streamChunks(file.stream()), file.size, plan, request, progress);
+  // Encoding is the part's last step: its bytes are all read.
+  const encoded = () => progress.report(file.size, file.size);
+  const chunks = await encodePart(plan, part, encoded);
+  return { ...part, chunks };
+}
+
+/**
+ * A part's rows as Arrow IPC chunks. Numeric columns carry the plan's type
+ * here, which may differ from the whole column's final type (an 'integer'
+ * column with a fraction in another part becomes 'decimal'): that does not
+ * change what is stored, since the encoder picks for each chunk an Arrow
+ * type that holds its values exactly and the reader reads them as numbers
+ * whatever that type (./arrow.ts). String columns' types are not stored.
+ */
+async function encodePart(
+  plan: DelimitedPlan,
+  part: PartResult,
+  /** Called between chunks, so a cancel gets in. */
+  between: () => Promise<void>,
+): Promise<Uint8Array[]> {
+  const columns = part.columns.map((c, j): Column => {
+    const name = plan.names[j];
+    return c.kind === 'number'
+      ? {
+          kind: 'number',
+          name,
+          type: plan.inference[j].type as NumericColumnType,
+          values: c.values,
+        }
+      : { kind: 'string', name, type: 'text', codes: c.codes, dictionary: c.dictionary };
+  });
+  const chunks: Uint8Array[] = [];
+  for (const chunk of ipcChunks({ rowCount: part.records, columns }, DEFAULT_ROWS_PER_CHUNK)) {
+    chunks.push(chunk);
+    await between();
+  }
+  return chunks;
 }
 
 /** An error of a part, with its row counted from the file's start. */
