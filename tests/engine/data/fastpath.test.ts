@@ -171,6 +171,134 @@ describe('StringInterner', () => {
     expect(interner.internString('客户')).toBe(3001);
     expect(interner.intern('x客户y', 1, 3)).toBe(3001);
   });
+
+  /** Splits `text` at commas and interns each field in place. */
+  function internFields(interner: StringInterner, text: string, attached = false): number[] {
+    const codes: number[] = [];
+    let start = 0;
+    for (let i = 0; i <= text.length; i++) {
+      if (i === text.length || text[i] === ',') {
+        codes.push(interner.intern(text, start, i, attached));
+        start = i + 1;
+      }
+    }
+    return codes;
+  }
+
+  /** What the interner must give: a Map from value to code of first appearance. */
+  function reference(fields: string[]): { codes: number[]; values: string[] } {
+    const index = new Map<string, number>();
+    const values: string[] = [];
+    const codes = fields.map((f) => {
+      let code = index.get(f);
+      if (code === undefined) {
+        code = values.length;
+        index.set(f, code);
+        values.push(f);
+      }
+      return code;
+    });
+    return { codes, values };
+  }
+
+  it('matches a Map on a mix of repeats and new values, through many grows', () => {
+    // 45,000 distinct values from a default-sized table: 8 grows. Long and
+    // short values (either side of the 13-character copy), prefixes of each
+    // other, categorical repeats.
+    const fields: string[] = [];
+    let seed = 7;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let i = 0; i < 120_000; i++) {
+      const r = rnd();
+      const n = (rnd() * 40_000) | 0;
+      if (r < 0.3) fields.push(['yes', 'no', 'maybe', 'y', 'yes!'][n % 5]);
+      else if (r < 0.6) fields.push(`customer${String(n).padStart(7, '0')}@x.com`);
+      else fields.push(`C${n >> 1}`);
+    }
+    const expected = reference(fields);
+    expect(expected.values.length).toBeGreaterThan(40_000);
+    for (const interner of [new StringInterner(), new StringInterner(expected.values.length)]) {
+      expect(internFields(interner, fields.join(','))).toEqual(expected.codes);
+      expect(interner.values).toEqual(expected.values);
+      // Every value is still found after the grows, by its own string.
+      for (let c = 0; c < expected.values.length; c += 97) {
+        expect(interner.internString(expected.values[c])).toBe(c);
+      }
+      expect(interner.values.length).toBe(expected.values.length);
+    }
+  });
+
+  it('gives the same code for a value wherever it lies, in any text', () => {
+    const interner = new StringInterner();
+    const long = 'customer0000042@example.com';
+    expect(interner.intern(`a,${long},b`, 2, 2 + long.length)).toBe(0);
+    expect(interner.intern(`${long}xyz`, 0, long.length)).toBe(0);
+    expect(interner.intern(`zz${long}`, 2, 2 + long.length)).toBe(0);
+    expect(interner.internString(long)).toBe(0);
+    expect(interner.intern(long, 0, long.length, true)).toBe(0);
+    // A prefix or an extension of a known value is another value.
+    expect(interner.intern(long, 0, long.length - 1)).toBe(1);
+    expect(interner.internString(`${long}m`)).toBe(2);
+    expect(interner.intern('abcabc', 3, 6)).toBe(3);
+    expect(interner.intern('xabcx', 1, 4)).toBe(3);
+    expect(interner.values).toEqual([long, long.slice(0, -1), `${long}m`, 'abc']);
+  });
+
+  it('interns the empty string as a value of its own', () => {
+    const interner = new StringInterner();
+    expect(interner.intern('a,,b', 2, 2)).toBe(0);
+    expect(interner.intern('a', 0, 1)).toBe(1);
+    expect(interner.internString('')).toBe(0);
+    expect(interner.intern('abc', 3, 3)).toBe(0);
+    expect(interner.values).toEqual(['', 'a']);
+  });
+
+  it('keeps non-ASCII values, surrogate pairs and lone surrogates exact', () => {
+    const cells = [
+      '客户',
+      '客户编号-0000001-北京市', // 16 code units: copied out of the text
+      '客户编号-0000002-北京市',
+      '😀',
+      '😀😀😀😀😀😀😀', // 14 code units, starting with a high surrogate
+      '😁😀😀😀😀😀😀',
+      '\ud83d', // lone high surrogate
+      '\ude00', // lone low surrogate
+      'Überseegebiet-Süd',
+      'e\u0301', // not normalized: differs from 'é'
+      'é',
+    ];
+    const text = [...cells, ...cells.slice().reverse()].join(',');
+    const interner = new StringInterner();
+    const codes = internFields(interner, text);
+    expect(interner.values).toEqual(cells);
+    expect(codes).toEqual([...cells.keys(), ...[...cells.keys()].reverse()]);
+    // The halves of a surrogate pair, cut out of one text, are the lone values.
+    expect(interner.intern('😀', 0, 1)).toBe(6);
+    expect(interner.intern('😀', 1, 2)).toBe(7);
+  });
+
+  it('gives values equal to the slices, attached or not', () => {
+    const text = Array.from({ length: 3000 }, (_, i) => `row-${i}-${'x'.repeat(i % 20)}`).join(',');
+    const detached = new StringInterner();
+    const attached = new StringInterner();
+    const codes = internFields(detached, text);
+    expect(internFields(attached, text, true)).toEqual(codes);
+    const fields = text.split(',');
+    expect(detached.values).toEqual(fields);
+    expect(attached.values).toEqual(fields);
+    for (let i = 0; i < fields.length; i++) expect(detached.values[codes[i]]).toBe(fields[i]);
+  });
+
+  it('internString keeps the whole string and finds values interned in place', () => {
+    const interner = new StringInterner();
+    const s = 'a whole string of some length';
+    expect(interner.internString(s)).toBe(0);
+    expect(interner.values[0]).toBe(s);
+    expect(interner.intern(`[${s}]`, 1, 1 + s.length)).toBe(0);
+    expect(interner.intern('[short]', 1, 6)).toBe(1);
+    expect(interner.internString('short')).toBe(1);
+    expect(interner.values).toEqual([s, 'short']);
+  });
 });
 
 describe('CsvTokenizer span mode', () => {
