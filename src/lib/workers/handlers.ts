@@ -24,6 +24,7 @@ import type { PrepareStep } from '../notebook/document';
 import type { LabStorage } from '../storage/db';
 import { MAX_STORED_WARNINGS, type DatasetMeta, type NewDataset } from '../storage/types';
 import type { TableCache } from './tableCache';
+import { packPart } from './partPool';
 import type { PreviewResult, Requests, RequestType, SurvivalResult } from './protocol';
 
 export interface HandlerContext {
@@ -128,8 +129,8 @@ export const ingestFile: Handler<'ingest-file'> = async (params, context) => {
 };
 
 /** One part of a large delimited file, for the compute worker that reads it in parts. */
-export const parsePartOfFile: Handler<'parse-part'> = (params, context) =>
-  readPart(params, context.progress);
+export const parsePartOfFile: Handler<'parse-part'> = async (params, context) =>
+  packPart(await readPart(params, context.progress));
 
 export const ingestSample: Handler<'ingest-sample'> = (params, context) => {
   const running = context.samplesInFlight.get(params.sample);

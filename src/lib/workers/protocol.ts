@@ -11,7 +11,8 @@ import type { DatasetMeta } from '../storage/types';
 import type { KaplanMeierOptions, KaplanMeierResult } from '../engine/survival/kaplanMeier';
 import type { TableProfile } from '../engine/data/profile';
 import type { ReadOptions } from '../engine/data/read';
-import type { PartRequest, ReadPart } from '../engine/data/parts';
+import type { PartRequest } from '../engine/data/parts';
+import type { PackedPart } from './partPool';
 import type { RetypeOptions, RetypeReport } from '../engine/data/retype';
 import type { SampleId } from '../engine/data/samples';
 import type { PrepareStep } from '../notebook/document';
@@ -67,7 +68,7 @@ export interface Requests {
    * decided (engine/data/parts.ts). Sent by the compute worker to the
    * workers it reads parts with, not by the page.
    */
-  'parse-part': { params: PartRequest; result: ReadPart };
+  'parse-part': { params: PartRequest; result: PackedPart };
   /** A dataset as a CSV (UTF-8 with BOM, for Excel) or XLSX file; the bytes are transferred. */
   export: {
     params: { datasetId: string; format: 'csv' | 'xlsx' };

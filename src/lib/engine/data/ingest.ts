@@ -475,6 +475,11 @@ class StringSink implements Sink {
     return this.put(s);
   }
 
+  /** Each dictionary value's hash, by code (for merging parts, see StringInterner.merge). */
+  hashes(): Int32Array {
+    return this.interner.hashes();
+  }
+
   /** Appends a value as is; null is missing. */
   put(text: string | null): boolean {
     return this.push(text === null ? -1 : this.interner.internString(text));
@@ -494,6 +499,8 @@ export type PartColumn =
       kind: 'string';
       codes: Int32Array;
       dictionary: string[];
+      /** Hash of each dictionary value, by code, so merging parts hashes no string again. */
+      hashes: Int32Array;
       /** Values that failed the column's planned numeric type (when demoted). */
       invalid: number;
       /** Where the part demoted a planned numeric column (row within the part). */
@@ -754,7 +761,7 @@ class TableBuilder {
       const codes = sink.codes.slice(0, n);
       sink.codes = new Int32Array(0);
       const { dictionary, invalid, demotion } = sink;
-      return { kind: 'string', codes, dictionary, invalid, demotion };
+      return { kind: 'string', codes, dictionary, hashes: sink.hashes(), invalid, demotion };
     });
     return {
       rows: this.tokenizer?.rows ?? 0,
@@ -915,11 +922,15 @@ function mergeStrings(
       continue;
     }
     invalid += p.invalid;
-    const remap = new Int32Array(p.dictionary.length);
-    for (let c = 0; c < remap.length; c++) remap[c] = interner.internString(p.dictionary[c]);
-    for (let i = 0; i < p.codes.length; i++) {
-      const c = p.codes[i];
-      codes[offset + i] = c < 0 ? -1 : remap[c];
+    // Into an empty dictionary, a piece's codes stay what they are.
+    const same = interner.values.length === 0;
+    const remap = interner.merge(p.dictionary, p.hashes);
+    if (same) codes.set(p.codes, offset);
+    else {
+      for (let i = 0; i < p.codes.length; i++) {
+        const c = p.codes[i];
+        codes[offset + i] = c < 0 ? -1 : remap[c];
+      }
     }
     offset += p.codes.length;
   }

@@ -85,6 +85,53 @@ export class StringInterner {
     return this.intern(s, 0, s.length);
   }
 
+  /** The hash of each value, by code: what another interner needs to merge these values (see merge). */
+  hashes(): Int32Array {
+    const table = this.table;
+    const out = new Int32Array(this.values.length);
+    for (let at = 0; at < table.length; at += 2) {
+      const entry = table[at];
+      if (entry !== 0) out[entry - 1] = table[at + 1];
+    }
+    return out;
+  }
+
+  /**
+   * Codes here of another interner's values, given with their hashes (its
+   * hashes()), adding the new ones in their order. No string is hashed
+   * again, and strings are compared only when hashes are equal: merging the
+   * dictionaries of a file read in parts (./parts.ts) costs a probe per value.
+   */
+  merge(values: readonly string[], hashes: Int32Array): Int32Array {
+    const remap = new Int32Array(values.length);
+    for (let k = 0; k < values.length; k++) {
+      const s = values[k];
+      const h = hashes[k];
+      const table = this.table;
+      const mask = table.length - 2;
+      let at = (h << 1) & mask;
+      let code = -1;
+      for (;;) {
+        const entry = table[at];
+        if (entry === 0) break;
+        if (table[at + 1] === h && this.values[entry - 1] === s) {
+          code = entry - 1;
+          break;
+        }
+        at = (at + 2) & mask;
+      }
+      if (code < 0) {
+        code = this.values.length;
+        this.values.push(s);
+        table[at] = code + 1;
+        table[at + 1] = h;
+        if (4 * this.values.length > table.length) this.grow();
+      }
+      remap[k] = code;
+    }
+    return remap;
+  }
+
   /**
    * Doubles the table. Walking the old table in slot order writes the new
    * one almost sequentially: a value's new home slot is its old home slot
