@@ -82,7 +82,7 @@ test('a large file is read in parts by several workers: same types, rows of the 
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   // 400,000 rows, ~14 MB: more than one part on any machine with two cores.
   const rows = 400_000;
-  const drop = (late: 'ragged' | 'demoted') =>
+  const drop = (late: 'ragged' | 'demoted' | 'clean') =>
     page.evaluate(
       ([rows, late]) => {
         const parts: string[] = ['id,amount,plan,note\n'];
@@ -132,6 +132,18 @@ test('a large file is read in parts by several workers: same types, rows of the 
     'categorical',
   );
   await settled(page);
+  // A file whose parts' chunks are stored as the parts wrote them (a demoted
+  // column above had its table encoded again): it re-opens whole after a reload.
+  await drop('clean');
+  await expect(data.getByTestId('ingest-warning')).toHaveCount(0, { timeout: 60_000 });
+  await expect(data.getByTestId('dataset-summary')).toContainText('400,000 rows');
+  await expect(amount.getByTestId('column-type')).toHaveValue('decimal');
+  await settled(page);
+  await page.reload();
+  await openApp(page);
+  await expect(cellOfKind(page, 'data').getByTestId('dataset-summary')).toContainText(
+    '400,000 rows',
+  );
 });
 
 test('the built page carries a CSP that allows no off-origin connection', async ({

@@ -305,6 +305,112 @@ describe('datasets', () => {
   });
 });
 
+describe('imports written by several writers (a file read in parts)', () => {
+  // Three "parts" of six rows, chunked by two; each part writes its chunks at
+  // its own stride of indices, the last part first, the way helpers finish.
+  const rows = 18;
+  const big: DataTable = {
+    rowCount: rows,
+    columns: [
+      {
+        kind: 'number',
+        name: 'n',
+        type: 'integer',
+        values: Float64Array.from({ length: rows }, (_, i) => i),
+      },
+    ],
+  };
+  const part = (k: number) =>
+    tableToIpcChunks(
+      {
+        rowCount: 6,
+        columns: [
+          { ...big.columns[0], values: Float64Array.from({ length: 6 }, (_, i) => 6 * k + i) },
+        ],
+      } as DataTable,
+      2,
+    );
+  const bigInput: NewDataset = {
+    ...input,
+    rowCount: rows,
+    columns: [{ name: 'n', type: 'integer' }],
+  };
+
+  it('chunks from writers at apart index ranges load in index order once committed', async () => {
+    const s = await fresh();
+    const id = await s.beginImport();
+    let bytes = 0;
+    for (const k of [2, 0, 1]) {
+      const writer = s.chunkWriter(id, k * 2 ** 20);
+      for (const c of part(k)) {
+        bytes += c.byteLength;
+        await writer.write(c);
+      }
+      expect((await writer.done()).count).toBe(3);
+    }
+    expect(await s.listDatasets()).toEqual([]);
+    const meta = await s.commitImport(id, bigInput, 9, bytes);
+    expect(meta).toMatchObject({ id, chunkCount: 9, bytes });
+    const { table: loaded } = await s.loadTable(id);
+    expect(Array.from((loaded.columns[0] as { values: Float64Array }).values)).toEqual(
+      Array.from({ length: rows }, (_, i) => i),
+    );
+    expect(await rawCounts(s)).toEqual({ datasets: 1, chunks: 9, imports: 0 });
+  });
+
+  it('refuses to commit with a chunk missing, and discard leaves nothing', async () => {
+    const s = await fresh();
+    const id = await s.beginImport();
+    const writer = s.chunkWriter(id, 0);
+    for (const c of part(0)) await writer.write(c);
+    await writer.done();
+    await expect(s.commitImport(id, bigInput, 4, 0)).rejects.toMatchObject({
+      code: 'storage.failed',
+    });
+    await s.discardImport(id);
+    expect(await rawCounts(s)).toEqual({ datasets: 0, chunks: 0, imports: 0 });
+  });
+
+  it('a chunk written after its import was discarded does not bring the import back', async () => {
+    const s = await fresh();
+    const id = await s.beginImport();
+    await s.discardImport(id);
+    const writer = s.chunkWriter(id, 0);
+    await writer.write(part(0)[0]);
+    await writer.done();
+    // The stray chunk has no import and no dataset: the next open sweeps it.
+    expect(await rawCounts(s)).toEqual({ datasets: 0, chunks: 1, imports: 0 });
+    await expect(s.commitImport(id, bigInput, 1, 0)).rejects.toMatchObject({
+      code: 'storage.failed',
+    });
+    const again = await openStorage({ name: s.name });
+    opened.push(again);
+    expect(await rawCounts(s)).toEqual({ datasets: 0, chunks: 0, imports: 0 });
+  });
+
+  it('a quota error while writing comes out of the writer as storage.quota', async () => {
+    const s = await fresh();
+    const id = await s.beginImport();
+    const writer = s.chunkWriter(id, 0, 1234);
+    const quota = new DOMException('full', 'QuotaExceededError');
+    const spy = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementationOnce(() => {
+      throw quota;
+    });
+    try {
+      await expect(
+        (async () => {
+          await writer.write(part(0)[0]);
+          await writer.done();
+        })(),
+      ).rejects.toMatchObject({ code: 'storage.quota', params: { needed: 1234 } });
+    } finally {
+      spy.mockRestore();
+    }
+    await s.discardImport(id);
+    expect(await rawCounts(s)).toEqual({ datasets: 0, chunks: 0, imports: 0 });
+  });
+});
+
 describe('notebooks and settings', () => {
   it('saves, lists, loads and deletes notebooks', async () => {
     const s = await fresh();

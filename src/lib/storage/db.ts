@@ -69,10 +69,10 @@ function chunkRange(datasetId: string): IDBKeyRange {
   return IDBKeyRange.bound([datasetId, 0], [datasetId, Infinity]);
 }
 
-/** A chunk that views part of a larger buffer would be cloned with all of it. */
-/** Chunk writes saveDataset lets commit while it takes the next chunk. */
+/** Chunk writes a ChunkWriter lets commit while it takes the next chunk. */
 const MAX_WRITES_IN_FLIGHT = 2;
 
+/** A chunk that views part of a larger buffer would be cloned with all of it. */
 function compact(chunk: Uint8Array): Uint8Array {
   return chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength
     ? chunk
@@ -170,37 +170,107 @@ export class LabStorage {
     input: NewDataset,
     chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   ): Promise<DatasetMeta> {
-    const id = crypto.randomUUID();
     const knownBytes = Array.isArray(chunks)
       ? chunks.reduce((sum: number, c: Uint8Array) => sum + c.byteLength, 0)
       : undefined;
-    let count = 0;
-    let bytes = 0;
-    // Chunk writes not yet committed. Up to MAX_WRITES_IN_FLIGHT at once, so
-    // the source encodes the next chunk while the browser commits the last
-    // one, instead of waiting for each commit (measured in Chromium, see
-    // decision 0011); never more, so at most that many encoded chunks are alive.
-    const inFlight: Promise<unknown>[] = [];
+    const id = await this.beginImport();
+    const writer = this.chunkWriter(id, 0, knownBytes);
     try {
-      const db = await this.db();
+      for await (const chunk of chunks) await writer.write(chunk);
+      const { count, bytes } = await writer.done();
+      return await this.commitImport(id, input, count, bytes);
+    } catch (e) {
+      // A write still in flight could otherwise land after the clean-up.
+      await writer.done().catch(() => undefined);
+      await this.discardImport(id).catch(() => undefined);
+      throw toStorageError(e, knownBytes);
+    }
+  }
+
+  /**
+   * Starts an import: chunks written under its id (chunkWriter), by this
+   * or another worker, stay invisible until commitImport makes them a
+   * dataset, and are removed by discardImport or, if the tab goes away, by
+   * the next sweepOrphans.
+   */
+  async beginImport(): Promise<string> {
+    const id = crypto.randomUUID();
+    await this.run(async (db) => {
       const startedAt = this.now();
       await db.put('imports', { id, startedAt, touchedAt: startedAt });
-      for await (const chunk of chunks) {
-        const tx = db.transaction(['chunks', 'imports'], 'readwrite');
-        const written = Promise.all([
-          tx.objectStore('chunks').put(compact(chunk), [id, count]),
-          tx.objectStore('imports').put({ id, startedAt, touchedAt: this.now() }),
-          tx.done,
-        ]);
-        // Handled when awaited below; this only keeps a failure that happens
-        // while another step is awaited from being reported as unhandled.
-        written.catch(() => undefined);
-        inFlight.push(written);
-        count++;
-        bytes += chunk.byteLength;
-        if (inFlight.length >= MAX_WRITES_IN_FLIGHT) await inFlight.shift();
-      }
-      while (inFlight.length > 0) await inFlight.shift();
+    });
+    return id;
+  }
+
+  /**
+   * Writes an import's chunks with indices firstIndex, firstIndex + 1, …
+   * (indices need only increase in file order; several writers of one
+   * import use apart ranges). `write` resolves once the next chunk may
+   * come: up to MAX_WRITES_IN_FLIGHT commit while the caller encodes the
+   * next one (measured in Chromium, decision 0011), never more, so at most
+   * that many chunks are held. `done` waits for every write and rejects
+   * with the first failure. Failures are StorageErrors.
+   */
+  chunkWriter(
+    id: string,
+    firstIndex: number,
+    /** Bytes the whole import needs, when known, for a quota error's message. */
+    needed?: number,
+  ): {
+    write(chunk: Uint8Array): Promise<void>;
+    done(): Promise<{ count: number; bytes: number }>;
+  } {
+    const inFlight: Promise<unknown>[] = [];
+    let count = 0;
+    let bytes = 0;
+    return {
+      write: async (chunk) => {
+        try {
+          const db = await this.db();
+          const tx = db.transaction(['chunks', 'imports'], 'readwrite');
+          const written = Promise.all([
+            tx.objectStore('chunks').put(compact(chunk), [id, firstIndex + count]),
+            // Touch the import, so a sweep in another tab keeps it; never re-create one discarded.
+            tx
+              .objectStore('imports')
+              .get(id)
+              .then((p) => p && tx.objectStore('imports').put({ ...p, touchedAt: this.now() })),
+            tx.done,
+          ]);
+          // Handled when awaited (here or in done); this only keeps a failure
+          // that happens while another step is awaited from being reported as unhandled.
+          written.catch(() => undefined);
+          inFlight.push(written);
+          count++;
+          bytes += chunk.byteLength;
+          if (inFlight.length >= MAX_WRITES_IN_FLIGHT) await inFlight.shift();
+        } catch (e) {
+          throw toStorageError(e, needed);
+        }
+      },
+      done: async () => {
+        try {
+          while (inFlight.length > 0) await inFlight.shift();
+        } catch (e) {
+          await Promise.allSettled(inFlight.splice(0));
+          throw toStorageError(e, needed);
+        }
+        return { count, bytes };
+      },
+    };
+  }
+
+  /**
+   * Makes an import a dataset: checks, in the transaction that writes the
+   * meta, that the import is still there and has exactly `count` chunks.
+   */
+  async commitImport(
+    id: string,
+    input: NewDataset,
+    count: number,
+    bytes: number,
+  ): Promise<DatasetMeta> {
+    return this.run(async (db) => {
       const meta: DatasetMeta = {
         ...input,
         id,
@@ -226,15 +296,11 @@ export class LabStorage {
         tx.done,
       ]);
       return meta;
-    } catch (e) {
-      // A write still in flight could otherwise land after the clean-up.
-      await Promise.allSettled(inFlight);
-      await this.discardImport(id).catch(() => undefined);
-      throw toStorageError(e, knownBytes);
-    }
+    });
   }
 
-  private async discardImport(id: string): Promise<void> {
+  /** Removes an import and every chunk written for it. */
+  async discardImport(id: string): Promise<void> {
     const db = await this.db();
     const tx = db.transaction(['chunks', 'imports'], 'readwrite');
     await Promise.all([

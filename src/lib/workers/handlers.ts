@@ -7,7 +7,7 @@
 
 import { DEFAULT_ROWS_PER_CHUNK, ipcChunks } from '../engine/data/arrow';
 import { ingestDelimited } from '../engine/data/ingest';
-import { readPart, type PartsOptions } from '../engine/data/parts';
+import { readPart } from '../engine/data/parts';
 import { readFile } from '../engine/data/read';
 import { retypeTable, type RetypeReport } from '../engine/data/retype';
 import { streamChunks } from '../engine/data/decode';
@@ -24,7 +24,7 @@ import type { PrepareStep } from '../notebook/document';
 import type { LabStorage } from '../storage/db';
 import { MAX_STORED_WARNINGS, type DatasetMeta, type NewDataset } from '../storage/types';
 import type { TableCache } from './tableCache';
-import { packPart } from './partPool';
+import { packPart, readPartInto, type PartPool } from './partPool';
 import type { PreviewResult, Requests, RequestType, SurvivalResult } from './protocol';
 
 export interface HandlerContext {
@@ -35,7 +35,7 @@ export interface HandlerContext {
   samplesInFlight: Map<SampleId, Promise<DatasetMeta[]>>;
   fetch: typeof fetch;
   /** Where large delimited files are read in parts at once (see ./partPool.ts); null: one pass. */
-  parts: PartsOptions | null;
+  parts: PartPool | null;
 }
 
 type Handler<K extends RequestType> = (
@@ -101,36 +101,64 @@ export const ingestFile: Handler<'ingest-file'> = async (params, context) => {
   context.progress.stage?.('parse');
   const fileName =
     'name' in params.file && typeof params.file.name === 'string' ? params.file.name : params.name;
-  const result = await readFile(
-    params.file,
-    fileName,
-    params.options ?? {},
-    context.progress,
-    context.parts,
-  );
-  return store(
-    result.table,
-    {
-      name: params.name,
-      source: { kind: 'file', fileName, bytes: params.file.size },
-      ingest: {
-        encoding: result.encoding,
-        ...(result.dialect ? { dialect: result.dialect } : {}),
-        format: result.format,
-        ...(result.sheets ? { sheets: result.sheets, sheet: result.sheet } : {}),
-        inference: result.inference,
-        warnings: result.warnings.slice(0, MAX_STORED_WARNINGS),
-        warningCount: result.warnings.length,
-      },
+  const session = context.parts?.session(await context.storage()) ?? null;
+  let result: Awaited<ReturnType<typeof readFile>>;
+  try {
+    result = await readFile(
+      params.file,
+      fileName,
+      params.options ?? {},
+      context.progress,
+      session?.options ?? null,
+    );
+  } catch (error) {
+    await session?.discard().catch(() => undefined);
+    throw error;
+  }
+  const input = {
+    name: params.name,
+    source: { kind: 'file' as const, fileName, bytes: params.file.size },
+    ingest: {
+      encoding: result.encoding,
+      ...(result.dialect ? { dialect: result.dialect } : {}),
+      format: result.format,
+      ...(result.sheets ? { sheets: result.sheets, sheet: result.sheet } : {}),
+      inference: result.inference,
+      warnings: result.warnings.slice(0, MAX_STORED_WARNINGS),
+      warningCount: result.warnings.length,
     },
-    context,
-    result.chunks,
-  );
+  };
+  const { table } = result;
+  if (session && result.stored) {
+    // Read in parts, which stored their chunks as they went: only the meta is left to write.
+    context.progress.stage?.('store');
+    await context.progress.report(0, 1);
+    const columns = table.columns.map((c) => ({ name: c.name, type: c.type }));
+    try {
+      const meta = await session.commit(
+        { ...input, rowCount: table.rowCount, columns },
+        result.stored,
+      );
+      context.tables.set(meta.id, table);
+      return meta;
+    } catch (error) {
+      await session.discard().catch(() => undefined);
+      throw error;
+    }
+  }
+  // Read in one pass, or the parts' chunks cannot be used (a column became text).
+  await session?.discard();
+  return store(table, input, context, result.chunks);
 };
 
 /** One part of a large delimited file, for the compute worker that reads it in parts. */
-export const parsePartOfFile: Handler<'parse-part'> = async (params, context) =>
-  packPart(await readPart(params, context.progress));
+export const parsePartOfFile: Handler<'parse-part'> = async (params, context) => {
+  const { store } = params;
+  const part = store
+    ? await readPartInto(await context.storage(), { ...params, store }, context.progress)
+    : await readPart(params, context.progress);
+  return packPart(part);
+};
 
 export const ingestSample: Handler<'ingest-sample'> = (params, context) => {
   const running = context.samplesInFlight.get(params.sample);

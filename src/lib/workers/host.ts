@@ -16,14 +16,14 @@ import {
   type WorkerError,
 } from './protocol';
 import { TableCache } from './tableCache';
-import type { PartsOptions } from '../engine/data/parts';
+import type { PartPool } from './partPool';
 import { collectTransferables } from './transfer';
 
 /** What lives as long as the worker: storage, the table cache. */
 export type SharedContext = Omit<HandlerContext, 'progress'>;
 
 export function createSharedContext(
-  options: { openStorage?: () => Promise<LabStorage>; parts?: PartsOptions | null } = {},
+  options: { openStorage?: () => Promise<LabStorage>; parts?: PartPool | null } = {},
 ): SharedContext {
   const open = options.openStorage ?? (() => openStorage());
   let storage: Promise<LabStorage> | null = null;

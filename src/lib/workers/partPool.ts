@@ -1,25 +1,68 @@
 // The compute worker's helpers for reading a large file in parts
 // (engine/data/parts.ts): the first part is read right here, every other one
-// by a compute worker of its own, started on first use and kept for the next
-// file. They speak the one protocol (./protocol.ts, request 'parse-part'), so
-// progress, cancel and errors as data work as they do for the page.
+// by a compute worker of its own, started while the file is planned and kept
+// for the next file. They speak the one protocol (./protocol.ts, request
+// 'parse-part'), so progress, cancel and errors as data work as they do for
+// the page. Each part writes its own chunks into one import in storage as it
+// encodes them, so storing overlaps reading and is shared by the workers too.
 
 import type { PartColumn } from '../engine/data/ingest';
-import { readPart, type PartRunner, type PartsOptions, type ReadPart } from '../engine/data/parts';
-import { CancelledError, EngineError } from '../engine/data/table';
+import {
+  readPart,
+  type PartRequest,
+  type PartRunner,
+  type PartsOptions,
+  type ReadPart,
+} from '../engine/data/parts';
+import { CancelledError, EngineError, type Progress } from '../engine/data/table';
+import type { LabStorage } from '../storage/db';
+import type { DatasetMeta, NewDataset } from '../storage/types';
 import { ComputeClient, WorkerRequestError, type WorkerLike } from './client';
 
 /** Parts read at once: one per core, at most this many. */
 const MAX_PARTS = 8;
+/**
+ * Chunk indices of part k start at k × this, so parts store their chunks at
+ * once without knowing how many the parts before them have (a part of 2^20
+ * chunks would hold 68 billion rows). Readers only need indices to increase.
+ */
+export const PART_INDEX_STRIDE = 2 ** 20;
+
+/** Where a helper stores its part's chunks (see PartPool.session). */
+export interface PartStore {
+  importId: string;
+  firstIndex: number;
+}
+
+/** A part to read, as the compute worker sends it to a helper. */
+export type PartParams = PartRequest & { store?: PartStore };
+
+export interface PartPool {
+  /** Workers for this many parts start loading now (while the plan is made). */
+  prepare(parts: number): void;
+  /**
+   * What one ingest reads its parts with: each part's chunks are written
+   * into `storage` as they are encoded, under one import that `commit` turns
+   * into the dataset and `discard` removes (when the parts' chunks cannot
+   * be used, or the ingest failed).
+   */
+  session(storage: LabStorage): PartsSession;
+}
+
+export interface PartsSession {
+  options: PartsOptions;
+  commit(input: NewDataset, stored: { chunks: number; bytes: number }): Promise<DatasetMeta>;
+  discard(): Promise<void>;
+}
 
 /**
- * PartsOptions for a worker whose machine has `cores` cores; `spawn` starts
- * a compute worker. Null when there is no second core to read with.
+ * The pool of a compute worker whose machine has `cores` cores; `spawn`
+ * starts a compute worker. Null when there is no second core to read with.
  */
 export function createPartPool(
   cores: number,
   spawn: () => WorkerLike & { terminate(): void },
-): PartsOptions | null {
+): PartPool | null {
   const parts = Math.min(MAX_PARTS, Math.floor(cores));
   if (!(parts >= 2)) return null;
   type Helper = { client: ComputeClient; worker: WorkerLike & { terminate(): void } };
@@ -28,16 +71,16 @@ export function createPartPool(
     const worker = spawn();
     return { client: new ComputeClient(worker), worker };
   };
-  // Workers load while the coordinator plans the file: one fewer than the parts.
   const prepare = (count: number) => {
+    // One fewer than the parts: the first part is read here.
     while (idle.length < count - 1) idle.push(start());
   };
-  const runPart: PartRunner = async (request, progress, signal) => {
-    if (request.first) return readPart(request, progress);
+
+  async function inHelper(params: PartParams, progress: Progress, signal: AbortSignal) {
     const helper = idle.pop() ?? start();
     let reusable = true;
     try {
-      const packed = await helper.client.request('parse-part', request, {
+      const packed = await helper.client.request('parse-part', params, {
         signal,
         // The coordinator's report throws once the ingest is cancelled; it
         // then aborts `signal`, which cancels this request.
@@ -59,8 +102,52 @@ export function createPartPool(
         helper.worker.terminate();
       }
     }
-  };
-  return { parts, runPart, prepare };
+  }
+
+  function session(storage: LabStorage): PartsSession {
+    let importId: Promise<string> | null = null;
+    const runPart: PartRunner = async (request, progress, signal) => {
+      importId ??= storage.beginImport();
+      const store = { importId: await importId, firstIndex: request.index * PART_INDEX_STRIDE };
+      // The first part is read here; the others by helpers.
+      return request.first
+        ? readPartInto(storage, { ...request, store }, progress)
+        : inHelper({ ...request, store }, progress, signal);
+    };
+    return {
+      options: { parts, runPart, prepare },
+      commit: async (input, stored) => {
+        if (!importId) throw new Error('no part was stored');
+        return storage.commitImport(await importId, input, stored.chunks, stored.bytes);
+      },
+      discard: async () => {
+        if (importId) await storage.discardImport(await importId);
+      },
+    };
+  }
+
+  return { prepare, session };
+}
+
+/**
+ * Reads a part (engine/data/parts.ts, readPart) and writes its chunks into
+ * the import as they are encoded. Waits for every write, also when the part
+ * fails, so the coordinator's clean-up never races a write of this part.
+ */
+export async function readPartInto(
+  storage: LabStorage,
+  params: PartParams & { store: PartStore },
+  progress: Progress,
+): Promise<ReadPart> {
+  const writer = storage.chunkWriter(params.store.importId, params.store.firstIndex);
+  try {
+    const part = await readPart(params, progress, (chunk) => writer.write(chunk));
+    await writer.done();
+    return part;
+  } catch (error) {
+    await writer.done().catch(() => undefined);
+    throw error;
+  }
 }
 
 type StringPart = Extract<PartColumn, { kind: 'string' }>;

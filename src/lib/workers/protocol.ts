@@ -11,8 +11,7 @@ import type { DatasetMeta } from '../storage/types';
 import type { KaplanMeierOptions, KaplanMeierResult } from '../engine/survival/kaplanMeier';
 import type { TableProfile } from '../engine/data/profile';
 import type { ReadOptions } from '../engine/data/read';
-import type { PartRequest } from '../engine/data/parts';
-import type { PackedPart } from './partPool';
+import type { PackedPart, PartParams } from './partPool';
 import type { RetypeOptions, RetypeReport } from '../engine/data/retype';
 import type { SampleId } from '../engine/data/samples';
 import type { PrepareStep } from '../notebook/document';
@@ -68,7 +67,7 @@ export interface Requests {
    * decided (engine/data/parts.ts). Sent by the compute worker to the
    * workers it reads parts with, not by the page.
    */
-  'parse-part': { params: PartRequest; result: PackedPart };
+  'parse-part': { params: PartParams; result: PackedPart };
   /** A dataset as a CSV (UTF-8 with BOM, for Excel) or XLSX file; the bytes are transferred. */
   export: {
     params: { datasetId: string; format: 'csv' | 'xlsx' };

@@ -150,6 +150,27 @@ describe('parseIsoDateSpan and parseBooleanSpan', () => {
 });
 
 describe('StringInterner', () => {
+  it("merges another interner's values by their hashes: the same codes as interning them anew", () => {
+    const a = new StringInterner();
+    const b = new StringInterner();
+    const words = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => `客户-${(from + i) % 7000}@example.com`);
+    for (const w of words(0, 5000)) a.internString(w);
+    // b overlaps a (2000-4999) and repeats itself, forcing several grows.
+    for (const w of [...words(2000, 9000), ...words(2000, 3000)]) b.internString(w);
+    const reference = new StringInterner();
+    for (const w of a.values) reference.internString(w);
+    const expected = b.values.map((w) => reference.internString(w));
+
+    const merged = new StringInterner();
+    expect(Array.from(merged.merge(a.values, a.hashes()))).toEqual(a.values.map((_, k) => k));
+    expect(Array.from(merged.merge(b.values, b.hashes()))).toEqual(expected);
+    expect(merged.values).toEqual(reference.values);
+    // Interning after a merge finds the merged values.
+    expect(merged.internString(b.values[10])).toBe(expected[10]);
+    expect(Array.from(merged.hashes())).toEqual(Array.from(reference.hashes()));
+  });
+
   it('gives one code per distinct value, in order of first appearance, across growth', () => {
     const interner = new StringInterner();
     const text = Array.from({ length: 5000 }, (_, i) => `id${i % 3000}`).join(',');

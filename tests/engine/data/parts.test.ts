@@ -98,6 +98,28 @@ describe('ingestInParts', () => {
     expectSame(parallel, serial);
   });
 
+  it('a runner that stores the chunks itself: counted in `stored`, and they hold the table', async () => {
+    const file = new Blob([...generateBenchCsv(25_000, 11)]);
+    const serial = await ingestBlob(file, {}, NO_PROGRESS);
+    const byPart: Uint8Array[][] = [];
+    const runPart: PartRunner = (request, progress) => {
+      const mine: Uint8Array[] = (byPart[request.index] = []);
+      return readPart(request, progress, async (chunk) => void mine.push(chunk));
+    };
+    const parallel = await ingestInParts(file, {}, NO_PROGRESS, {
+      parts: 3,
+      minPartBytes: 256 * 1024,
+      runPart,
+    });
+    const stored = byPart.flat();
+    expect(parallel.chunks).toBeUndefined();
+    expect(parallel.stored).toEqual({
+      chunks: stored.length,
+      bytes: stored.reduce((n, c) => n + c.byteLength, 0),
+    });
+    expectSame({ ...parallel, chunks: stored }, serial);
+  });
+
   it('cuts that fall inside quoted multi-line fields: the same table, read again in one pass', async () => {
     const text = csv(
       SAMPLE_ROWS + 5_000,

@@ -53,6 +53,12 @@ export interface IngestResult {
    * that read it encoded them already (./parts.ts); else the caller encodes.
    */
   chunks?: Uint8Array[];
+  /**
+   * Chunks of the table (and their bytes) that the parts' runner stored
+   * itself (./parts.ts): present when they hold the table, for the caller to
+   * commit; absent when the caller must store the table.
+   */
+  stored?: { chunks: number; bytes: number };
 }
 
 /** Rows kept as strings to infer types from. */

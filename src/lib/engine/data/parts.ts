@@ -47,14 +47,18 @@ const CUT_SEARCH_BYTES = 1024 * 1024;
 export interface PartRequest {
   file: Blob;
   plan: DelimitedPlan;
+  /** The part's place in file order, from 0. */
+  index: number;
   first: boolean;
   last: boolean;
 }
 
 /** A part read and encoded (see readPart). */
 export interface ReadPart extends PartResult {
-  /** The part's rows as storage chunks, typed as the plan types them. */
+  /** The part's rows as storage chunks, typed as the plan types them (none if `stored`). */
   chunks: Uint8Array[];
+  /** Chunks, and their bytes, that went to the runner's sink instead (see readPart). */
+  stored: { chunks: number; bytes: number };
 }
 
 /**
@@ -107,6 +111,7 @@ export async function ingestInParts(
       const request: PartRequest = {
         file: file.slice(cuts[k], end),
         plan,
+        index: k,
         first: k === 0,
         last: k === cuts.length - 2,
       };
@@ -154,21 +159,43 @@ export async function ingestInParts(
     ...assembled,
     encoding: plan.encoding,
     dialect: plan.dialect,
-    ...(sameKinds ? { chunks: results.flatMap((r) => r.chunks) } : {}),
+    ...(sameKinds ? chunksOf(results) : {}),
   };
+}
+
+/** The parts' chunks: in hand, or stored by the runner (it does one or the other for all). */
+function chunksOf(results: readonly ReadPart[]): Pick<IngestResult, 'chunks' | 'stored'> {
+  const chunks = results.reduce((n, r) => n + r.stored.chunks, 0);
+  if (chunks === 0) return { chunks: results.flatMap((r) => r.chunks) };
+  return { stored: { chunks, bytes: results.reduce((n, r) => n + r.stored.bytes, 0) } };
 }
 
 /**
  * Parses a part (see parsePart) and encodes its rows as storage chunks, so
- * that encoding too is done by as many workers as there are parts.
+ * that encoding too is done by as many workers as there are parts. With a
+ * `sink`, each chunk goes to it as soon as it is encoded (a worker storing
+ * its part's chunks itself, while it encodes the next) instead of into the
+ * result; the sink resolves when it can take the next one.
  */
-export async function readPart(request: PartRequest, progress: Progress): Promise<ReadPart> {
+export async function readPart(
+  request: PartRequest,
+  progress: Progress,
+  sink?: (chunk: Uint8Array) => Promise<void>,
+): Promise<ReadPart> {
   const { file, plan } = request;
   const part = await parsePart(streamChunks(file.stream()), file.size, plan, request, progress);
-  // Encoding is the part's last step: its bytes are all read.
-  const encoded = () => progress.report(file.size, file.size);
-  const chunks = await encodePart(plan, part, encoded);
-  return { ...part, chunks };
+  const chunks: Uint8Array[] = [];
+  const stored = { chunks: 0, bytes: 0 };
+  for (const chunk of encodePart(plan, part)) {
+    if (sink) {
+      await sink(chunk);
+      stored.chunks++;
+      stored.bytes += chunk.byteLength;
+    } else chunks.push(chunk);
+    // Encoding is the part's last step: its bytes are all read.
+    await progress.report(file.size, file.size);
+  }
+  return { ...part, chunks, stored };
 }
 
 /**
@@ -179,12 +206,7 @@ export async function readPart(request: PartRequest, progress: Progress): Promis
  * type that holds its values exactly and the reader reads them as numbers
  * whatever that type (./arrow.ts). String columns' types are not stored.
  */
-async function encodePart(
-  plan: DelimitedPlan,
-  part: PartResult,
-  /** Called between chunks, so a cancel gets in. */
-  between: () => Promise<void>,
-): Promise<Uint8Array[]> {
+function encodePart(plan: DelimitedPlan, part: PartResult): Generator<Uint8Array> {
   const columns = part.columns.map((c, j): Column => {
     const name = plan.names[j];
     return c.kind === 'number'
@@ -196,14 +218,8 @@ async function encodePart(
         }
       : { kind: 'string', name, type: 'text', codes: c.codes, dictionary: c.dictionary };
   });
-  const chunks: Uint8Array[] = [];
-  for (const chunk of ipcChunks({ rowCount: part.records, columns }, DEFAULT_ROWS_PER_CHUNK)) {
-    chunks.push(chunk);
-    await between();
-  }
-  return chunks;
+  return ipcChunks({ rowCount: part.records, columns }, DEFAULT_ROWS_PER_CHUNK);
 }
-
 /** An error of a part, with its row counted from the file's start. */
 function inFile(error: unknown, rowsBefore: number): unknown {
   if (!(error instanceof EngineError) || typeof error.params.row !== 'number') return error;
