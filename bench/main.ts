@@ -29,9 +29,10 @@ const scenarios: Record<string, (rows: number) => Promise<ScenarioResult>> = {
     const file = await makeCsv(rows);
     const t0 = performance.now();
     // The worker's progress messages name the stage; the first 'store' one
-    // comes once the table is parsed and typed, before the first chunk is
-    // encoded (handlers.ts store() encodes each chunk as storage writes it),
-    // so it splits parsing from Arrow encoding + IndexedDB writes.
+    // comes once the table is parsed and typed. A file read in one pass is
+    // encoded and written after it; a file read in parts (engine/data/parts.ts)
+    // was encoded and written by the parts before it, and only its meta is
+    // committed after.
     let storeAt = NaN;
     const meta = await client.request(
       'ingest-file',

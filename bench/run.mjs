@@ -131,12 +131,12 @@ async function main() {
       Math.max(...ingest.map((r) => r.peakMb)),
     ]);
     rowsOut.push([
-      `  of which parsing + typing (until the store stage)`,
+      `  until the store stage (parts parse, type, encode, write)`,
       median(ingest.map((r) => r.detail.parseMs)),
       null,
     ]);
     rowsOut.push([
-      `  of which Arrow encoding + IndexedDB writes`,
+      `  store stage (commit; one pass: encode + write)`,
       median(ingest.map((r) => r.detail.storeMs)),
       null,
     ]);

@@ -138,10 +138,12 @@ export async function readPartInto(
   storage: LabStorage,
   params: PartParams & { store: PartStore },
   progress: Progress,
+  attached = false,
 ): Promise<ReadPart> {
   const writer = storage.chunkWriter(params.store.importId, params.store.firstIndex);
   try {
-    const part = await readPart(params, progress, (chunk) => writer.write(chunk));
+    const sink = (chunk: Uint8Array) => writer.write(chunk);
+    const part = await readPart(params, progress, { sink, attached });
     await writer.done();
     return part;
   } catch (error) {

@@ -104,7 +104,7 @@ describe('ingestInParts', () => {
     const byPart: Uint8Array[][] = [];
     const runPart: PartRunner = (request, progress) => {
       const mine: Uint8Array[] = (byPart[request.index] = []);
-      return readPart(request, progress, async (chunk) => void mine.push(chunk));
+      return readPart(request, progress, { sink: async (chunk) => void mine.push(chunk) });
     };
     const parallel = await ingestInParts(file, {}, NO_PROGRESS, {
       parts: 3,

@@ -142,12 +142,15 @@ export async function planDelimited(
  * The last part is flushed like a whole file (an open quote is an error);
  * any other one reports in `atRecordEnd` whether it ended between records,
  * which tells whether the next part started where a record starts.
+ * `attached`: keep dictionary values as slices of the decoded text instead
+ * of copies, for a caller that copies them out anyway (a helper packing its
+ * part to send it, workers/partPool.ts); the part then holds its text.
  */
 export async function parsePart(
   chunks: AsyncIterable<Uint8Array>,
   totalBytes: number,
   plan: DelimitedPlan,
-  position: { first: boolean; last: boolean },
+  position: { first: boolean; last: boolean; attached?: boolean },
   progress: Progress,
 ): Promise<PartResult> {
   const builder = new TableBuilder(
@@ -155,7 +158,7 @@ export async function parsePart(
     [],
     totalBytes,
     () => 0,
-    { plan, first: position.first },
+    { plan, first: position.first, attached: position.attached ?? false },
   );
   const counter = { bytes: 0 };
   const tokenizer = builder.start('', false);
@@ -450,6 +453,8 @@ class StringSink implements Sink {
   constructor(
     capacity: number,
     readonly demotedFrom: NumberSink | null = null,
+    /** Keep new values as slices of the text (see parsePart). */
+    private readonly attached = false,
   ) {
     this.codes = new Int32Array(capacity);
   }
@@ -469,7 +474,7 @@ class StringSink implements Sink {
       first === 0xa0 ||
       last === 0xa0;
     if (maybeMarker || this.demotedFrom) return this.add(text.slice(start, end));
-    return this.push(this.interner.intern(text, start, end));
+    return this.push(this.interner.intern(text, start, end, this.attached));
   }
 
   add(s: string): boolean {
@@ -555,7 +560,7 @@ class TableBuilder {
     /** Bytes read from the file so far. */
     private readonly bytesRead: () => number,
     /** A part of a file whose plan is known: typed from the first record. */
-    private readonly planned: { plan: DelimitedPlan; first: boolean } | null,
+    private readonly planned: { plan: DelimitedPlan; first: boolean; attached: boolean } | null,
   ) {}
 
   /** Decides the dialect from the first text and returns the tokenizer. */
@@ -587,7 +592,7 @@ class TableBuilder {
     this.names = plan.names;
     this.width = plan.names.length;
     const capacity = Math.ceil((1.1 * this.totalBytes) / Math.max(plan.charsPerRecord, 1)) + 16;
-    this.sinks = createSinks(plan, capacity);
+    this.sinks = createSinks(plan, capacity, this.planned!.attached);
     this.skipHeader = first && plan.dialect.header;
     const tokenizer = new CsvTokenizer(plan.dialect.delimiter, (fields, count, row) =>
       this.record(fields, count, row),
@@ -779,168 +784,237 @@ class TableBuilder {
   }
 }
 
-function createSinks(plan: DelimitedPlan, capacity: number): (NumberSink | StringSink)[] {
+function createSinks(
+  plan: DelimitedPlan,
+  capacity: number,
+  attached = false,
+): (NumberSink | StringSink)[] {
   return plan.inference.map((inference, j) => {
     const parse = valueParser(inference);
     return parse
       ? new NumberSink(capacity, inference, parse, plan.booleanWords[j])
-      : new StringSink(capacity);
+      : new StringSink(capacity, null, attached);
   });
 }
 
 /**
  * The table of a file read in parts (in file order; one part for a file read
- * in one pass): concatenates the columns, demotes a column everywhere when
- * any part demoted it, merges the parts' dictionaries, and types the columns
- * over all their values. Rows in warnings become rows of the file. `warnings`
- * holds those of the file's head (see planDelimited); the result's warnings
- * add the demotions, short rows and unreadable bytes.
+ * in one pass): see PartsAssembler.
  */
 export function assembleParts(
   plan: DelimitedPlan,
   parts: readonly PartResult[],
   headWarnings: readonly IngestWarning[],
 ): { table: DataTable; inference: ColumnInference[]; warnings: IngestWarning[] } {
-  const warnings = [...headWarnings];
-  const offsets: number[] = [];
-  let rows = 0;
-  let n = 0;
-  for (const part of parts) {
-    offsets.push(rows);
-    rows += part.rows;
-    n += part.records;
-  }
-  const columns: Column[] = [];
-  const inference: ColumnInference[] = [];
-  const demotions: { j: number; row: number; value: string }[] = [];
-  plan.names.forEach((name, j) => {
-    const sampled = plan.inference[j];
-    const pieces = parts.map((p) => p.columns[j]);
-    if (pieces.every((c) => c.kind === 'number')) {
-      const values = concatNumbers(
-        pieces.map((c) => c.values),
-        n,
-      );
-      let missing = 0;
-      for (let i = 0; i < n; i++) if (values[i] !== values[i]) missing++;
-      const type = refineNumericType(sampled.type, values);
-      columns.push({ kind: 'number', name, type, values } as Column);
-      inference.push({ ...sampled, type, missing, invalid: 0 });
-      return;
-    }
-    const { codes, dictionary, invalid } = mergeStrings(plan, j, pieces, n);
-    let missing = 0;
-    for (let i = 0; i < n; i++) if (codes[i] < 0) missing++;
-    const demoted = valueParser(sampled) !== null;
-    const first = pieces.findIndex((c) => c.kind === 'string' && c.demotion !== null);
-    if (first >= 0) {
-      const { row, value } = (pieces[first] as { demotion: { row: number; value: string } })
-        .demotion;
-      demotions.push({ j, row: offsets[first] + row, value });
-    }
-    const classified = classifyStrings(name, dictionary, n - missing);
-    // A demoted column held measurements, not keys: never an identifier.
-    const type = demoted && classified.type === 'identifier' ? 'text' : classified.type;
-    columns.push({ kind: 'string', name, type, codes, dictionary });
-    inference.push(
-      demoted
-        ? { type, evidence: 'demoted', missing, invalid }
-        : { ...sampled, type, evidence: classified.evidence, missing, invalid: 0 },
-    );
-  });
-  demotions.sort((a, b) => a.row - b.row || a.j - b.j);
-  for (const { j, row, value } of demotions) {
-    warnings.push({
-      code: 'ingest.column-demoted',
-      params: {
-        column: plan.names[j],
-        row,
-        value: value.slice(0, 50),
-        type: plan.inference[j].type,
-      },
-    });
-  }
-  let shortRows = 0;
-  let firstShortRow = 0;
-  parts.forEach((p, k) => {
-    if (p.shortRows > 0 && shortRows === 0) firstShortRow = offsets[k] + p.firstShortRow;
-    shortRows += p.shortRows;
-  });
-  if (shortRows > 0) {
-    warnings.push({
-      code: 'csv.short-rows',
-      params: { count: shortRows, row: firstShortRow, expected: plan.names.length },
-    });
-  }
-  const replaced = parts.reduce((s, p) => s + p.replaced, 0);
-  if (replaced > 0) {
-    warnings.push({
-      code: 'encoding.invalid-bytes',
-      params: { count: replaced, encoding: plan.encoding },
-    });
-  }
-  return { table: { rowCount: n, columns }, inference, warnings };
-}
-
-function concatNumbers(pieces: readonly Float64Array[], n: number): Float64Array {
-  if (pieces.length === 1) return pieces[0];
-  const values = new Float64Array(n);
-  let offset = 0;
-  for (const p of pieces) {
-    values.set(p, offset);
-    offset += p.length;
-  }
-  return values;
+  const assembler = new PartsAssembler(plan, headWarnings, parts.length);
+  for (const part of parts) assembler.add(part);
+  return assembler.finish();
 }
 
 /**
- * One string column from the parts' pieces: a piece still numeric (its part
- * saw no bad value) is rendered as the demoted column renders it; the
- * dictionaries are merged in part order, so codes stay in order of first
- * appearance in the file.
+ * Puts the parts of a file together, given one at a time in file order, so
+ * that a caller can add the parts already read while others are still being
+ * read. Concatenates the columns, demotes a column everywhere when any part
+ * demoted it, merges the parts' dictionaries (codes stay in order of first
+ * appearance in the file), and types the columns over all their values. Rows
+ * in warnings become rows of the file. `headWarnings` are those of the
+ * file's head (see planDelimited); finish() adds the demotions, short rows
+ * and unreadable bytes.
  */
-function mergeStrings(
-  plan: DelimitedPlan,
-  j: number,
-  pieces: readonly PartColumn[],
+export class PartsAssembler {
+  private readonly columns: ColumnAssembly[];
+  private readonly demotions: { j: number; row: number; value: string }[] = [];
+  private rows = 0;
+  private records = 0;
+  private shortRows = 0;
+  private firstShortRow = 0;
+  private replaced = 0;
+
+  constructor(
+    private readonly plan: DelimitedPlan,
+    private readonly headWarnings: readonly IngestWarning[],
+    /** How many parts will come (an estimate sizes the merged dictionaries). */
+    parts: number,
+  ) {
+    this.columns = plan.names.map((_, j) => new ColumnAssembly(plan, j, parts));
+  }
+
+  add(part: PartResult): void {
+    const offset = this.rows;
+    part.columns.forEach((piece, j) => {
+      const column = this.columns[j];
+      if (piece.kind === 'string' && piece.demotion && !column.demotionSeen) {
+        column.demotionSeen = true;
+        this.demotions.push({ j, row: offset + piece.demotion.row, value: piece.demotion.value });
+      }
+      column.add(piece);
+    });
+    if (part.shortRows > 0 && this.shortRows === 0) {
+      this.firstShortRow = offset + part.firstShortRow;
+    }
+    this.shortRows += part.shortRows;
+    this.replaced += part.replaced;
+    this.rows += part.rows;
+    this.records += part.records;
+  }
+
+  finish(): { table: DataTable; inference: ColumnInference[]; warnings: IngestWarning[] } {
+    const { plan } = this;
+    const n = this.records;
+    const warnings = [...this.headWarnings];
+    const finished = this.columns.map((c) => c.finish(n));
+    this.demotions.sort((a, b) => a.row - b.row || a.j - b.j);
+    for (const { j, row, value } of this.demotions) {
+      warnings.push({
+        code: 'ingest.column-demoted',
+        params: {
+          column: plan.names[j],
+          row,
+          value: value.slice(0, 50),
+          type: plan.inference[j].type,
+        },
+      });
+    }
+    if (this.shortRows > 0) {
+      warnings.push({
+        code: 'csv.short-rows',
+        params: { count: this.shortRows, row: this.firstShortRow, expected: plan.names.length },
+      });
+    }
+    if (this.replaced > 0) {
+      warnings.push({
+        code: 'encoding.invalid-bytes',
+        params: { count: this.replaced, encoding: plan.encoding },
+      });
+    }
+    return {
+      table: { rowCount: n, columns: finished.map((f) => f.column) },
+      inference: finished.map((f) => f.inference),
+      warnings,
+    };
+  }
+}
+
+type StringPiece = Extract<PartColumn, { kind: 'string' }>;
+
+/**
+ * One column of PartsAssembler. Numbers are kept as pieces until the end;
+ * strings are merged into one dictionary as they come, and a numeric column
+ * that a part demoted has its earlier pieces rendered as a one-pass demotion
+ * renders them. A file of one part keeps its dictionary as it is.
+ */
+class ColumnAssembly {
+  demotionSeen = false;
+  private numbers: Float64Array[] = [];
+  private codes: Int32Array[] = [];
+  private interner: StringInterner | null = null;
+  /** The only piece of a one-part file, used as it is. */
+  private single: StringPiece | null = null;
+  private invalid = 0;
+
+  constructor(
+    private readonly plan: DelimitedPlan,
+    private readonly j: number,
+    private readonly parts: number,
+  ) {}
+
+  add(piece: PartColumn): void {
+    if (piece.kind === 'string') this.invalid += piece.invalid;
+    if (piece.kind === 'number' && this.interner === null) {
+      this.numbers.push(piece.values);
+      return;
+    }
+    if (piece.kind === 'string' && this.parts === 1 && this.interner === null) {
+      if (this.numbers.length === 0) {
+        this.single = piece;
+        return;
+      }
+    }
+    const interner = this.strings(piece.kind === 'string' ? piece.dictionary.length : 0);
+    if (piece.kind === 'number') this.codes.push(this.rendered(interner, piece.values));
+    else this.codes.push(remapped(interner, piece));
+  }
+
+  /** The merged dictionary, once any piece is strings (earlier number pieces rendered into it). */
+  private strings(distinct: number): StringInterner {
+    if (this.interner) return this.interner;
+    const rows = this.numbers.reduce((n, v) => n + v.length, 0);
+    const interner = (this.interner = new StringInterner(distinct * this.parts + rows));
+    for (const values of this.numbers) this.codes.push(this.rendered(interner, values));
+    this.numbers = [];
+    return interner;
+  }
+
+  private rendered(interner: StringInterner, values: Float64Array): Int32Array {
+    const { inference, booleanWords } = this.plan;
+    const codes = new Int32Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      codes[i] =
+        v === v
+          ? interner.internString(renderValue(inference[this.j], booleanWords[this.j], v))
+          : -1;
+    }
+    return codes;
+  }
+
+  finish(n: number): { column: Column; inference: ColumnInference } {
+    const name = this.plan.names[this.j];
+    const sampled = this.plan.inference[this.j];
+    if (this.interner === null && this.single === null) {
+      const values = concatPieces(this.numbers, n, Float64Array);
+      let missing = 0;
+      for (let i = 0; i < n; i++) if (values[i] !== values[i]) missing++;
+      const type = refineNumericType(sampled.type, values);
+      return {
+        column: { kind: 'number', name, type, values } as Column,
+        inference: { ...sampled, type, missing, invalid: 0 },
+      };
+    }
+    const codes = this.single ? this.single.codes : concatPieces(this.codes, n, Int32Array);
+    const dictionary = this.single ? this.single.dictionary : this.interner!.values;
+    let missing = 0;
+    for (let i = 0; i < n; i++) if (codes[i] < 0) missing++;
+    const demoted = valueParser(sampled) !== null;
+    const classified = classifyStrings(name, dictionary, n - missing);
+    // A demoted column held measurements, not keys: never an identifier.
+    const type = demoted && classified.type === 'identifier' ? 'text' : classified.type;
+    return {
+      column: { kind: 'string', name, type, codes, dictionary },
+      inference: demoted
+        ? { type, evidence: 'demoted', missing, invalid: this.invalid }
+        : { ...sampled, type, evidence: classified.evidence, missing, invalid: 0 },
+    };
+  }
+}
+
+/** A piece's codes in the merged dictionary (its values added by their hashes, see StringInterner.merge). */
+function remapped(interner: StringInterner, piece: StringPiece): Int32Array {
+  // Into an empty dictionary, a piece's codes stay what they are.
+  const same = interner.values.length === 0;
+  const remap = interner.merge(piece.dictionary, piece.hashes);
+  if (same) return piece.codes;
+  const codes = new Int32Array(piece.codes.length);
+  for (let i = 0; i < codes.length; i++) {
+    const c = piece.codes[i];
+    codes[i] = c < 0 ? -1 : remap[c];
+  }
+  return codes;
+}
+
+function concatPieces<T extends Float64Array | Int32Array>(
+  pieces: readonly T[],
   n: number,
-): { codes: Int32Array; dictionary: string[]; invalid: number } {
-  const only = pieces[0];
-  if (pieces.length === 1 && only.kind === 'string') {
-    return { codes: only.codes, dictionary: only.dictionary, invalid: only.invalid };
-  }
-  let distinct = 0;
-  for (const p of pieces) distinct += p.kind === 'string' ? p.dictionary.length : p.values.length;
-  const interner = new StringInterner(distinct);
-  const codes = new Int32Array(n);
+  make: new (length: number) => T,
+): T {
+  if (pieces.length === 1) return pieces[0];
+  const out = new make(n);
   let offset = 0;
-  let invalid = 0;
   for (const p of pieces) {
-    if (p.kind === 'number') {
-      for (let i = 0; i < p.values.length; i++) {
-        const v = p.values[i];
-        codes[offset + i] =
-          v === v
-            ? interner.internString(renderValue(plan.inference[j], plan.booleanWords[j], v))
-            : -1;
-      }
-      offset += p.values.length;
-      continue;
-    }
-    invalid += p.invalid;
-    // Into an empty dictionary, a piece's codes stay what they are.
-    const same = interner.values.length === 0;
-    const remap = interner.merge(p.dictionary, p.hashes);
-    if (same) codes.set(p.codes, offset);
-    else {
-      for (let i = 0; i < p.codes.length; i++) {
-        const c = p.codes[i];
-        codes[offset + i] = c < 0 ? -1 : remap[c];
-      }
-    }
-    offset += p.codes.length;
+    out.set(p, offset);
+    offset += p.length;
   }
-  return { codes, dictionary: interner.values, invalid };
+  return out;
 }
 
 /** Count without trailing empty fields (trailing delimiters are not extra columns). */

@@ -21,8 +21,8 @@
 import { DEFAULT_ROWS_PER_CHUNK, ipcChunks } from './arrow';
 import { streamChunks } from './decode';
 import {
-  assembleParts,
   ingestBlob,
+  PartsAssembler,
   parsePart,
   planDelimited,
   type DelimitedPlan,
@@ -106,51 +106,67 @@ export async function ingestInParts(
 
   const controller = new AbortController();
   const done = new Array<number>(cuts.length - 1).fill(0);
-  const settled = await Promise.allSettled(
-    cuts.slice(1).map((end, k) => {
-      const request: PartRequest = {
-        file: file.slice(cuts[k], end),
-        plan,
-        index: k,
-        first: k === 0,
-        last: k === cuts.length - 2,
-      };
-      const partProgress: Progress = {
-        report: async (bytes) => {
-          done[k] = bytes;
-          try {
-            await progress.report(
-              done.reduce((a, b) => a + b, 0),
-              file.size,
-            );
-          } catch (error) {
-            controller.abort();
-            throw error;
-          }
-        },
-      };
-      return runPart(request, partProgress, controller.signal).catch((error: unknown) => {
-        if (error instanceof CancelledError) controller.abort();
-        throw error;
-      });
-    }),
-  );
-  if (controller.signal.aborted) throw new CancelledError();
+  const running = cuts.slice(1).map((end, k) => {
+    const request: PartRequest = {
+      file: file.slice(cuts[k], end),
+      plan,
+      index: k,
+      first: k === 0,
+      last: k === cuts.length - 2,
+    };
+    const partProgress: Progress = {
+      report: async (bytes) => {
+        done[k] = bytes;
+        try {
+          await progress.report(
+            done.reduce((a, b) => a + b, 0),
+            file.size,
+          );
+        } catch (error) {
+          controller.abort();
+          throw error;
+        }
+      },
+    };
+    return runPart(request, partProgress, controller.signal).catch((error: unknown) => {
+      if (error instanceof CancelledError) controller.abort();
+      throw error;
+    });
+  });
 
-  // In file order: the first error stands only if every part before it ended
-  // between records (else its rows, and maybe the error, are not real).
+  // In file order, each part as soon as it and those before it are read, so
+  // putting the first parts together overlaps reading the last ones. An
+  // error stands only if every part before it ended between records (else
+  // its rows, and maybe the error, are not real); a part that did not end so
+  // means a cut fell inside quotes. Either way, wait for every part first,
+  // so none is still writing when the caller cleans up.
+  const assembler = new PartsAssembler(plan, warnings, running.length);
   const results: ReadPart[] = [];
   let row = 0;
-  for (const [k, outcome] of settled.entries()) {
-    if (outcome.status === 'rejected') throw inFile(outcome.reason, row);
-    const result = outcome.value;
-    if (k < settled.length - 1 && !result.atRecordEnd) {
-      return ingestBlob(file, options, progress);
+  let outcome: { error: unknown } | 'one-pass' | null = null;
+  for (const [k, part] of running.entries()) {
+    const settled = await part.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    if ('error' in settled) {
+      outcome = { error: inFile(settled.error, row) };
+      break;
     }
-    results.push(result);
-    row += result.rows;
+    if (k < running.length - 1 && !settled.value.atRecordEnd) {
+      outcome = 'one-pass';
+      break;
+    }
+    if (controller.signal.aborted) break;
+    assembler.add(settled.value);
+    results.push(settled.value);
+    row += settled.value.rows;
   }
-  const assembled = assembleParts(plan, results, warnings);
+  await Promise.allSettled(running);
+  if (controller.signal.aborted) throw new CancelledError();
+  if (outcome === 'one-pass') return ingestBlob(file, options, progress);
+  if (outcome) throw outcome.error;
+  const assembled = assembler.finish();
   // The parts' chunks hold the same values whatever type the whole column
   // ends up with (see encodePart), unless a column became strings.
   const columns = assembled.table.columns;
@@ -175,15 +191,18 @@ function chunksOf(results: readonly ReadPart[]): Pick<IngestResult, 'chunks' | '
  * that encoding too is done by as many workers as there are parts. With a
  * `sink`, each chunk goes to it as soon as it is encoded (a worker storing
  * its part's chunks itself, while it encodes the next) instead of into the
- * result; the sink resolves when it can take the next one.
+ * result; the sink resolves when it can take the next one. `attached`: see
+ * parsePart.
  */
 export async function readPart(
   request: PartRequest,
   progress: Progress,
-  sink?: (chunk: Uint8Array) => Promise<void>,
+  options: { sink?: (chunk: Uint8Array) => Promise<void>; attached?: boolean } = {},
 ): Promise<ReadPart> {
   const { file, plan } = request;
-  const part = await parsePart(streamChunks(file.stream()), file.size, plan, request, progress);
+  const { sink, attached } = options;
+  const position = { first: request.first, last: request.last, attached };
+  const part = await parsePart(streamChunks(file.stream()), file.size, plan, position, progress);
   const chunks: Uint8Array[] = [];
   const stored = { chunks: 0, bytes: 0 };
   for (const chunk of encodePart(plan, part)) {
