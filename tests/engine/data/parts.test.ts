@@ -157,6 +157,23 @@ describe('ingestInParts', () => {
     }
   });
 
+  it('a column demoted only in the first part: the later, still numeric parts are rendered', async () => {
+    const n = SAMPLE_ROWS + 30_000;
+    const text = csv(n, (i) => {
+      const amount = i === SAMPLE_ROWS + 50 ? 'n.a.' : i % 13 === 0 ? 'NA' : `${(i % 89) / 4}`;
+      const flag = i % 3 ? 'yes' : 'no';
+      const day = `2024-0${1 + (i % 9)}-1${i % 10}`;
+      return `${i},${amount},${flag},${i === n - 7 ? 'late' : day}`;
+    });
+    for (const parts of [2, 3]) {
+      const { serial, parallel } = await both(new Blob([text]), parts);
+      expect(serial.inference[1]).toMatchObject({ evidence: 'demoted', invalid: 1 });
+      expect(serial.inference[3]).toMatchObject({ evidence: 'demoted', invalid: 1 });
+      expect(parallel.chunks).toBeUndefined();
+      expectSame(parallel, serial);
+    }
+  });
+
   it('short rows, CRLF endings and blank lines keep their rows', async () => {
     const lines = ['a,b,c'];
     for (let i = 0; i < SAMPLE_ROWS + 30_000; i++) {
