@@ -7,6 +7,8 @@
 //              last, in the same transaction that checks all chunks are there.
 //   chunks     [datasetId, index] → Uint8Array, one Arrow IPC stream each
 //              (engine/data/arrow.ts), so no read or write needs the whole table.
+//              Indices increase in row order; a file read in parts leaves gaps
+//              between the parts' ranges (see chunkWriter).
 //   imports    {id, startedAt, touchedAt} while a dataset's chunks are being
 //              written. A record left behind by a closed tab or crash (not
 //              touched for `staleImportMs`) and any chunks without a dataset
