@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ingestBlob, ingestDelimited, SAMPLE_ROWS } from '../../../src/lib/engine/data/ingest';
 import { cellText, getColumn, NO_PROGRESS, type Column } from '../../../src/lib/engine/data/table';
-import { types } from './formats/helpers';
+import { rejection, types } from './formats/helpers';
 
 const DATASETS = new URL('../../../../shared/datasets/', import.meta.url);
 const FILES = new URL('../../fixtures/files/', import.meta.url);
@@ -49,15 +49,6 @@ function texts(column: Column, n: number): string[] {
 
 function sum(column: Column): number {
   return values(column).reduce((a, v) => (Number.isNaN(v) ? a : a + v), 0);
-}
-
-async function rejection(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    return e as { code: string; params: Record<string, unknown> };
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('ingestDelimited on real datasets', () => {

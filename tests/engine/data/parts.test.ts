@@ -15,6 +15,7 @@ import {
 } from '../../../src/lib/engine/data/parts';
 import { CancelledError, NO_PROGRESS, type Progress } from '../../../src/lib/engine/data/table';
 import { generateBenchCsv } from '../../../bench/generate';
+import { rejection } from './formats/helpers';
 
 const DATASETS = new URL('../../../../shared/datasets/', import.meta.url);
 const dataset = (name: string) => new Blob([readFileSync(new URL(name, DATASETS))]);
@@ -58,15 +59,6 @@ function expectSame(parallel: IngestResult, serial: IngestResult) {
   expect(parallel.warnings).toEqual(serial.warnings);
   expect(parallel.encoding).toBe(serial.encoding);
   expect(parallel.dialect).toEqual(serial.dialect);
-}
-
-async function rejection(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    return e as { code: string; params: Record<string, unknown> };
-  }
-  throw new Error('expected a rejection');
 }
 
 /** A CSV of `rows` data rows; `cell(i)` gives row i's extra fields. */

@@ -207,7 +207,7 @@ async function readDelimited(
     if (headBytes === 0) throw new EngineError('file.empty');
     let encoding = opts.encoding;
     if (encoding === 'auto') {
-      const detected = detectEncoding(concat(head, headBytes));
+      const detected = detectEncoding(concatPieces(head, headBytes, Uint8Array));
       encoding = detected.encoding;
       if (detected.confidence === 'guess') {
         warnings.push({ code: 'encoding.guessed', params: { encoding } });
@@ -273,16 +273,6 @@ async function* chain(
     if (next.done) return;
     yield next.value;
   }
-}
-
-function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
 }
 
 function countReplacements(text: string): number {
@@ -1002,7 +992,8 @@ function remapped(interner: StringInterner, piece: StringPiece): Int32Array {
   return codes;
 }
 
-function concatPieces<T extends Float64Array | Int32Array>(
+/** The pieces one after the other in an array of length `n` (the piece itself if only one). */
+function concatPieces<T extends Float64Array | Int32Array | Uint8Array>(
   pieces: readonly T[],
   n: number,
   make: new (length: number) => T,

@@ -44,3 +44,13 @@ export function recordingProgress(): Progress & { calls: [number, number][] } {
     },
   };
 }
+
+/** What a promise rejected with (fails the test if it resolves). */
+export async function rejection(p: Promise<unknown>) {
+  try {
+    await p;
+  } catch (e) {
+    return e as { code: string; params: Record<string, unknown> };
+  }
+  throw new Error('expected a rejection');
+}
