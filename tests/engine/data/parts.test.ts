@@ -13,7 +13,12 @@ import {
   type PartRunner,
   type ReadPart,
 } from '../../../src/lib/engine/data/parts';
-import { CancelledError, NO_PROGRESS, type Progress } from '../../../src/lib/engine/data/table';
+import {
+  CancelledError,
+  EngineError,
+  NO_PROGRESS,
+  type Progress,
+} from '../../../src/lib/engine/data/table';
 import { generateBenchCsv } from '../../../bench/generate';
 import { rejection } from './formats/helpers';
 
@@ -222,6 +227,36 @@ describe('ingestInParts', () => {
       }),
     );
     expect(parallelOpen).toEqual(serialOpen);
+  });
+
+  it('a later part failing while an earlier one still reads is reported once, in file order', async () => {
+    const file = new Blob([...generateBenchCsv(30_000, 9)]);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const runPart: PartRunner = async (request, progress) => {
+        if (request.index === 1)
+          throw new EngineError('csv.ragged', { row: 5, expected: 20, found: 21 });
+        // The first part takes its time: the second fails long before it is awaited.
+        await new Promise((r) => setTimeout(r, 50));
+        return readPart(request, progress);
+      };
+      const error = await rejection(
+        ingestInParts(file, {}, NO_PROGRESS, { parts: 2, minPartBytes: 256 * 1024, runPart }),
+      );
+      const cuts = await recordCuts(file, 2);
+      const first = await ingestBlob(file.slice(0, cuts[1]), {}, NO_PROGRESS);
+      // Row 5 of the second part: after the first part's header and rows.
+      expect(error).toMatchObject({
+        code: 'csv.ragged',
+        params: { row: first.table.rowCount + 1 + 5 },
+      });
+      await new Promise((r) => setTimeout(r, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('a small file, or one part, is read in one pass without running parts', async () => {

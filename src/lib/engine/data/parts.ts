@@ -140,6 +140,8 @@ export async function ingestInParts(
   // its rows, and maybe the error, are not real); a part that did not end so
   // means a cut fell inside quotes. Either way, wait for every part first,
   // so none is still writing when the caller cleans up.
+  // Taken in order below; a later part that fails meanwhile is not an unhandled rejection.
+  for (const part of running) part.catch(() => undefined);
   const assembler = new PartsAssembler(plan, warnings, running.length);
   const results: ReadPart[] = [];
   let row = 0;
