@@ -259,6 +259,22 @@ describe('ingestInParts', () => {
     }
   });
 
+  it('a part that fails for another reason than the file (a helper that crashed): read in one pass', async () => {
+    const file = new Blob([...generateBenchCsv(20_000, 4)]);
+    const serial = await ingestBlob(file, {}, NO_PROGRESS);
+    const runPart: PartRunner = (request, progress) =>
+      request.index === 1
+        ? Promise.reject(new Error('reading a part of the file failed: worker crashed'))
+        : readPart(request, progress);
+    const parallel = await ingestInParts(file, {}, NO_PROGRESS, {
+      parts: 3,
+      minPartBytes: 256 * 1024,
+      runPart,
+    });
+    expect(parallel.chunks).toBeUndefined();
+    expectSame(parallel, serial);
+  });
+
   it('a small file, or one part, is read in one pass without running parts', async () => {
     const runner = inProcess();
     const small = new Blob([csv(100, (i) => `${i},1,Y,a`)]);

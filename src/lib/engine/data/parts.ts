@@ -84,8 +84,9 @@ export interface PartsOptions {
 
 /**
  * Parses delimited text like ingestBlob, reading parts of a large file at
- * once. Falls back to one pass for small files, UTF-16 and files whose cuts
- * fell inside quoted fields; the result is the same either way.
+ * once. Falls back to one pass for small files, UTF-16, files whose cuts
+ * fell inside quoted fields, and when running a part failed for a reason
+ * other than the file (an EngineError); the result is the same either way.
  */
 export async function ingestInParts(
   file: Blob,
@@ -152,7 +153,11 @@ export async function ingestInParts(
       (error: unknown) => ({ error }),
     );
     if ('error' in settled) {
-      outcome = { error: inFile(settled.error, row) };
+      // Bad input (or a full disk) is the file's error; anything else is the
+      // machinery's (a helper that could not start or crashed): then one pass.
+      const fileError =
+        settled.error instanceof EngineError || settled.error instanceof CancelledError;
+      outcome = fileError ? { error: inFile(settled.error, row) } : 'one-pass';
       break;
     }
     if (k < running.length - 1 && !settled.value.atRecordEnd) {
