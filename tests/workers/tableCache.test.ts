@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TableCache } from '../../src/lib/workers/tableCache';
+import { TableCache, tableBytes } from '../../src/lib/workers/tableCache';
 import { collectTransferables } from '../../src/lib/workers/transfer';
 import type { DataTable } from '../../src/lib/engine/data/table';
 
@@ -37,6 +37,41 @@ describe('TableCache', () => {
     await get('b');
     expect(loaded).toEqual(['a', 'b', 'c', 'b']);
     expect(cache.size).toBe(2);
+  });
+
+  it('keeps within a memory bound, oldest out first, but always the most recent table', async () => {
+    const rows = (n: number): DataTable => ({
+      rowCount: n,
+      columns: [{ kind: 'number', name: 'x', type: 'decimal', values: new Float64Array(n) }],
+    });
+    expect(tableBytes(rows(100))).toBe(800);
+    expect(
+      tableBytes({
+        rowCount: 2,
+        columns: [
+          {
+            kind: 'string',
+            name: 's',
+            type: 'text',
+            codes: Int32Array.of(0, 1),
+            dictionary: ['ab', '李'],
+          },
+        ],
+      }),
+    ).toBe(8 + (4 + 24) + (2 + 24));
+    const cache = new TableCache(10, 2000);
+    cache.set('a', rows(100));
+    cache.set('b', rows(100));
+    await cache.get('c', async () => rows(100)); // 2400 bytes: a goes
+    expect(cache.size).toBe(2);
+    let loadedA = false;
+    await cache.get('a', async () => ((loadedA = true), rows(1)));
+    expect(loadedA).toBe(true);
+    cache.set('huge', rows(1000)); // alone over the bound: kept, everything else goes
+    expect(cache.size).toBe(1);
+    expect(await cache.get('huge', () => Promise.reject(new Error('not loaded again')))).toEqual(
+      rows(1000),
+    );
   });
 
   it('forgets a failed load so the next request tries again', async () => {
