@@ -213,62 +213,68 @@ const FULL_DISK_PREFIX = `{
 }
 `;
 
-test('a file larger than the storage available gets the quota message and leaves nothing', async ({
-  page,
-}) => {
-  // The samples are stored first; then the page reloads with the full disk.
-  await openApp(page);
-  await page.route('**/assets/compute.worker-*.js', async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, body: FULL_DISK_PREFIX + (await response.text()) });
-  });
-  await page.reload();
-  await expect(dataCell(page).getByTestId('preview')).toBeVisible();
-  await settled(page);
-  const stored = await openStorage(page);
-  const before = await stored.allTextContents();
-  await page.evaluate(() => {
-    // 100,000 rows: two Arrow chunks, so one is written before the disk is full.
-    let text = 'id,plan,premium,joined\n';
-    for (let i = 0; i < 100_000; i++)
-      text += `P${i},${['basic', 'plus', 'pro'][i % 3]},${(i * 37) % 5000},2020-01-${(i % 28) + 1}\n`;
-    const file = new File([text], 'big.csv', { type: 'text/csv' });
-    const input = document.querySelector<HTMLInputElement>('[data-testid="file-input"]')!;
-    const transfer = new DataTransfer();
-    transfer.items.add(file);
-    input.files = transfer.files;
-    input.dispatchEvent(new Event('change', { bubbles: true }));
-  });
-  await expect(dataCell(page).getByTestId('cell-error')).toHaveText(
-    'There is not enough storage space in this browser to save this. Delete datasets you no longer need, then try again. Nothing was saved.',
-  );
-  expect(await stored.allTextContents()).toEqual(before);
-  const orphans = await page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('lifecycle-lab');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction(['datasets', 'chunks', 'imports'], 'readonly');
-          const datasets = tx.objectStore('datasets').getAllKeys();
-          const chunks = tx.objectStore('chunks').getAllKeys();
-          const imports = tx.objectStore('imports').count();
-          tx.oncomplete = () => {
-            db.close();
-            const ids = new Set(datasets.result);
-            const stray = (chunks.result as IDBValidKey[][]).filter((k) => !ids.has(k[0]));
-            resolve(stray.length + imports.result);
+// 100,000 rows are read in one pass; 400,000 (~14 MB) in parts, whose
+// workers each write their own chunks and each meet the full disk.
+for (const rows of [100_000, 400_000]) {
+  test(`a file larger than the storage available gets the quota message and leaves nothing (${rows.toLocaleString('en-US')} rows)`, async ({
+    page,
+  }) => {
+    // The samples are stored first; then the page reloads with the full disk.
+    await openApp(page);
+    await page.route('**/assets/compute.worker-*.js', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: FULL_DISK_PREFIX + (await response.text()) });
+    });
+    await page.reload();
+    await expect(dataCell(page).getByTestId('preview')).toBeVisible();
+    await settled(page);
+    const stored = await openStorage(page);
+    const before = await stored.allTextContents();
+    await page.evaluate((rows) => {
+      // At least two Arrow chunks, so one is written before the disk is full.
+      const lines: string[] = ['id,plan,premium,joined,note\n'];
+      for (let i = 0; i < rows; i++)
+        lines.push(
+          `P${i},${['basic', 'plus', 'pro'][i % 3]},${(i * 37) % 5000},2020-01-${(i % 28) + 1},renewal\n`,
+        );
+      const file = new File(lines, 'big.csv', { type: 'text/csv' });
+      const input = document.querySelector<HTMLInputElement>('[data-testid="file-input"]')!;
+      const transfer = new DataTransfer();
+      transfer.items.add(file);
+      input.files = transfer.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    }, rows);
+    await expect(dataCell(page).getByTestId('cell-error')).toHaveText(
+      'There is not enough storage space in this browser to save this. Delete datasets you no longer need, then try again. Nothing was saved.',
+    );
+    expect(await stored.allTextContents()).toEqual(before);
+    const orphans = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('lifecycle-lab');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction(['datasets', 'chunks', 'imports'], 'readonly');
+            const datasets = tx.objectStore('datasets').getAllKeys();
+            const chunks = tx.objectStore('chunks').getAllKeys();
+            const imports = tx.objectStore('imports').count();
+            tx.oncomplete = () => {
+              db.close();
+              const ids = new Set(datasets.result);
+              const stray = (chunks.result as IDBValidKey[][]).filter((k) => !ids.has(k[0]));
+              resolve(stray.length + imports.result);
+            };
           };
-        };
-      }),
-  );
-  expect(orphans, 'chunks or imports of no stored dataset').toBe(0);
-  // The stored datasets still load.
-  const select = dataCell(page).getByTestId('dataset-select');
-  await select.selectOption((await select.locator('option').nth(1).getAttribute('value'))!);
-  await expect(dataCell(page).getByTestId('preview')).toBeVisible();
-});
+        }),
+    );
+    expect(orphans, 'chunks or imports of no stored dataset').toBe(0);
+    // The stored datasets still load.
+    const select = dataCell(page).getByTestId('dataset-select');
+    await select.selectOption((await select.locator('option').nth(1).getAttribute('value'))!);
+    await expect(dataCell(page).getByTestId('preview')).toBeVisible();
+  });
+}
 
 test('ambiguous day/month dates are asked about; Excel serial dates are read as dates', async ({
   page,
