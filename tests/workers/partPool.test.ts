@@ -21,8 +21,8 @@ describe('packPart / unpackPart', () => {
     ].join('\n');
     const file = new Blob([text]);
     const planned = await planDelimited(streamChunks(file.stream()), file.size, {});
-    const request = { file, plan: planned!.plan, index: 0, first: true, last: true };
-    const part = await readPart(request, NO_PROGRESS);
+    const request = { file, plan: planned!.plan, index: 0, last: true };
+    const part = await readPart(request, NO_PROGRESS, async () => undefined);
     const packed = packPart(part);
     expect(packed.columns.every((c) => !('dictionary' in c))).toBe(true);
     // What crosses must survive structured cloning.
@@ -33,8 +33,9 @@ describe('packPart / unpackPart', () => {
     const file = new Blob([...generateBenchCsv(11_000, 5)]);
     const planned = await planDelimited(streamChunks(file.stream()), file.size, {});
     const part = await readPart(
-      { file, plan: planned!.plan, index: 0, first: true, last: true },
+      { file, plan: planned!.plan, index: 0, last: true },
       NO_PROGRESS,
+      async () => undefined,
     );
     expect(unpackPart(packPart(part))).toEqual(part);
   });

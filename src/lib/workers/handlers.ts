@@ -7,7 +7,6 @@
 
 import { DEFAULT_ROWS_PER_CHUNK, ipcChunks } from '../engine/data/arrow';
 import { ingestDelimited } from '../engine/data/ingest';
-import { readPart } from '../engine/data/parts';
 import { readFile } from '../engine/data/read';
 import { retypeTable, type RetypeReport } from '../engine/data/retype';
 import { streamChunks } from '../engine/data/decode';
@@ -53,32 +52,20 @@ async function loadTable(datasetId: string, context: HandlerContext): Promise<Da
   });
 }
 
-/**
- * Encodes and stores a table, reporting progress per chunk (and so letting a
- * cancel in). `encoded`: the table's chunks when they were encoded already
- * (a file read in parts).
- */
+/** Encodes and stores a table, reporting progress per chunk (and so letting a cancel in). */
 async function store(
   table: DataTable,
   input: Omit<NewDataset, 'rowCount' | 'columns'>,
   context: HandlerContext,
-  encoded?: Uint8Array[],
 ): Promise<DatasetMeta> {
   context.progress.stage?.('store');
-  // Else encode one chunk at a time as storage asks for it: only one encoded
-  // chunk is alive at once, never the whole table twice.
-  const total = encoded?.length ?? Math.ceil(table.rowCount / DEFAULT_ROWS_PER_CHUNK);
-  // Given chunks are taken out of the array as they are written, so each
-  // one can be freed once stored.
-  const chunks = encoded
-    ? (function* () {
-        while (encoded.length > 0) yield encoded.shift()!;
-      })()
-    : ipcChunks(table, DEFAULT_ROWS_PER_CHUNK);
+  // Encode one chunk at a time as storage asks for it: only one encoded chunk
+  // is alive at once, never the whole table twice.
+  const total = Math.ceil(table.rowCount / DEFAULT_ROWS_PER_CHUNK);
   const { progress } = context;
   async function* reported() {
     let i = 0;
-    for (const chunk of chunks) {
+    for (const chunk of ipcChunks(table, DEFAULT_ROWS_PER_CHUNK)) {
       await progress.report(i++, total);
       yield chunk;
     }
@@ -149,17 +136,14 @@ export const ingestFile: Handler<'ingest-file'> = async (params, context) => {
   // Read in one pass, or the parts' chunks cannot be used (a column became text).
   // (Chunks a failed discard leaves have no dataset: the next open sweeps them.)
   await session?.discard().catch(() => undefined);
-  return store(table, input, context, result.chunks);
+  return store(table, input, context);
 };
 
 /** One part of a large delimited file, for the compute worker that reads it in parts. */
 export const parsePartOfFile: Handler<'parse-part'> = async (params, context) => {
-  const { store } = params;
   // Packing copies every dictionary value into one string: no copy of each is needed before.
   const attached = true;
-  const part = store
-    ? await readPartInto(await context.storage(), { ...params, store }, context.progress, attached)
-    : await readPart(params, context.progress, { attached });
+  const part = await readPartInto(await context.storage(), params, context.progress, attached);
   return packPart(part);
 };
 

@@ -35,7 +35,7 @@ export interface PartStore {
 }
 
 /** A part to read, as the compute worker sends it to a helper. */
-export type PartParams = PartRequest & { store?: PartStore };
+export type PartParams = PartRequest & { store: PartStore };
 
 export interface PartPool {
   /** Workers for this many parts start loading now (while the plan is made). */
@@ -110,7 +110,7 @@ export function createPartPool(
       importId ??= storage.beginImport();
       const store = { importId: await importId, firstIndex: request.index * PART_INDEX_STRIDE };
       // The first part is read here; the others by helpers.
-      return request.first
+      return request.index === 0
         ? readPartInto(storage, { ...request, store }, progress)
         : inHelper({ ...request, store }, progress, signal);
     };
@@ -136,14 +136,13 @@ export function createPartPool(
  */
 export async function readPartInto(
   storage: LabStorage,
-  params: PartParams & { store: PartStore },
+  params: PartParams,
   progress: Progress,
   attached = false,
 ): Promise<ReadPart> {
   const writer = storage.chunkWriter(params.store.importId, params.store.firstIndex);
   try {
-    const sink = (chunk: Uint8Array) => writer.write(chunk);
-    const part = await readPart(params, progress, { sink, attached });
+    const part = await readPart(params, progress, (chunk) => writer.write(chunk), attached);
     await writer.done();
     return part;
   } catch (error) {

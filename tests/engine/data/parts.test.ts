@@ -25,15 +25,19 @@ import { rejection } from './formats/helpers';
 const DATASETS = new URL('../../../../shared/datasets/', import.meta.url);
 const dataset = (name: string) => new Blob([readFileSync(new URL(name, DATASETS))]);
 
-/** Runs parts in-process and keeps what they returned. */
+/** Runs parts in-process and keeps what they returned and the chunks they stored. */
 function inProcess() {
   const results: ReadPart[] = [];
+  const byPart: Uint8Array[][] = [];
   const runPart: PartRunner = async (request, progress) => {
-    const result = await readPart(request, progress);
+    const mine: Uint8Array[] = (byPart[request.index] = []);
+    const result = await readPart(request, progress, async (chunk) => void mine.push(chunk));
     results.push(result);
     return result;
   };
-  return { results, runPart };
+  /** Every part's chunks, in file order, as storage would read them. */
+  const chunks = () => byPart.flat();
+  return { results, runPart, chunks };
 }
 
 async function both(file: Blob, parts: number, minPartBytes = 16 * 1024, options = {}) {
@@ -44,17 +48,22 @@ async function both(file: Blob, parts: number, minPartBytes = 16 * 1024, options
     minPartBytes,
     runPart: runner.runPart,
   });
-  return { serial, parallel, results: runner.results };
+  return { serial, parallel, results: runner.results, chunks: runner.chunks() };
 }
 
 /**
- * The same result as one pass; and the chunks the parts encoded, when they
- * did, store the same table (read back as storage reads it).
+ * The same result as one pass; and when the result says the parts' stored
+ * chunks hold the table, they are the ones counted and read back (as storage
+ * reads them) as the same table.
  */
-function expectSame(parallel: IngestResult, serial: IngestResult) {
-  if (parallel.chunks) {
+function expectSame(parallel: IngestResult, serial: IngestResult, chunks: Uint8Array[] = []) {
+  if (parallel.stored) {
+    expect(parallel.stored).toEqual({
+      chunks: chunks.length,
+      bytes: chunks.reduce((n, c) => n + c.byteLength, 0),
+    });
     const specs = serial.table.columns.map((c) => ({ name: c.name, type: c.type }));
-    const stored = tableFromIpcChunks(parallel.chunks, specs);
+    const stored = tableFromIpcChunks(chunks, specs);
     stored.columns.forEach((column, j) => expect(column).toEqual(serial.table.columns[j]));
   }
   expect(parallel.table.rowCount).toBe(serial.table.rowCount);
@@ -77,10 +86,10 @@ describe('ingestInParts', () => {
   it('reads the bench file in 2 to 5 parts exactly as in one pass', async () => {
     const file = new Blob([...generateBenchCsv(30_000, 7)]);
     for (const parts of [2, 3, 5]) {
-      const { serial, parallel, results } = await both(file, parts, 256 * 1024);
+      const { serial, parallel, results, chunks } = await both(file, parts, 256 * 1024);
       expect(results).toHaveLength(parts);
-      expect(parallel.chunks!.length).toBeGreaterThanOrEqual(parts);
-      expectSame(parallel, serial);
+      expect(parallel.stored!.chunks).toBeGreaterThanOrEqual(parts);
+      expectSame(parallel, serial, chunks);
     }
   });
 
@@ -90,31 +99,9 @@ describe('ingestInParts', () => {
     ['lifetimes__CDNOW_master.txt', 6],
     ['uci_online_retail__sample_cust_mod5.csv', 7],
   ])('reads %s in %i parts as in one pass', async (name, parts) => {
-    const { serial, parallel, results } = await both(dataset(name), parts);
+    const { serial, parallel, results, chunks } = await both(dataset(name), parts);
     expect(results.length).toBeGreaterThan(1);
-    expectSame(parallel, serial);
-  });
-
-  it('a runner that stores the chunks itself: counted in `stored`, and they hold the table', async () => {
-    const file = new Blob([...generateBenchCsv(25_000, 11)]);
-    const serial = await ingestBlob(file, {}, NO_PROGRESS);
-    const byPart: Uint8Array[][] = [];
-    const runPart: PartRunner = (request, progress) => {
-      const mine: Uint8Array[] = (byPart[request.index] = []);
-      return readPart(request, progress, { sink: async (chunk) => void mine.push(chunk) });
-    };
-    const parallel = await ingestInParts(file, {}, NO_PROGRESS, {
-      parts: 3,
-      minPartBytes: 256 * 1024,
-      runPart,
-    });
-    const stored = byPart.flat();
-    expect(parallel.chunks).toBeUndefined();
-    expect(parallel.stored).toEqual({
-      chunks: stored.length,
-      bytes: stored.reduce((n, c) => n + c.byteLength, 0),
-    });
-    expectSame({ ...parallel, chunks: stored }, serial);
+    expectSame(parallel, serial, chunks);
   });
 
   it('cuts that fall inside quoted multi-line fields: the same table, read again in one pass', async () => {
@@ -125,9 +112,9 @@ describe('ingestInParts', () => {
     const file = new Blob([text]);
     let cutInsideQuotes = false;
     for (const parts of [2, 3, 4, 8]) {
-      const { serial, parallel, results } = await both(file, parts);
+      const { serial, parallel, results, chunks } = await both(file, parts);
       if (results.slice(0, -1).some((r) => !r.atRecordEnd)) cutInsideQuotes = true;
-      expectSame(parallel, serial);
+      expectSame(parallel, serial, chunks);
     }
     // Every row spans three lines, so most cuts land inside a field.
     expect(cutInsideQuotes).toBe(true);
@@ -149,7 +136,7 @@ describe('ingestInParts', () => {
       ]);
       expect(serial.inference[1]).toMatchObject({ evidence: 'demoted', invalid: 2 });
       // The parts stored numbers for a column that became text: encoded again by the caller.
-      expect(parallel.chunks).toBeUndefined();
+      expect(parallel.stored).toBeUndefined();
       expectSame(parallel, serial);
     }
   });
@@ -166,7 +153,7 @@ describe('ingestInParts', () => {
       const { serial, parallel } = await both(new Blob([text]), parts);
       expect(serial.inference[1]).toMatchObject({ evidence: 'demoted', invalid: 1 });
       expect(serial.inference[3]).toMatchObject({ evidence: 'demoted', invalid: 1 });
-      expect(parallel.chunks).toBeUndefined();
+      expect(parallel.stored).toBeUndefined();
       expectSame(parallel, serial);
     }
   });
@@ -177,9 +164,9 @@ describe('ingestInParts', () => {
       if (i % 4_000 === 17) lines.push('');
       lines.push(i % 9_000 === 5 ? `${i},x` : `${i},x${i % 3},${i * 2}`);
     }
-    const { serial, parallel } = await both(new Blob([lines.join('\r\n')]), 5);
+    const { serial, parallel, chunks } = await both(new Blob([lines.join('\r\n')]), 5);
     expect(serial.warnings[0]).toMatchObject({ code: 'csv.short-rows' });
-    expectSame(parallel, serial);
+    expectSame(parallel, serial, chunks);
   });
 
   it('GB18030 text with Chinese values, and a UTF-8 BOM', async () => {
@@ -193,10 +180,10 @@ describe('ingestInParts', () => {
     );
     const gb = await both(new Blob([gbk]), 4);
     expect(gb.serial.encoding).toBe('gb18030');
-    expectSame(gb.parallel, gb.serial);
+    expectSame(gb.parallel, gb.serial, gb.chunks);
     const bom = await both(new Blob([new Uint8Array([0xef, 0xbb, 0xbf]), text]), 3);
     expect(bom.serial.table.columns[0].name).toBe('编号');
-    expectSame(bom.parallel, bom.serial);
+    expectSame(bom.parallel, bom.serial, bom.chunks);
   });
 
   it('errors carry the row of the file: a ragged row late in the file, an open quote at its end', async () => {
@@ -240,7 +227,7 @@ describe('ingestInParts', () => {
           throw new EngineError('csv.ragged', { row: 5, expected: 20, found: 21 });
         // The first part takes its time: the second fails long before it is awaited.
         await new Promise((r) => setTimeout(r, 50));
-        return readPart(request, progress);
+        return inProcess().runPart(request, progress, new AbortController().signal);
       };
       const error = await rejection(
         ingestInParts(file, {}, NO_PROGRESS, { parts: 2, minPartBytes: 256 * 1024, runPart }),
@@ -262,16 +249,17 @@ describe('ingestInParts', () => {
   it('a part that fails for another reason than the file (a helper that crashed): read in one pass', async () => {
     const file = new Blob([...generateBenchCsv(20_000, 4)]);
     const serial = await ingestBlob(file, {}, NO_PROGRESS);
-    const runPart: PartRunner = (request, progress) =>
+    const runner = inProcess();
+    const runPart: PartRunner = (request, progress, signal) =>
       request.index === 1
         ? Promise.reject(new Error('reading a part of the file failed: worker crashed'))
-        : readPart(request, progress);
+        : runner.runPart(request, progress, signal);
     const parallel = await ingestInParts(file, {}, NO_PROGRESS, {
       parts: 3,
       minPartBytes: 256 * 1024,
       runPart,
     });
-    expect(parallel.chunks).toBeUndefined();
+    expect(parallel.stored).toBeUndefined();
     expectSame(parallel, serial);
   });
 

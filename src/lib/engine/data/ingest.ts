@@ -49,11 +49,6 @@ export interface IngestResult {
   dialect: { delimiter: Delimiter; header: boolean };
   warnings: IngestWarning[];
   /**
-   * The table as storage chunks (Arrow IPC, see ./arrow.ts), when the parts
-   * that read it encoded them already (./parts.ts); else the caller encodes.
-   */
-  chunks?: Uint8Array[];
-  /**
    * Chunks of the table (and their bytes) that the parts' runner stored
    * itself (./parts.ts): present when they hold the table, for the caller to
    * commit; absent when the caller must store the table.

@@ -47,17 +47,14 @@ const CUT_SEARCH_BYTES = 1024 * 1024;
 export interface PartRequest {
   file: Blob;
   plan: DelimitedPlan;
-  /** The part's place in file order, from 0. */
+  /** The part's place in file order, from 0 (the first part starts at byte 0). */
   index: number;
-  first: boolean;
   last: boolean;
 }
 
-/** A part read and encoded (see readPart). */
+/** A part read, encoded and handed to the runner's sink (see readPart). */
 export interface ReadPart extends PartResult {
-  /** The part's rows as storage chunks, typed as the plan types them (none if `stored`). */
-  chunks: Uint8Array[];
-  /** Chunks, and their bytes, that went to the runner's sink instead (see readPart). */
+  /** Chunks, and their bytes, that went to the sink. */
   stored: { chunks: number; bytes: number };
 }
 
@@ -112,7 +109,6 @@ export async function ingestInParts(
       file: file.slice(cuts[k], end),
       plan,
       index: k,
-      first: k === 0,
       last: k === cuts.length - 2,
     };
     const partProgress: Progress = {
@@ -178,50 +174,43 @@ export async function ingestInParts(
   // ends up with (see encodePart), unless a column became strings.
   const columns = assembled.table.columns;
   const sameKinds = results.every((r) => r.columns.every((c, j) => c.kind === columns[j].kind));
+  const stored = {
+    chunks: results.reduce((n, r) => n + r.stored.chunks, 0),
+    bytes: results.reduce((n, r) => n + r.stored.bytes, 0),
+  };
   return {
     ...assembled,
     encoding: plan.encoding,
     dialect: plan.dialect,
-    ...(sameKinds ? chunksOf(results) : {}),
+    ...(sameKinds ? { stored } : {}),
   };
-}
-
-/** The parts' chunks: in hand, or stored by the runner (it does one or the other for all). */
-function chunksOf(results: readonly ReadPart[]): Pick<IngestResult, 'chunks' | 'stored'> {
-  const chunks = results.reduce((n, r) => n + r.stored.chunks, 0);
-  if (chunks === 0) return { chunks: results.flatMap((r) => r.chunks) };
-  return { stored: { chunks, bytes: results.reduce((n, r) => n + r.stored.bytes, 0) } };
 }
 
 /**
  * Parses a part (see parsePart) and encodes its rows as storage chunks, so
- * that encoding too is done by as many workers as there are parts. With a
- * `sink`, each chunk goes to it as soon as it is encoded (a worker storing
- * its part's chunks itself, while it encodes the next) instead of into the
- * result; the sink resolves when it can take the next one. `attached`: see
- * parsePart.
+ * that encoding too is done by as many workers as there are parts. Each
+ * chunk goes to `sink` as soon as it is encoded (the worker stores its
+ * part's chunks itself while it encodes the next); the sink resolves when it
+ * can take the next one. `attached`: see parsePart.
  */
 export async function readPart(
   request: PartRequest,
   progress: Progress,
-  options: { sink?: (chunk: Uint8Array) => Promise<void>; attached?: boolean } = {},
+  sink: (chunk: Uint8Array) => Promise<void>,
+  attached = false,
 ): Promise<ReadPart> {
   const { file, plan } = request;
-  const { sink, attached } = options;
-  const position = { first: request.first, last: request.last, attached };
+  const position = { first: request.index === 0, last: request.last, attached };
   const part = await parsePart(streamChunks(file.stream()), file.size, plan, position, progress);
-  const chunks: Uint8Array[] = [];
   const stored = { chunks: 0, bytes: 0 };
   for (const chunk of encodePart(plan, part)) {
-    if (sink) {
-      await sink(chunk);
-      stored.chunks++;
-      stored.bytes += chunk.byteLength;
-    } else chunks.push(chunk);
+    await sink(chunk);
+    stored.chunks++;
+    stored.bytes += chunk.byteLength;
     // Encoding is the part's last step: its bytes are all read.
     await progress.report(file.size, file.size);
   }
-  return { ...part, chunks, stored };
+  return { ...part, stored };
 }
 
 /**
@@ -246,6 +235,7 @@ function encodePart(plan: DelimitedPlan, part: PartResult): Generator<Uint8Array
   });
   return ipcChunks({ rowCount: part.records, columns }, DEFAULT_ROWS_PER_CHUNK);
 }
+
 /** An error of a part, with its row counted from the file's start. */
 function inFile(error: unknown, rowsBefore: number): unknown {
   if (!(error instanceof EngineError) || typeof error.params.row !== 'number') return error;
