@@ -5,7 +5,7 @@
 // invalid values, a 10,000-column file, and a full disk (a tiny quota).
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { cellOfKind, expect, openApp, settled, test } from './fixtures';
+import { cellOfKind, dropBuiltFile, expect, openApp, settled, test } from './fixtures';
 
 const BAD = join(import.meta.dirname, '..', 'tests', 'fixtures', 'bad');
 
@@ -230,20 +230,19 @@ for (const rows of [100_000, 400_000]) {
     await settled(page);
     const stored = await openStorage(page);
     const before = await stored.allTextContents();
-    await page.evaluate((rows) => {
-      // At least two Arrow chunks, so one is written before the disk is full.
-      const lines: string[] = ['id,plan,premium,joined,note\n'];
-      for (let i = 0; i < rows; i++)
-        lines.push(
-          `P${i},${['basic', 'plus', 'pro'][i % 3]},${(i * 37) % 5000},2020-01-${(i % 28) + 1},renewal\n`,
-        );
-      const file = new File(lines, 'big.csv', { type: 'text/csv' });
-      const input = document.querySelector<HTMLInputElement>('[data-testid="file-input"]')!;
-      const transfer = new DataTransfer();
-      transfer.items.add(file);
-      input.files = transfer.files;
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-    }, rows);
+    // At least two Arrow chunks, so one is written before the disk is full.
+    await dropBuiltFile(
+      page,
+      'big.csv',
+      await page.evaluateHandle((rows) => {
+        const lines: string[] = ['id,plan,premium,joined,note\n'];
+        for (let i = 0; i < rows; i++)
+          lines.push(
+            `P${i},${['basic', 'plus', 'pro'][i % 3]},${(i * 37) % 5000},2020-01-${(i % 28) + 1},renewal\n`,
+          );
+        return lines;
+      }, rows),
+    );
     await expect(dataCell(page).getByTestId('cell-error')).toHaveText(
       'There is not enough storage space in this browser to save this. Delete datasets you no longer need, then try again. Nothing was saved.',
     );

@@ -1,7 +1,7 @@
 // Shared e2e fixtures: every test's page is watched for console errors,
 // uncaught exceptions and any request that leaves the page's own origin;
 // each test ends by asserting there were none.
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type JSHandle, type Page } from '@playwright/test';
 
 export interface Watch {
   consoleErrors: string[];
@@ -55,4 +55,27 @@ export function cells(page: Page) {
 
 export function cellOfKind(page: Page, kind: string, nth = 0) {
   return page.locator(`[data-testid="cell"][data-kind="${kind}"]`).nth(nth);
+}
+
+/**
+ * Hands the Data cell's file input a file made of `parts`, text built inside
+ * the page (with page.evaluateHandle), so a large file never travels from the
+ * test runner nor sits in the page as one string.
+ */
+export async function dropBuiltFile(
+  page: Page,
+  name: string,
+  parts: JSHandle<string[]>,
+): Promise<void> {
+  await page.evaluate(
+    ([parts, name]) => {
+      const input = document.querySelector<HTMLInputElement>('[data-testid="file-input"]')!;
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(parts, name, { type: 'text/csv' }));
+      input.files = transfer.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    [parts, name] as const,
+  );
+  await parts.dispose();
 }

@@ -5,28 +5,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM } from '../playwright.config';
-import { cellOfKind, expect, openApp, settled, test, watchPage } from './fixtures';
+import { cellOfKind, dropBuiltFile, expect, openApp, settled, test, watchPage } from './fixtures';
 
 /** Builds a large CSV inside the page and hands it to the Data cell's file input. */
 async function dropGeneratedCsv(page: Page, rows: number): Promise<void> {
-  await page.evaluate((rows) => {
-    const parts: string[] = ['id,tenure,churned,plan,monthly\n'];
-    let chunk = '';
-    for (let i = 0; i < rows; i++) {
-      chunk += `C${i},${(i * 7919) % 72},${i % 3 === 0 ? 1 : 0},${['basic', 'plus', 'pro'][i % 3]},${((i * 31) % 10000) / 100}\n`;
-      if (chunk.length > 1 << 20) {
-        parts.push(chunk);
-        chunk = '';
+  await dropBuiltFile(
+    page,
+    'generated.csv',
+    await page.evaluateHandle((rows) => {
+      const parts: string[] = ['id,tenure,churned,plan,monthly\n'];
+      let chunk = '';
+      for (let i = 0; i < rows; i++) {
+        chunk += `C${i},${(i * 7919) % 72},${i % 3 === 0 ? 1 : 0},${['basic', 'plus', 'pro'][i % 3]},${((i * 31) % 10000) / 100}\n`;
+        if (chunk.length > 1 << 20) {
+          parts.push(chunk);
+          chunk = '';
+        }
       }
-    }
-    parts.push(chunk);
-    const file = new File(parts, 'generated.csv', { type: 'text/csv' });
-    const input = document.querySelector<HTMLInputElement>('[data-testid="file-input"]')!;
-    const transfer = new DataTransfer();
-    transfer.items.add(file);
-    input.files = transfer.files;
-    input.dispatchEvent(new Event('change', { bubbles: true }));
-  }, rows);
+      parts.push(chunk);
+      return parts;
+    }, rows),
+  );
 }
 
 test('ingest shows progress, can be cancelled, and leaves nothing behind', async ({ page }) => {
@@ -82,28 +81,28 @@ test('a large file is read in parts by several workers: same types, rows of the 
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   // 400,000 rows, ~14 MB: more than one part on any machine with two cores.
   const rows = 400_000;
-  const drop = (late: 'ragged' | 'demoted' | 'clean') =>
-    page.evaluate(
-      ([rows, late]) => {
-        const parts: string[] = ['id,amount,plan,note\n'];
-        let chunk = '';
-        for (let i = 0; i < rows; i++) {
-          const amount = late === 'demoted' && i === rows - 50_000 ? 'unknown' : `${i % 500}.25`;
-          const extra = late === 'ragged' && i === rows - 50_000 ? ',extra' : '';
-          chunk += `C${i},${amount},${['basic', 'plus', 'pro'][i % 3]},"a, ""quoted"" note"${extra}\n`;
-          if (chunk.length > 1 << 20) {
-            parts.push(chunk);
-            chunk = '';
+  const drop = async (late: 'ragged' | 'demoted' | 'clean') =>
+    dropBuiltFile(
+      page,
+      `${late}.csv`,
+      await page.evaluateHandle(
+        ([rows, late]) => {
+          const parts: string[] = ['id,amount,plan,note\n'];
+          let chunk = '';
+          for (let i = 0; i < rows; i++) {
+            const amount = late === 'demoted' && i === rows - 50_000 ? 'unknown' : `${i % 500}.25`;
+            const extra = late === 'ragged' && i === rows - 50_000 ? ',extra' : '';
+            chunk += `C${i},${amount},${['basic', 'plus', 'pro'][i % 3]},"a, ""quoted"" note"${extra}\n`;
+            if (chunk.length > 1 << 20) {
+              parts.push(chunk);
+              chunk = '';
+            }
           }
-        }
-        parts.push(chunk);
-        const input = document.querySelector<HTMLInputElement>('[data-testid="file-input"]')!;
-        const transfer = new DataTransfer();
-        transfer.items.add(new File(parts, `${late}.csv`, { type: 'text/csv' }));
-        input.files = transfer.files;
-        input.dispatchEvent(new Event('change', { bubbles: true }));
-      },
-      [rows, late] as const,
+          parts.push(chunk);
+          return parts;
+        },
+        [rows, late] as const,
+      ),
     );
   const data = cellOfKind(page, 'data');
 

@@ -38,8 +38,6 @@ export interface PartStore {
 export type PartParams = PartRequest & { store: PartStore };
 
 export interface PartPool {
-  /** Workers for this many parts start loading now (while the plan is made). */
-  prepare(parts: number): void;
   /**
    * What one ingest reads its parts with: each part's chunks are written
    * into `storage` as they are encoded, under one import that `commit` turns
@@ -71,8 +69,9 @@ export function createPartPool(
     const worker = spawn();
     return { client: new ComputeClient(worker), worker };
   };
+  // Workers for this many parts start loading while the plan is made; one
+  // fewer than the parts, since the first part is read here.
   const prepare = (count: number) => {
-    // One fewer than the parts: the first part is read here.
     while (idle.length < count - 1) idle.push(start());
   };
 
@@ -126,7 +125,7 @@ export function createPartPool(
     };
   }
 
-  return { prepare, session };
+  return { session };
 }
 
 /**
