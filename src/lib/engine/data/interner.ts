@@ -66,17 +66,24 @@ export class StringInterner {
       }
       at = (at + 2) & mask;
     }
-    const code = this.values.length;
-    this.values.push(
+    return this.insert(
       start === 0 && end === text.length
         ? text
         : attached
           ? text.slice(start, end)
           : detachedSlice(text, start, end),
+      h,
+      at,
     );
-    table[at] = code + 1;
-    table[at + 1] = h;
-    if (4 * this.values.length > table.length) this.grow();
+  }
+
+  /** Adds a new value with hash `h` into the empty slot at `at`; its code. */
+  private insert(value: string, h: number, at: number): number {
+    const code = this.values.length;
+    this.values.push(value);
+    this.table[at] = code + 1;
+    this.table[at + 1] = h;
+    if (4 * this.values.length > this.table.length) this.grow();
     return code;
   }
 
@@ -120,14 +127,7 @@ export class StringInterner {
         }
         at = (at + 2) & mask;
       }
-      if (code < 0) {
-        code = this.values.length;
-        this.values.push(s);
-        table[at] = code + 1;
-        table[at + 1] = h;
-        if (4 * this.values.length > table.length) this.grow();
-      }
-      remap[k] = code;
+      remap[k] = code < 0 ? this.insert(s, h, at) : code;
     }
     return remap;
   }
