@@ -163,12 +163,28 @@ describe('StringInterner', () => {
     const expected = b.values.map((w) => reference.internString(w));
 
     const merged = new StringInterner();
-    expect(Array.from(merged.merge(a.values, a.hashes()))).toEqual(a.values.map((_, k) => k));
-    expect(Array.from(merged.merge(b.values, b.hashes()))).toEqual(expected);
+    expect(Array.from(merged.merge(a.state()))).toEqual(a.values.map((_, k) => k));
+    expect(Array.from(merged.merge(b.state()))).toEqual(expected);
     expect(merged.values).toEqual(reference.values);
-    // Interning after a merge finds the merged values.
-    expect(merged.internString(b.values[10])).toBe(expected[10]);
-    expect(Array.from(merged.hashes())).toEqual(Array.from(reference.hashes()));
+    // Interning after a merge finds every merged value, and adds new ones after them.
+    expect(reference.values.map((w) => merged.internString(w))).toEqual(
+      reference.values.map((_, k) => k),
+    );
+    expect(merged.internString('new')).toBe(reference.values.length);
+  });
+
+  it("carries on from another interner's state: the same codes, and its values kept as they are", () => {
+    const words = Array.from({ length: 3000 }, (_, i) => `v${i % 1700}`);
+    const a = new StringInterner();
+    const codes = words.map((w) => a.internString(w));
+    const { values } = a.state();
+    const adopted = new StringInterner(a.state());
+    expect(adopted.values).toBe(values);
+    expect(words.map((w) => adopted.internString(w))).toEqual(codes);
+    // Growing past the adopted table's size keeps every code.
+    for (let i = 0; i < 5000; i++) adopted.internString(`w${i}`);
+    expect(words.map((w) => adopted.internString(w))).toEqual(codes);
+    expect(adopted.internString('w4999')).toBe(1700 + 4999);
   });
 
   it('gives one code per distinct value, in order of first appearance, across growth', () => {

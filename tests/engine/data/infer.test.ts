@@ -215,6 +215,15 @@ describe('inferColumn', () => {
 
 describe('classifyStrings', () => {
   const many = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
+  it('an all-distinct column is an identifier unless a value has a character that /\\s/ matches', () => {
+    // Every UTF-16 code unit, against the regular expression's own judgement.
+    const ids = many(100, (i) => `k${i}`);
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      const { type } = classifyStrings('value', [...ids, `a${ch}b`], 101);
+      expect(type, `U+${c.toString(16)}`).toBe(/\s/.test(ch) ? 'text' : 'identifier');
+    }
+  });
   it('categorical up to 50 distinct, or 5% of values up to 1000', () => {
     expect(
       classifyStrings(

@@ -4,7 +4,7 @@
 // in the app each runs in a worker of its own (e2e/robustness.spec.ts).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { tableFromIpcChunks } from '../../../src/lib/engine/data/arrow';
+import { DEFAULT_ROWS_PER_CHUNK, tableFromIpcChunks } from '../../../src/lib/engine/data/arrow';
 import { ingestBlob, SAMPLE_ROWS, type IngestResult } from '../../../src/lib/engine/data/ingest';
 import {
   ingestInParts,
@@ -139,6 +139,22 @@ describe('ingestInParts', () => {
       expect(parallel.stored).toBeUndefined();
       expectSame(parallel, serial);
     }
+  });
+
+  it('a part that demotes a column after storing some of its rows as numbers: no chunk is used', async () => {
+    // Parts encode a chunk every DEFAULT_ROWS_PER_CHUNK rows as they read
+    // (checked after each MiB of text, ~50,000 rows here); each part meets
+    // its bad value after its first chunk was stored.
+    const n = 6 * DEFAULT_ROWS_PER_CHUNK;
+    const late = 2 * DEFAULT_ROWS_PER_CHUNK + 100;
+    const bad = new Set([late, n / 2 + late]);
+    const text = csv(n, (i) => `${i},${bad.has(i) ? 'n/k' : (i % 89) / 4},${i % 3 ? 'Y' : 'N'},x`);
+    const { serial, parallel, results, chunks } = await both(new Blob([text]), 2);
+    expect(results.map((r) => r.stored)).toEqual([null, null]);
+    expect(chunks.length).toBeGreaterThanOrEqual(2);
+    expect(serial.inference[1]).toMatchObject({ evidence: 'demoted', invalid: 2 });
+    expect(parallel.stored).toBeUndefined();
+    expectSame(parallel, serial);
   });
 
   it('a column demoted only in the first part: the later, still numeric parts are rendered', async () => {

@@ -68,24 +68,42 @@ export function ipcChunks(
 }
 
 function* encodeChunks(table: DataTable, rowsPerChunk: number): Generator<Uint8Array> {
-  // One scratch remap per string column, reused by every chunk (see encodeStrings).
-  const remaps = table.columns.map((c) =>
-    c.kind === 'string' ? new Int32Array(c.dictionary.length).fill(-1) : null,
-  );
+  const encoder = new ChunkEncoder();
   for (let start = 0; start < table.rowCount; start += rowsPerChunk) {
-    const end = Math.min(table.rowCount, start + rowsPerChunk);
-    const columns = table.columns.map(
+    yield encoder.encode(table.columns, start, Math.min(table.rowCount, start + rowsPerChunk));
+  }
+}
+
+/**
+ * Encodes rows [start, end) of a table's columns as one chunk, a range at a
+ * time. The columns may grow between calls, as those of a part of a file
+ * being read do (./parts.ts encodes its rows while it parses the next ones);
+ * the rows already given must not change.
+ */
+export class ChunkEncoder {
+  /** Per string column, scratch for encodeStrings: as long as its dictionary, all -1. */
+  private readonly remaps: Int32Array[] = [];
+
+  encode(columns: readonly TableColumn[], start: number, end: number): Uint8Array {
+    const arrow = columns.map(
       (c, j) =>
         [
           c.name,
           c.kind === 'string'
-            ? encodeStrings(c, start, end, remaps[j]!)
+            ? encodeStrings(c, start, end, this.remap(j, c.dictionary.length))
             : encodeNumbers(c, start, end),
         ] as [string, ArrowColumn<unknown>],
     );
-    const ipc = tableToIPC(tableFromColumns(columns), { format: 'stream' });
+    const ipc = tableToIPC(tableFromColumns(arrow), { format: 'stream' });
     if (!ipc) throw new Error('Arrow encoder returned no bytes');
-    yield ipc;
+    return ipc;
+  }
+
+  private remap(j: number, size: number): Int32Array {
+    const old = this.remaps[j];
+    if (old && old.length >= size) return old;
+    // A growing dictionary: double, so a column of distinct values is not reallocated per chunk.
+    return (this.remaps[j] = new Int32Array(Math.max(size, 2 * (old?.length ?? 0))).fill(-1));
   }
 }
 

@@ -15,7 +15,14 @@
 // written. A warning names the column, row and value, and the column's
 // `invalid` counts the values that failed the sampled type.
 
-import { EngineError, NO_PROGRESS, type Column, type DataTable, type Progress } from './table';
+import {
+  EngineError,
+  NO_PROGRESS,
+  type Column,
+  type DataTable,
+  type NumericColumnType,
+  type Progress,
+} from './table';
 import {
   classifyStrings,
   inferColumn,
@@ -140,6 +147,8 @@ export async function planDelimited(
  * `attached`: keep dictionary values as slices of the decoded text instead
  * of copies, for a caller that copies them out anyway (a helper packing its
  * part to send it, workers/partPool.ts); the part then holds its text.
+ * `onRows`, if given, is awaited after each piece of text and once more at
+ * the end, so that a caller can encode the rows read so far (./parts.ts).
  */
 export async function parsePart(
   chunks: AsyncIterable<Uint8Array>,
@@ -147,6 +156,7 @@ export async function parsePart(
   plan: DelimitedPlan,
   position: { first: boolean; last: boolean; attached?: boolean },
   progress: Progress,
+  onRows?: RowsListener,
 ): Promise<PartResult> {
   const builder = new TableBuilder(
     { ...DEFAULT_PARSE_OPTIONS, delimiter: plan.dialect.delimiter, header: plan.dialect.header },
@@ -160,9 +170,11 @@ export async function parsePart(
   let replaced = 0;
   let reported = 0;
   const texts = decodeStream(countedChunks(chunks, counter), plan.encoding, !position.first);
+  const columns = () => builder.columnsSoFar();
   for await (const text of texts) {
     replaced += countReplacements(text);
     tokenizer.push(text);
+    if (onRows) await onRows(builder.records, columns, false);
     if (counter.bytes - reported >= REPORT_EVERY_BYTES) {
       reported = counter.bytes;
       await progress.report(counter.bytes, totalBytes);
@@ -170,9 +182,23 @@ export async function parsePart(
   }
   const atRecordEnd = tokenizer.atRecordEnd();
   if (position.last) tokenizer.finish();
+  if (onRows) await onRows(builder.records, columns, true);
   await progress.report(totalBytes, totalBytes);
   return { ...builder.part(), atRecordEnd, replaced };
 }
+
+/**
+ * Told the number of records a part has read so far (see parsePart);
+ * `columns()` gives them as table columns (views, valid until more rows are
+ * read). The values of rows already read never change, except that a column
+ * demoted to strings later comes back with kind 'string'. `done`: the part
+ * is read.
+ */
+export type RowsListener = (
+  records: number,
+  columns: () => Column[],
+  done: boolean,
+) => Promise<void>;
 
 /**
  * The streaming loop shared by ingestDelimited and planDelimited: detects the
@@ -471,9 +497,9 @@ class StringSink implements Sink {
     return this.put(s);
   }
 
-  /** Each dictionary value's hash, by code (for merging parts, see StringInterner.merge). */
-  hashes(): Int32Array {
-    return this.interner.hashes();
+  /** The interner's slot table, as it is (for merging parts, see StringInterner.merge). */
+  table(): Int32Array {
+    return this.interner.state().table;
   }
 
   /** Appends a value as is; null is missing. */
@@ -495,8 +521,12 @@ export type PartColumn =
       kind: 'string';
       codes: Int32Array;
       dictionary: string[];
-      /** Hash of each dictionary value, by code, so merging parts hashes no string again. */
-      hashes: Int32Array;
+      /**
+       * The dictionary's interner table (see StringInterner.state), so that
+       * merging parts hashes no string again, and the first part's
+       * dictionary is taken over as it is.
+       */
+      table: Int32Array;
       /** Values that failed the column's planned numeric type (when demoted). */
       invalid: number;
       /** Where the part demoted a planned numeric column (row within the part). */
@@ -738,7 +768,39 @@ class TableBuilder {
     this.sinks![j] = sink;
   }
 
-  /** The columns as parsed so far, trimmed to the rows read; the builder lets go of them. */
+  /** Data records typed so far. */
+  get records(): number {
+    return this.rowCount;
+  }
+
+  /**
+   * The typed columns so far, as views of the sinks' buffers (valid until
+   * the next record). String columns are typed 'text' (what storage keeps of
+   * them, see ./parts.ts), numeric ones as planned.
+   */
+  columnsSoFar(): Column[] {
+    const { names, inference } = this.plan!;
+    const n = this.rowCount;
+    return this.sinks!.map((sink, j): Column => {
+      const name = names[j];
+      if (sink instanceof NumberSink) {
+        const type = inference[j].type as NumericColumnType;
+        return { kind: 'number', name, type, values: sink.values.subarray(0, n) };
+      }
+      return {
+        kind: 'string',
+        name,
+        type: 'text',
+        codes: sink.codes.subarray(0, n),
+        dictionary: sink.dictionary,
+      };
+    });
+  }
+
+  /**
+   * The columns as parsed so far, as views of the rows read (see
+   * trimmed()); the builder lets go of them.
+   */
   part(): Omit<PartResult, 'atRecordEnd' | 'replaced'> {
     if (this.sinks === null) {
       if (this.sample.length === 0) {
@@ -748,16 +810,17 @@ class TableBuilder {
     }
     const n = this.rowCount;
     const columns = this.sinks!.map((sink): PartColumn => {
+      // Views, not copies: the parts of a file are concatenated anyway, and
+      // a file of one part is trimmed when it is assembled.
       if (sink instanceof NumberSink) {
-        const values = sink.values.slice(0, n);
-        // Let the oversized growth buffer go now, not when the builder does.
+        const values = sink.values.subarray(0, n);
         sink.values = new Float64Array(0);
         return { kind: 'number', values };
       }
-      const codes = sink.codes.slice(0, n);
+      const codes = sink.codes.subarray(0, n);
       sink.codes = new Int32Array(0);
       const { dictionary, invalid, demotion } = sink;
-      return { kind: 'string', codes, dictionary, hashes: sink.hashes(), invalid, demotion };
+      return { kind: 'string', codes, dictionary, table: sink.table(), invalid, demotion };
     });
     return {
       rows: this.tokenizer?.rows ?? 0,
@@ -791,7 +854,7 @@ export function assembleParts(
   parts: readonly PartResult[],
   headWarnings: readonly IngestWarning[],
 ): { table: DataTable; inference: ColumnInference[]; warnings: IngestWarning[] } {
-  const assembler = new PartsAssembler(plan, headWarnings, parts.length);
+  const assembler = new PartsAssembler(plan, headWarnings);
   for (const part of parts) assembler.add(part);
   return assembler.finish();
 }
@@ -818,10 +881,8 @@ export class PartsAssembler {
   constructor(
     private readonly plan: DelimitedPlan,
     private readonly headWarnings: readonly IngestWarning[],
-    /** How many parts will come (an estimate sizes the merged dictionaries). */
-    parts: number,
   ) {
-    this.columns = plan.names.map((_, j) => new ColumnAssembly(plan, j, parts));
+    this.columns = plan.names.map((_, j) => new ColumnAssembly(plan, j));
   }
 
   add(part: PartResult): void {
@@ -886,45 +947,42 @@ type StringPiece = Extract<PartColumn, { kind: 'string' }>;
  * One column of PartsAssembler. Numbers are kept as pieces until the end;
  * strings are merged into one dictionary as they come, and a numeric column
  * that a part demoted has its earlier pieces rendered as a one-pass demotion
- * renders them. A file of one part keeps its dictionary as it is.
+ * renders them. The first piece's dictionary, when strings, is taken over
+ * as it is (for a file of one part, the whole dictionary).
  */
 class ColumnAssembly {
   demotionSeen = false;
   private numbers: Float64Array[] = [];
   private codes: Int32Array[] = [];
   private interner: StringInterner | null = null;
-  /** The only piece of a one-part file, used as it is. */
-  private single: StringPiece | null = null;
   private invalid = 0;
 
   constructor(
     private readonly plan: DelimitedPlan,
     private readonly j: number,
-    private readonly parts: number,
   ) {}
 
   add(piece: PartColumn): void {
-    if (piece.kind === 'string') this.invalid += piece.invalid;
-    if (piece.kind === 'number' && this.interner === null) {
-      this.numbers.push(piece.values);
+    if (piece.kind === 'number') {
+      if (this.interner === null) this.numbers.push(piece.values);
+      else this.codes.push(this.rendered(this.interner, piece.values));
       return;
     }
-    if (piece.kind === 'string' && this.parts === 1 && this.interner === null) {
-      if (this.numbers.length === 0) {
-        this.single = piece;
-        return;
-      }
+    this.invalid += piece.invalid;
+    if (this.interner === null && this.numbers.length === 0) {
+      // The first piece, and strings: its dictionary and codes are taken over as they are.
+      this.interner = new StringInterner({ values: piece.dictionary, table: piece.table });
+      this.codes.push(piece.codes);
+      return;
     }
-    const interner = this.strings(piece.kind === 'string' ? piece.dictionary.length : 0);
-    if (piece.kind === 'number') this.codes.push(this.rendered(interner, piece.values));
-    else this.codes.push(remapped(interner, piece));
+    this.codes.push(remapped(this.strings(), piece));
   }
 
   /** The merged dictionary, once any piece is strings (earlier number pieces rendered into it). */
-  private strings(distinct: number): StringInterner {
+  private strings(): StringInterner {
     if (this.interner) return this.interner;
     const rows = this.numbers.reduce((n, v) => n + v.length, 0);
-    const interner = (this.interner = new StringInterner(distinct * this.parts + rows));
+    const interner = (this.interner = new StringInterner(rows));
     for (const values of this.numbers) this.codes.push(this.rendered(interner, values));
     this.numbers = [];
     return interner;
@@ -946,7 +1004,7 @@ class ColumnAssembly {
   finish(n: number): { column: Column; inference: ColumnInference } {
     const name = this.plan.names[this.j];
     const sampled = this.plan.inference[this.j];
-    if (this.interner === null && this.single === null) {
+    if (this.interner === null) {
       const values = concatPieces(this.numbers, n, Float64Array);
       let missing = 0;
       for (let i = 0; i < n; i++) if (values[i] !== values[i]) missing++;
@@ -956,8 +1014,8 @@ class ColumnAssembly {
         inference: { ...sampled, type, missing, invalid: 0 },
       };
     }
-    const codes = this.single ? this.single.codes : concatPieces(this.codes, n, Int32Array);
-    const dictionary = this.single ? this.single.dictionary : this.interner!.values;
+    const codes = concatPieces(this.codes, n, Int32Array);
+    const dictionary = this.interner.values;
     let missing = 0;
     for (let i = 0; i < n; i++) if (codes[i] < 0) missing++;
     const demoted = valueParser(sampled) !== null;
@@ -977,7 +1035,7 @@ class ColumnAssembly {
 function remapped(interner: StringInterner, piece: StringPiece): Int32Array {
   // Into an empty dictionary, a piece's codes stay what they are.
   const same = interner.values.length === 0;
-  const remap = interner.merge(piece.dictionary, piece.hashes);
+  const remap = interner.merge({ values: piece.dictionary, table: piece.table });
   if (same) return piece.codes;
   const codes = new Int32Array(piece.codes.length);
   for (let i = 0; i < codes.length; i++) {
@@ -987,13 +1045,13 @@ function remapped(interner: StringInterner, piece: StringPiece): Int32Array {
   return codes;
 }
 
-/** The pieces one after the other in an array of length `n` (the piece itself if only one). */
+/** The pieces one after the other in an array of length `n` (the piece itself, trimmed, if only one). */
 function concatPieces<T extends Float64Array | Int32Array | Uint8Array>(
   pieces: readonly T[],
   n: number,
   make: new (length: number) => T,
 ): T {
-  if (pieces.length === 1) return pieces[0];
+  if (pieces.length === 1) return trimmed(pieces[0]);
   const out = new make(n);
   let offset = 0;
   for (const p of pieces) {
@@ -1001,6 +1059,14 @@ function concatPieces<T extends Float64Array | Int32Array | Uint8Array>(
     offset += p.length;
   }
   return out;
+}
+
+/**
+ * `a` with a buffer of its own length: a view of a column's growth buffer
+ * (which has room for more rows) is copied out, so the buffer can go.
+ */
+function trimmed<T extends Float64Array | Int32Array | Uint8Array>(a: T): T {
+  return a.byteLength === a.buffer.byteLength ? a : (a.slice() as T);
 }
 
 /** Count without trailing empty fields (trailing delimiters are not extra columns). */

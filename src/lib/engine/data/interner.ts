@@ -21,9 +21,18 @@
 // startsWith; a Uint8/Uint16 tag per slot in a smaller array probed first
 // (slower: 1.0-1.1 s).
 
+/**
+ * An interner as plain data (its values and its slot table), to hand it to
+ * another worker or another interner (see StringInterner.state, merge).
+ */
+export interface InternerState {
+  values: string[];
+  table: Int32Array;
+}
+
 export class StringInterner {
   /** Distinct values, in order of first appearance; index = code. */
-  readonly values: string[] = [];
+  readonly values: string[];
   /**
    * Two entries per slot: code + 1 (0 = empty slot), then the value's hash.
    * At most half the slots are used.
@@ -34,12 +43,26 @@ export class StringInterner {
    * `expected`: how many distinct values the caller may add, when it knows
    * (merging Arrow chunk dictionaries: at most the sum of their lengths), so
    * that the table is sized once instead of growing and re-inserting ~20
-   * times on the way to a million values.
+   * times on the way to a million values. Or another interner's state (see
+   * state()) to carry on from, taking its arrays as they are.
    */
-  constructor(expected = 256) {
-    let size = 512;
-    while (size < 2 * expected) size *= 2;
-    this.table = new Int32Array(2 * size);
+  constructor(expected: number | InternerState = 256) {
+    if (typeof expected === 'number') {
+      this.values = [];
+      this.table = new Int32Array(2 * slotsFor(expected));
+    } else {
+      this.values = expected.values;
+      this.table = expected.table;
+    }
+  }
+
+  /**
+   * The values and the table, as they are (not copies). An interner made
+   * from them (new StringInterner(state)) shares them: this one must then
+   * no longer be used.
+   */
+  state(): InternerState {
+    return { values: this.values, table: this.table };
   }
 
   /**
@@ -83,7 +106,7 @@ export class StringInterner {
     this.values.push(value);
     this.table[at] = code + 1;
     this.table[at + 1] = h;
-    if (4 * this.values.length > this.table.length) this.grow();
+    if (4 * this.values.length > this.table.length) this.grow(2 * this.table.length);
     return code;
   }
 
@@ -92,30 +115,25 @@ export class StringInterner {
     return this.intern(s, 0, s.length);
   }
 
-  /** The hash of each value, by code: what another interner needs to merge these values (see merge). */
-  hashes(): Int32Array {
-    const table = this.table;
-    const out = new Int32Array(this.values.length);
-    for (let at = 0; at < table.length; at += 2) {
-      const entry = table[at];
-      if (entry !== 0) out[entry - 1] = table[at + 1];
-    }
-    return out;
-  }
-
   /**
-   * Codes here of another interner's values, given with their hashes (its
-   * hashes()), adding the new ones in their order. No string is hashed
-   * again, and strings are compared only when hashes are equal: merging the
+   * Codes here of another interner's values (its state(), which is left as
+   * it was), adding the new ones in their order. No string is hashed again,
+   * and strings are compared only when hashes are equal: merging the
    * dictionaries of a file read in parts (./parts.ts) costs a probe per value.
    */
-  merge(values: readonly string[], hashes: Int32Array): Int32Array {
+  merge(other: InternerState): Int32Array {
+    const { values } = other;
+    const hashes = hashesByCode(other);
+    // Room for all of them at once (so insert() below never grows the table
+    // under this loop): at most one re-insert of what is here.
+    const needed = 2 * slotsFor(this.values.length + values.length);
+    if (needed > this.table.length) this.grow(needed);
+    const table = this.table;
+    const mask = table.length - 2;
     const remap = new Int32Array(values.length);
     for (let k = 0; k < values.length; k++) {
       const s = values[k];
       const h = hashes[k];
-      const table = this.table;
-      const mask = table.length - 2;
       let at = (h << 1) & mask;
       let code = -1;
       for (;;) {
@@ -133,13 +151,13 @@ export class StringInterner {
   }
 
   /**
-   * Doubles the table. Walking the old table in slot order writes the new
-   * one almost sequentially: a value's new home slot is its old home slot
-   * or that plus the old size.
+   * Grows the table to `length` entries (a power of two). Walking the old
+   * table in slot order writes the new one almost sequentially: a value's
+   * new home slot is its old home slot plus a multiple of the old size.
    */
-  private grow(): void {
+  private grow(length: number): void {
     const old = this.table;
-    const table = new Int32Array(2 * old.length);
+    const table = new Int32Array(length);
     const mask = table.length - 2;
     for (let from = 0; from < old.length; from += 2) {
       const entry = old[from];
@@ -152,6 +170,23 @@ export class StringInterner {
     }
     this.table = table;
   }
+}
+
+/** Slots for `count` values: a power of two, at least 512, at most half of them used. */
+function slotsFor(count: number): number {
+  let size = 512;
+  while (size < 2 * count) size *= 2;
+  return size;
+}
+
+/** The hash of each value of an interner's state, by code. */
+function hashesByCode({ values, table }: InternerState): Int32Array {
+  const out = new Int32Array(values.length);
+  for (let at = 0; at < table.length; at += 2) {
+    const entry = table[at];
+    if (entry !== 0) out[entry - 1] = table[at + 1];
+  }
+  return out;
 }
 
 /**

@@ -18,7 +18,7 @@
 // (GBK), Big5 and single-byte code pages never use 0x0A inside a character.
 // UTF-16 files are read in one pass.
 
-import { DEFAULT_ROWS_PER_CHUNK, ipcChunks } from './arrow';
+import { ChunkEncoder, DEFAULT_ROWS_PER_CHUNK } from './arrow';
 import { streamChunks } from './decode';
 import {
   ingestBlob,
@@ -30,13 +30,7 @@ import {
   type PartResult,
 } from './ingest';
 import type { ParseOptions } from './csv';
-import {
-  CancelledError,
-  EngineError,
-  type Column,
-  type NumericColumnType,
-  type Progress,
-} from './table';
+import { CancelledError, EngineError, type Column, type Progress } from './table';
 
 /** A part smaller than this is not worth a worker. */
 export const MIN_PART_BYTES = 4 * 1024 * 1024;
@@ -54,8 +48,12 @@ export interface PartRequest {
 
 /** A part read, encoded and handed to the runner's sink (see readPart). */
 export interface ReadPart extends PartResult {
-  /** Chunks, and their bytes, that went to the sink. */
-  stored: { chunks: number; bytes: number };
+  /**
+   * Chunks, and their bytes, that went to the sink, and the kind each
+   * column has in them; null when they cannot be used: a column was
+   * demoted to strings after some of its rows were stored as numbers.
+   */
+  stored: { chunks: number; bytes: number; kinds: Column['kind'][] } | null;
 }
 
 /**
@@ -139,7 +137,7 @@ export async function ingestInParts(
   // so none is still writing when the caller cleans up.
   // Taken in order below; a later part that fails meanwhile is not an unhandled rejection.
   for (const part of running) part.catch(() => undefined);
-  const assembler = new PartsAssembler(plan, warnings, running.length);
+  const assembler = new PartsAssembler(plan, warnings);
   const results: ReadPart[] = [];
   let row = 0;
   let outcome: { error: unknown } | 'one-pass' | null = null;
@@ -171,27 +169,29 @@ export async function ingestInParts(
   if (outcome) throw outcome.error;
   const assembled = assembler.finish();
   // The parts' chunks hold the same values whatever type the whole column
-  // ends up with (see encodePart), unless a column became strings.
+  // ends up with (see PartChunks), unless a column became strings.
   const columns = assembled.table.columns;
-  const sameKinds = results.every((r) => r.columns.every((c, j) => c.kind === columns[j].kind));
+  const usable = results.every(
+    (r) => r.stored !== null && r.stored.kinds.every((kind, j) => kind === columns[j].kind),
+  );
   const stored = {
-    chunks: results.reduce((n, r) => n + r.stored.chunks, 0),
-    bytes: results.reduce((n, r) => n + r.stored.bytes, 0),
+    chunks: results.reduce((n, r) => n + (r.stored?.chunks ?? 0), 0),
+    bytes: results.reduce((n, r) => n + (r.stored?.bytes ?? 0), 0),
   };
   return {
     ...assembled,
     encoding: plan.encoding,
     dialect: plan.dialect,
-    ...(sameKinds ? { stored } : {}),
+    ...(usable ? { stored } : {}),
   };
 }
 
 /**
- * Parses a part (see parsePart) and encodes its rows as storage chunks, so
- * that encoding too is done by as many workers as there are parts. Each
- * chunk goes to `sink` as soon as it is encoded (the worker stores its
- * part's chunks itself while it encodes the next); the sink resolves when it
- * can take the next one. `attached`: see parsePart.
+ * Parses a part (see parsePart) and encodes its rows as storage chunks while
+ * it reads, so that encoding too is done by as many workers as there are
+ * parts, and storing overlaps reading. Each chunk goes to `sink` as soon as
+ * it is encoded (the worker stores its part's chunks itself); the sink
+ * resolves when it can take the next one. `attached`: see parsePart.
  */
 export async function readPart(
   request: PartRequest,
@@ -201,39 +201,64 @@ export async function readPart(
 ): Promise<ReadPart> {
   const { file, plan } = request;
   const position = { first: request.index === 0, last: request.last, attached };
-  const part = await parsePart(streamChunks(file.stream()), file.size, plan, position, progress);
-  const stored = { chunks: 0, bytes: 0 };
-  for (const chunk of encodePart(plan, part)) {
-    await sink(chunk);
-    stored.chunks++;
-    stored.bytes += chunk.byteLength;
-    // Encoding is the part's last step: its bytes are all read.
-    await progress.report(file.size, file.size);
-  }
-  return { ...part, stored };
+  const chunks = new PartChunks(sink);
+  const part = await parsePart(
+    streamChunks(file.stream()),
+    file.size,
+    plan,
+    position,
+    progress,
+    (records, columns, done) => chunks.encode(records, columns, done),
+  );
+  return { ...part, stored: chunks.stored() };
 }
 
 /**
- * A part's rows as Arrow IPC chunks. Numeric columns carry the plan's type
- * here, which may differ from the whole column's final type (an 'integer'
- * column with a fraction in another part becomes 'decimal'): that does not
- * change what is stored, since the encoder picks for each chunk an Arrow
- * type that holds its values exactly and the reader reads them as numbers
- * whatever that type (./arrow.ts). String columns' types are not stored.
+ * The chunks of a part being read, DEFAULT_ROWS_PER_CHUNK rows each (the
+ * last one shorter), encoded once their rows are read. Numeric columns
+ * carry the plan's type here, which may differ from the whole column's
+ * final type (an 'integer' column with a fraction in another part becomes
+ * 'decimal'): that does not change what is stored, since the encoder picks
+ * for each chunk an Arrow type that holds its values exactly and the reader
+ * reads them as numbers whatever that type (./arrow.ts). String columns'
+ * types are not stored. A column demoted to strings after some of its rows
+ * were encoded as numbers makes the chunks unusable; encoding stops there.
  */
-function encodePart(plan: DelimitedPlan, part: PartResult): Generator<Uint8Array> {
-  const columns = part.columns.map((c, j): Column => {
-    const name = plan.names[j];
-    return c.kind === 'number'
-      ? {
-          kind: 'number',
-          name,
-          type: plan.inference[j].type as NumericColumnType,
-          values: c.values,
-        }
-      : { kind: 'string', name, type: 'text', codes: c.codes, dictionary: c.dictionary };
-  });
-  return ipcChunks({ rowCount: part.records, columns }, DEFAULT_ROWS_PER_CHUNK);
+class PartChunks {
+  private readonly encoder = new ChunkEncoder();
+  private encoded = 0;
+  private chunks = 0;
+  private bytes = 0;
+  private kinds: Column['kind'][] | null = null;
+  private mixed = false;
+
+  constructor(private readonly sink: (chunk: Uint8Array) => Promise<void>) {}
+
+  async encode(records: number, columns: () => Column[], done: boolean): Promise<void> {
+    while (
+      !this.mixed &&
+      (records - this.encoded >= DEFAULT_ROWS_PER_CHUNK || (done && records > this.encoded))
+    ) {
+      const current = columns();
+      const kinds = current.map((c) => c.kind);
+      if (this.kinds && kinds.some((kind, j) => kind !== this.kinds![j])) {
+        this.mixed = true;
+        return;
+      }
+      this.kinds = kinds;
+      const end = Math.min(records, this.encoded + DEFAULT_ROWS_PER_CHUNK);
+      const chunk = this.encoder.encode(current, this.encoded, end);
+      this.encoded = end;
+      await this.sink(chunk);
+      this.chunks++;
+      this.bytes += chunk.byteLength;
+    }
+  }
+
+  stored(): ReadPart['stored'] {
+    if (this.mixed) return null;
+    return { chunks: this.chunks, bytes: this.bytes, kinds: this.kinds ?? [] };
+  }
 }
 
 /** An error of a part, with its row counted from the file's start. */
