@@ -120,6 +120,29 @@ describe('ingestInParts', () => {
     expect(cutInsideQuotes).toBe(true);
   });
 
+  it('a column distinct in the sample that repeats later: one code per value, in order of first appearance', async () => {
+    // The sample's ids are all distinct, so they are interned once a part is
+    // read (StringSink, deferred); later rows repeat earlier ids, missing
+    // markers among them, and stored chunks may hold a value twice.
+    const n = SAMPLE_ROWS + 3 * DEFAULT_ROWS_PER_CHUNK;
+    const id = (i: number) => (i < SAMPLE_ROWS ? i : (i * 7919) % (SAMPLE_ROWS + (i >> 1)));
+    const ids = Array.from({ length: n }, (_, i) => (i % 1000 === 999 ? 'NA' : `ID-${id(i)}`));
+    const text = csv(n, (i) => `${i},${i % 5},${ids[i]},x`, 'row,amount,key,note');
+    const reference = new Map<string, number>();
+    const codes = ids.map((v) =>
+      v === 'NA' ? -1 : (reference.get(v) ?? reference.set(v, reference.size).get(v)!),
+    );
+    expect(reference.size).toBeLessThan(n / 2);
+    for (const parts of [2, 3]) {
+      const { serial, parallel, chunks } = await both(new Blob([text]), parts);
+      const key = serial.table.columns[2];
+      expect(key).toMatchObject({ kind: 'string', dictionary: [...reference.keys()] });
+      expect(Array.from((key as { codes: Int32Array }).codes)).toEqual(codes);
+      expect(parallel.stored).toBeDefined();
+      expectSame(parallel, serial, chunks);
+    }
+  });
+
   it('a column demoted in one part is demoted in all, with the first bad row and the invalid count', async () => {
     const n = SAMPLE_ROWS + 20_000;
     const bad = new Set([SAMPLE_ROWS + 9_000, SAMPLE_ROWS + 17_000]);
