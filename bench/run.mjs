@@ -1,6 +1,7 @@
 // `npm run bench`: measured scenarios in real headless Chromium (Debian's),
 // printed as a table of medians over repeated runs. Also times pandas'
-// read_csv on the same file when a python3 with pandas is on the machine.
+// read_csv on the same file, between the ingest runs, when a python3 with
+// pandas is on the machine.
 //
 // Usage: npm run bench [-- --rows 1000000 --repeat 3]
 import { execFileSync, spawn } from 'node:child_process';
@@ -52,7 +53,11 @@ async function measured(fn) {
   }
 }
 
-async function pandasReadCsv(rows) {
+/**
+ * pandas' read_csv on the bench file, written to disk once: `time()` reads
+ * it once and gives the milliseconds. Null without a python3 that has pandas.
+ */
+async function pandasReader(rows) {
   const python = ['/usr/bin/python3', 'python3'].find((p) => {
     try {
       execFileSync(p, ['-c', 'import pandas'], { stdio: 'ignore' });
@@ -62,30 +67,26 @@ async function pandasReadCsv(rows) {
     }
   });
   if (!python) return null;
-  const vite = await createViteServer({ server: { middlewareMode: true }, logLevel: 'silent' });
   const dir = mkdtempSync(join(tmpdir(), 'lifecycle-bench-'));
   const file = join(dir, 'bench.csv');
+  const vite = await createViteServer({ server: { middlewareMode: true }, logLevel: 'silent' });
   try {
     const { generateBenchCsv } = await vite.ssrLoadModule('/bench/generate.ts');
     const out = createWriteStream(file);
     for (const chunk of generateBenchCsv(rows, 42)) if (!out.write(chunk)) await once(out, 'drain');
     out.end();
     await once(out, 'finish');
-    const script = `import pandas, time, sys
-t = time.perf_counter(); df = pandas.read_csv(sys.argv[1]); ms = (time.perf_counter() - t) * 1000
-print(ms, len(df))`;
-    const times = [];
-    for (let i = 0; i < REPEAT; i++) {
-      const [ms] = execFileSync(python, ['-c', script, file], { encoding: 'utf8' })
-        .trim()
-        .split(' ');
-      times.push(Number(ms));
-    }
-    return median(times);
   } finally {
     await vite.close();
-    rmSync(dir, { recursive: true, force: true });
   }
+  const script = `import pandas, time, sys
+t = time.perf_counter(); df = pandas.read_csv(sys.argv[1]); ms = (time.perf_counter() - t) * 1000
+print(ms, len(df))`;
+  return {
+    time: () =>
+      Number(execFileSync(python, ['-c', script, file], { encoding: 'utf8' }).split(' ')[0]),
+    close: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 async function main() {
@@ -96,6 +97,10 @@ async function main() {
   });
   const profile = mkdtempSync(join(tmpdir(), 'lifecycle-bench-profile-'));
   const rowsOut = [];
+  // pandas runs between the ingest runs, so that both see the machine in the
+  // same state: on a shared machine, speed drifts by a third over minutes.
+  const pandas = await pandasReader(ROWS);
+  const pandasMs = [];
   try {
     await new Promise((r) => setTimeout(r, 500));
     const context = await chromium.launchPersistentContext(profile, {
@@ -119,7 +124,9 @@ async function main() {
       ingest.push(r);
       km.push(await run('km', ROWS));
       reopen.push(await run('reopen', ROWS));
-      process.stdout.write(`  run ${i + 1}/${REPEAT}: ingest ${r.ms.toFixed(0)} ms\n`);
+      if (pandas) pandasMs.push(pandas.time());
+      const beside = pandas ? `, pandas ${pandasMs.at(-1).toFixed(0)} ms` : '';
+      process.stdout.write(`  run ${i + 1}/${REPEAT}: ingest ${r.ms.toFixed(0)} ms${beside}\n`);
     }
     await run('cleanup', 0);
     await context.close();
@@ -161,12 +168,11 @@ async function main() {
       null,
     ]);
 
-    const pandas = await pandasReadCsv(ROWS);
     if (pandas !== null) {
-      rowsOut.push([`pandas.read_csv, same file (reference)`, pandas, null]);
+      rowsOut.push([`pandas.read_csv, same file (reference)`, median(pandasMs), null]);
       rowsOut.push([
         `ingest ÷ pandas (target ≤ 1.5)`,
-        median(ingest.map((r) => r.ms)) / pandas,
+        median(ingest.map((r) => r.ms)) / median(pandasMs),
         'ratio',
       ]);
     } else {
@@ -174,6 +180,7 @@ async function main() {
     }
   } finally {
     server.kill();
+    pandas?.close();
     rmSync(profile, { recursive: true, force: true });
   }
 
