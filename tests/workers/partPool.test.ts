@@ -21,7 +21,7 @@ describe('packPart / unpackPart', () => {
     ].join('\n');
     const file = new Blob([text]);
     const planned = await planDelimited(streamChunks(file.stream()), file.size, {});
-    const request = { file, plan: planned!.plan, index: 0, last: true };
+    const request = { file, plan: planned!.plan, index: 0, last: true, fileSize: file.size };
     const part = await readPart(request, NO_PROGRESS, async () => undefined);
     const packed = packPart(part);
     expect(packed.columns.every((c) => !('dictionary' in c))).toBe(true);
@@ -33,7 +33,7 @@ describe('packPart / unpackPart', () => {
     const file = new Blob([...generateBenchCsv(11_000, 5)]);
     const planned = await planDelimited(streamChunks(file.stream()), file.size, {});
     const part = await readPart(
-      { file, plan: planned!.plan, index: 0, last: true },
+      { file, plan: planned!.plan, index: 0, last: true, fileSize: file.size },
       NO_PROGRESS,
       async () => undefined,
     );

@@ -152,14 +152,17 @@ export async function planDelimited(
  * `attached`: keep dictionary values as slices of the decoded text instead
  * of copies, for a caller that copies them out anyway (a helper packing its
  * part to send it, workers/partPool.ts); the part then holds its text.
- * `onRows`, if given, is awaited after each piece of text and once more at
+ * `roomFor`: bytes of text to size the columns for, when more than the
+ * part's: the first part of a file read in parts makes room for the whole
+ * file, so that the others are appended to its columns in place
+ * (PartsAssembler). `onRows`, if given, is awaited after each piece of text and once more at
  * the end, so that a caller can encode the rows read so far (./parts.ts).
  */
 export async function parsePart(
   chunks: AsyncIterable<Uint8Array>,
   totalBytes: number,
   plan: DelimitedPlan,
-  position: { first: boolean; last: boolean; attached?: boolean },
+  position: { first: boolean; last: boolean; attached?: boolean; roomFor?: number },
   progress: Progress,
   onRows?: RowsListener,
 ): Promise<PartResult> {
@@ -168,7 +171,12 @@ export async function parsePart(
     [],
     totalBytes,
     () => 0,
-    { plan, first: position.first, attached: position.attached ?? false },
+    {
+      plan,
+      first: position.first,
+      attached: position.attached ?? false,
+      roomFor: Math.max(totalBytes, position.roomFor ?? 0),
+    },
   );
   const counter = { bytes: 0 };
   const tokenizer = builder.start('', false);
@@ -616,7 +624,13 @@ class TableBuilder {
     /** Bytes read from the file so far. */
     private readonly bytesRead: () => number,
     /** A part of a file whose plan is known: typed from the first record. */
-    private readonly planned: { plan: DelimitedPlan; first: boolean; attached: boolean } | null,
+    private readonly planned: {
+      plan: DelimitedPlan;
+      first: boolean;
+      attached: boolean;
+      /** Bytes of text the columns are sized for. */
+      roomFor: number;
+    } | null,
   ) {}
 
   /** Decides the dialect from the first text and returns the tokenizer. */
@@ -647,7 +661,8 @@ class TableBuilder {
     this.dialect = plan.dialect;
     this.names = plan.names;
     this.width = plan.names.length;
-    const capacity = Math.ceil((1.1 * this.totalBytes) / Math.max(plan.charsPerRecord, 1)) + 16;
+    const bytes = this.planned!.roomFor;
+    const capacity = Math.ceil((1.1 * bytes) / Math.max(plan.charsPerRecord, 1)) + 16;
     this.sinks = createSinks(plan, capacity, this.planned!.attached);
     this.skipHeader = first && plan.dialect.header;
     const tokenizer = new CsvTokenizer(plan.dialect.delimiter, (fields, count, row) =>
@@ -1096,16 +1111,24 @@ function remapped(interner: StringInterner, piece: StringPiece): Int32Array {
   return codes;
 }
 
-/** The pieces one after the other in an array of length `n` (the piece itself, trimmed, if only one). */
+/**
+ * The pieces one after the other in an array of length `n` (the piece
+ * itself, trimmed, if only one). When the first piece's buffer has room
+ * for all of them (the first part of a file read in parts, see parsePart's
+ * `roomFor`), the others are appended to it in place.
+ */
 function concatPieces<T extends Float64Array | Int32Array | Uint8Array>(
   pieces: readonly T[],
   n: number,
-  make: new (length: number) => T,
+  make: { new (length: number): T; new (buffer: ArrayBuffer, offset: number, length: number): T },
 ): T {
-  if (pieces.length === 1) return trimmed(pieces[0]);
-  const out = new make(n);
-  let offset = 0;
-  for (const p of pieces) {
+  const first = pieces[0];
+  if (pieces.length === 1) return trimmed(first);
+  const room = (first.buffer.byteLength - first.byteOffset) / first.BYTES_PER_ELEMENT;
+  const inPlace = first.buffer instanceof ArrayBuffer && room >= n;
+  const out = inPlace ? new make(first.buffer as ArrayBuffer, first.byteOffset, n) : new make(n);
+  let offset = inPlace ? first.length : 0;
+  for (const p of inPlace ? pieces.slice(1) : pieces) {
     out.set(p, offset);
     offset += p.length;
   }

@@ -44,6 +44,8 @@ export interface PartRequest {
   /** The part's place in file order, from 0 (the first part starts at byte 0). */
   index: number;
   last: boolean;
+  /** Bytes of the whole file. */
+  fileSize: number;
 }
 
 /** A part read, encoded and handed to the runner's sink (see readPart). */
@@ -108,6 +110,7 @@ export async function ingestInParts(
       plan,
       index: k,
       last: k === cuts.length - 2,
+      fileSize: file.size,
     };
     const partProgress: Progress = {
       report: async (bytes) => {
@@ -200,7 +203,10 @@ export async function readPart(
   attached = false,
 ): Promise<ReadPart> {
   const { file, plan } = request;
-  const position = { first: request.index === 0, last: request.last, attached };
+  const first = request.index === 0;
+  // The first part's columns have room for the whole file (see parsePart).
+  const roomFor = first && !request.last ? request.fileSize : undefined;
+  const position = { first, last: request.last, attached, roomFor };
   const chunks = new PartChunks(sink);
   const part = await parsePart(
     streamChunks(file.stream()),
