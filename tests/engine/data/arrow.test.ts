@@ -76,10 +76,11 @@ describe('tableToIpcChunks / tableFromIpcChunks', () => {
       rowCount: 2,
       columns: [
         num('i', 'integer', [1, NaN]),
-        num('big', 'integer', [2 ** 40, 1]),
+        // A value that does not fit, first or after one that does.
+        num('big', 'integer', [1, 2 ** 40]),
         num('frac', 'integer', [1.5, 1]),
         num('b', 'boolean', [1, 0]),
-        num('b2', 'boolean', [2, 0]),
+        num('b2', 'boolean', [0, 2]),
         num('d', 'date', [Date.UTC(2020, 1, 29), NaN]),
         num('dt', 'datetime', [Date.UTC(2020, 1, 29, 13), NaN]),
         num('dhalf', 'date', [Date.UTC(2020, 1, 29, 12), 0]),

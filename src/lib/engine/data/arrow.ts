@@ -43,8 +43,6 @@ import { StringInterner } from './interner';
 export const DEFAULT_ROWS_PER_CHUNK = 65536;
 
 const DAY_MS = 86_400_000;
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
 
 /** Encodes `table` as Arrow IPC streams of at most `rowsPerChunk` rows each (none for an empty table). */
 export function tableToIpcChunks(
@@ -81,29 +79,67 @@ function* encodeChunks(table: DataTable, rowsPerChunk: number): Generator<Uint8A
  * the rows already given must not change.
  */
 export class ChunkEncoder {
-  /** Per string column, scratch for encodeStrings: as long as its dictionary, all -1. */
-  private readonly remaps: Int32Array[] = [];
+  /** Per column, buffers reused by every chunk (see Scratch). */
+  private readonly scratch: Scratch[] = [];
 
   encode(columns: readonly TableColumn[], start: number, end: number): Uint8Array {
-    const arrow = columns.map(
-      (c, j) =>
-        [
-          c.name,
-          c.kind === 'string'
-            ? encodeStrings(c, start, end, this.remap(j, c.dictionary.length))
-            : encodeNumbers(c, start, end),
-        ] as [string, ArrowColumn<unknown>],
-    );
+    const arrow = columns.map((c, j) => {
+      const scratch = (this.scratch[j] ??= new Scratch());
+      const encoded =
+        c.kind === 'string'
+          ? encodeStrings(c, start, end, scratch)
+          : encodeNumbers(c, start, end, scratch);
+      return [c.name, encoded] as [string, ArrowColumn<unknown>];
+    });
     const ipc = tableToIPC(tableFromColumns(arrow), { format: 'stream' });
     if (!ipc) throw new Error('Arrow encoder returned no bytes');
     return ipc;
   }
+}
 
-  private remap(j: number, size: number): Int32Array {
-    const old = this.remaps[j];
-    if (old && old.length >= size) return old;
+/**
+ * One column's buffers for encoding a chunk, kept from chunk to chunk: the
+ * IPC writer copies them into the chunk's bytes, so the next chunk may
+ * overwrite them. Allocating them per chunk made ~1 GB of short-lived
+ * buffers for the bench file, and the collections they triggered marked
+ * the whole heap each time.
+ */
+class Scratch {
+  private validityBits = new Uint8Array(0);
+  private int32 = new Int32Array(0);
+  private bytes = new Uint8Array(0);
+  private keyList = new Int32Array(0);
+  /** Global code → chunk code, -1 = not yet: as long as the dictionary, left all -1. */
+  private remapBuffer = new Int32Array(0);
+
+  /** `bytes` bytes of validity bitmap, every bit set (present). */
+  validity(bytes: number): Uint8Array {
+    if (this.validityBits.length < bytes) this.validityBits = new Uint8Array(bytes);
+    return this.validityBits.subarray(0, bytes).fill(0xff);
+  }
+
+  ints(n: number): Int32Array {
+    if (this.int32.length < n) this.int32 = new Int32Array(n);
+    return this.int32.subarray(0, n);
+  }
+
+  /** `n` zero bytes. */
+  zeros(n: number): Uint8Array {
+    if (this.bytes.length < n) this.bytes = new Uint8Array(n);
+    return this.bytes.subarray(0, n).fill(0);
+  }
+
+  /** Room for the chunk codes in use (apart from ints(): both are needed at once). */
+  used(n: number): Int32Array {
+    if (this.keyList.length < n) this.keyList = new Int32Array(n);
+    return this.keyList;
+  }
+
+  remap(size: number): Int32Array {
+    const old = this.remapBuffer;
+    if (old.length >= size) return old;
     // A growing dictionary: double, so a column of distinct values is not reallocated per chunk.
-    return (this.remaps[j] = new Int32Array(Math.max(size, 2 * (old?.length ?? 0))).fill(-1));
+    return (this.remapBuffer = new Int32Array(Math.max(size, 2 * old.length)).fill(-1));
   }
 }
 
@@ -126,92 +162,146 @@ function batch(
 }
 
 /**
- * Validity bitmap (bit set = present) of `length` values, or an empty one
- * when none is missing: NaN numbers, or negative string codes.
+ * Validity bitmap (bit set = present) of numbers, or an empty one when none
+ * is missing (NaN).
  */
-function validityOf(values: Float64Array | Int32Array): [Uint8Array, number] {
-  const strings = values instanceof Int32Array;
+function numbersValidity(values: Float64Array, scratch: Scratch): [Uint8Array, number] {
   let bits: Uint8Array | null = null;
   let nullCount = 0;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (strings ? v >= 0 : v === v) continue;
-    // The first missing value allocates the bitmap with every bit set (present).
-    bits ??= new Uint8Array((values.length + 7) >> 3).fill(0xff);
+    if (values[i] === values[i]) continue;
+    // The first missing value sets up the bitmap with every bit set (present).
+    bits ??= scratch.validity((values.length + 7) >> 3);
     bits[i >> 3] &= ~(1 << (i & 7));
     nullCount++;
   }
   return bits === null ? [new Uint8Array(0), 0] : [bits, nullCount];
 }
 
-function encodeNumbers(column: NumericColumn, start: number, end: number): ArrowColumn<unknown> {
+/** The same for string codes (missing: negative); apart, so each loop sees one array type. */
+function codesValidity(codes: Int32Array, scratch: Scratch): [Uint8Array, number] {
+  let bits: Uint8Array | null = null;
+  let nullCount = 0;
+  for (let i = 0; i < codes.length; i++) {
+    if (codes[i] >= 0) continue;
+    bits ??= scratch.validity((codes.length + 7) >> 3);
+    bits[i >> 3] &= ~(1 << (i & 7));
+    nullCount++;
+  }
+  return bits === null ? [new Uint8Array(0), 0] : [bits, nullCount];
+}
+
+/**
+ * Rows [start, end) of a numeric column in the narrowest Arrow type that
+ * holds every value exactly: one pass checks each value and writes it in
+ * that type, and gives up (Float64) at the first that does not fit.
+ */
+function encodeNumbers(
+  column: NumericColumn,
+  start: number,
+  end: number,
+  scratch: Scratch,
+): ArrowColumn<unknown> {
   const values = column.values.subarray(start, end);
+  const [validity, nullCount] = numbersValidity(values, scratch);
+  const narrow = narrowed(column.type, values, scratch);
+  // Float64: the column's own memory (the IPC writer copies it); NaN under a null bit.
+  const [type, data] = narrow ?? [float64(), values];
+  return new ArrowColumn([batch(type, values.length, nullCount, validity, data)], type);
+}
+
+/** A type narrower than Float64 and the values in it, or null when some value does not fit. */
+function narrowed(
+  type: NumericColumn['type'],
+  values: Float64Array,
+  scratch: Scratch,
+): [DataType, ArrayBufferView] | null {
   const n = values.length;
-  const type = arrowTypeFor(column.type, values);
-  const [validity, nullCount] = validityOf(values);
-  let data: ArrayBufferView;
-  switch (type.typeId) {
-    case Type.Int: {
-      const ints = new Int32Array(n);
-      for (let i = 0; i < n; i++) ints[i] = values[i] === values[i] ? values[i] : 0;
-      data = ints;
-      break;
+  switch (type) {
+    case 'integer': {
+      const ints = scratch.ints(n);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v !== v) ints[i] = 0;
+        else if ((v | 0) === v && !(v === 0 && 1 / v < 0)) ints[i] = v;
+        else return null;
+      }
+      return [int32(), ints];
     }
-    case Type.Date: {
-      const days = new Int32Array(n);
-      for (let i = 0; i < n; i++) days[i] = values[i] === values[i] ? values[i] / DAY_MS : 0;
-      data = days;
-      break;
+    case 'date': {
+      const days = scratch.ints(n);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v !== v) {
+          days[i] = 0;
+          continue;
+        }
+        const d = v / DAY_MS;
+        if (v % DAY_MS === 0 && (d | 0) === d && !(v === 0 && 1 / v < 0)) days[i] = d;
+        else return null;
+      }
+      return [dateDay(), days];
     }
-    case Type.Timestamp: {
+    case 'boolean': {
+      const bits = scratch.zeros((n + 7) >> 3);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v === 1) bits[i >> 3] |= 1 << (i & 7);
+        else if (v !== 0 && v === v) return null;
+      }
+      return [bool(), bits];
+    }
+    case 'datetime': {
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v === v && (!Number.isSafeInteger(v) || Object.is(v, -0))) return null;
+      }
       const ms = new BigInt64Array(n);
       for (let i = 0; i < n; i++) if (values[i] === values[i]) ms[i] = BigInt(values[i]);
-      data = ms;
-      break;
+      return [timestamp(TimeUnit.MILLISECOND), ms];
     }
-    case Type.Bool: {
-      const bits = new Uint8Array((n + 7) >> 3);
-      for (let i = 0; i < n; i++) if (values[i] === 1) bits[i >> 3] |= 1 << (i & 7);
-      data = bits;
-      break;
-    }
-    default:
-      // Float64: the column's own memory (the IPC writer copies it); NaN under a null bit.
-      data = values;
+    case 'decimal':
+      return null;
   }
-  return new ArrowColumn([batch(type, n, nullCount, validity, data)], type);
 }
 
 const utf8Encoder = new TextEncoder();
 
 /**
  * A chunk of a string column as a dictionary batch holding only the strings
- * the chunk uses. `remap` (global code → chunk code, -1 = not yet) is
- * scratch shared by the chunks and left all -1 again on return.
+ * the chunk uses, in order of first use.
  */
 function encodeStrings(
   column: StringColumn,
   start: number,
   end: number,
-  remap: Int32Array,
+  scratch: Scratch,
 ): ArrowColumn<unknown> {
   const { codes, dictionary: dict } = column;
   const n = end - start;
-  const keys = new Int32Array(n);
-  const used: number[] = [];
+  const remap = scratch.remap(dict.length);
+  const keys = scratch.ints(n);
+  const used = scratch.used(n);
+  let count = 0;
   for (let i = 0; i < n; i++) {
     const c = codes[start + i];
-    if (c < 0) continue;
+    if (c < 0) {
+      keys[i] = 0;
+      continue;
+    }
     let k = remap[c];
     if (k < 0) {
-      k = remap[c] = used.length;
-      used.push(c);
+      k = remap[c] = count;
+      used[count++] = c;
     }
     keys[i] = k;
   }
-  const [validity, nullCount] = validityOf(codes.subarray(start, end));
-  const local = used.map((c) => dict[c]);
-  for (const c of used) remap[c] = -1;
+  const [validity, nullCount] = codesValidity(codes.subarray(start, end), scratch);
+  const local = new Array<string>(count);
+  for (let k = 0; k < count; k++) {
+    local[k] = dict[used[k]];
+    remap[used[k]] = -1;
+  }
 
   const type = dictionary(utf8(), int32());
   const { offsets, bytes } = utf8Buffers(local);
@@ -250,37 +340,6 @@ function utf8Buffers(strings: readonly string[]): { offsets: Int32Array; bytes: 
   }
   bytes = out;
   return { offsets, bytes };
-}
-
-/** The narrowest Arrow type that holds every value of this slice exactly. */
-function arrowTypeFor(type: NumericColumn['type'], values: Float64Array): DataType {
-  const all = (ok: (v: number) => boolean) => {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (!Number.isNaN(v) && !ok(v)) return false;
-    }
-    return true;
-  };
-  switch (type) {
-    case 'integer':
-      return all(
-        (v) => Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX && !Object.is(v, -0),
-      )
-        ? int32()
-        : float64();
-    case 'boolean':
-      return all((v) => v === 0 || v === 1) ? bool() : float64();
-    case 'date':
-      return all((v) => v % DAY_MS === 0 && Math.abs(v / DAY_MS) <= INT32_MAX && !Object.is(v, -0))
-        ? dateDay()
-        : float64();
-    case 'datetime':
-      return all((v) => Number.isSafeInteger(v) && !Object.is(v, -0))
-        ? timestamp(TimeUnit.MILLISECOND)
-        : float64();
-    case 'decimal':
-      return float64();
-  }
 }
 
 /**
