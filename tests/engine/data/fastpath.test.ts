@@ -11,7 +11,7 @@ import {
   parseNumber,
   parsePlainNumberSpan,
 } from '../../../src/lib/engine/data/infer';
-import { StringInterner } from '../../../src/lib/engine/data/interner';
+import { hashSpan, StringInterner } from '../../../src/lib/engine/data/interner';
 import { CsvTokenizer } from '../../../src/lib/engine/data/csv';
 import { ingestDelimited, SAMPLE_ROWS } from '../../../src/lib/engine/data/ingest';
 import { cellText, getColumn, NO_PROGRESS } from '../../../src/lib/engine/data/table';
@@ -150,6 +150,36 @@ describe('parseIsoDateSpan and parseBooleanSpan', () => {
 });
 
 describe('StringInterner', () => {
+  it('interns values with known hashes (repeats, colliding hashes, values already there) in order of first appearance', () => {
+    // Reference: a Map, in order of first appearance.
+    const expected = (values: string[], reference: Map<string, number>) =>
+      values.map((v) => reference.get(v) ?? reference.set(v, reference.size).get(v)!);
+    let seed = 7;
+    const random = () => (seed = (Math.imul(seed, 48271) >>> 0) % 2147483647) / 2147483647;
+    // Real hashes, except that every value ending in 7 shares one: equal
+    // hashes of different strings must still give different codes.
+    const hashesOf = (values: string[]) =>
+      Int32Array.from(values, (v) => (v.endsWith('7') ? 12345 : hashSpan(v, 0, v.length)));
+    for (const n of [0, 1, 100, 5_000, 60_000]) {
+      const interner = new StringInterner();
+      const reference = new Map<string, number>();
+      // Some values before, some of which come again.
+      const before = Array.from({ length: n >> 2 }, (_, i) => `v${i * 3}`);
+      expect(Array.from(interner.internHashed(before, hashesOf(before)))).toEqual(
+        expected(before, reference),
+      );
+      const values = Array.from({ length: n }, () => `v${Math.floor(random() * n)}`);
+      const codes = interner.internHashed(values, hashesOf(values));
+      expect(Array.from(codes)).toEqual(expected(values, reference));
+      expect(interner.values).toEqual([...reference.keys()]);
+      // Looking them up again finds the same codes and adds nothing.
+      expect(Array.from(interner.internHashed(values, hashesOf(values)))).toEqual(
+        Array.from(codes),
+      );
+      expect(interner.values.length).toBe(reference.size);
+    }
+  });
+
   it("merges another interner's values by their hashes: the same codes as interning them anew", () => {
     const a = new StringInterner();
     const b = new StringInterner();
