@@ -539,26 +539,25 @@ export function classifyStrings(
   ) {
     return { type: 'categorical', evidence: 'few-distinct' };
   }
-  if (distinct === nonMissing && dictionary.every((v) => v.length <= 64 && !hasWhitespace(v))) {
+  if (distinct === nonMissing && shortAndUnspaced(dictionary)) {
     return { type: 'identifier', evidence: 'all-distinct' };
   }
   return { type: 'text', evidence: 'free-text' };
 }
 
 /**
- * Whether `s` has a character /\s/ matches. A loop, not the regular
- * expression: this runs on every value of an all-distinct column (a million
- * e-mail addresses), where calling the RegExp per value cost ~200 ms.
+ * Whether every value has at most 64 characters and none a character that
+ * /\s/ matches. The expression runs on a few thousand values joined at a
+ * time: this checks every value of an all-distinct column (a million e-mail
+ * addresses), where calling it once per value cost ~200 ms.
  */
-function hasWhitespace(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 32 && c < 0xa0) continue;
-    if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || c === 0xfeff) return true;
-    if ((c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029) return true;
-    if (c === 0x202f || c === 0x205f || c === 0x3000) return true;
+function shortAndUnspaced(values: readonly string[]): boolean {
+  for (const v of values) if (v.length > 64) return false;
+  const block = 4096;
+  for (let i = 0; i < values.length; i += block) {
+    if (/\s/.test(values.slice(i, i + block).join(''))) return false;
   }
-  return false;
+  return true;
 }
 
 function codesWithLeadingZeros(values: readonly string[]): boolean {

@@ -534,7 +534,10 @@ class StringSink implements Sink {
     if (!this.pending) return;
     const { values, hashes } = this.pending;
     this.pending = null;
-    this.interner = new StringInterner(values.length);
+    // Sized for as many values as the column has room for: for the first
+    // part of several, the whole file's (see parsePart's roomFor), so that
+    // merging the others in does not grow the table again.
+    this.interner = new StringInterner(this.codes.length);
     const remap = this.interner.internHashed(values, hashes);
     const codes = this.codes;
     for (let i = 0; i < this.length; i++) {
