@@ -180,6 +180,35 @@ describe('StringInterner', () => {
     }
   });
 
+  it('defers values and interns them in batches: final codes in order of first appearance', () => {
+    const interner = new StringInterner();
+    const reference = new Map<string, number>();
+    const code = (v: string) => reference.get(v) ?? reference.set(v, reference.size).get(v)!;
+    const text = Array.from({ length: 3000 }, (_, i) => `id-${(i * 37) % 1900};`).join('');
+    const spans = text.split(';').slice(0, -1);
+    let at = 0;
+    for (const batch of [spans.slice(0, 1000), spans.slice(1000, 1001), spans.slice(1001)]) {
+      // Provisional codes are positions in `values`, repeats included.
+      const provisional = batch.map((v) => {
+        const c = interner.defer(text, at, at + v.length);
+        at += v.length + 1;
+        return c;
+      });
+      expect(interner.deferred).toBe(batch.length);
+      expect(provisional.map((c) => interner.values[c])).toEqual(batch);
+      const { base, codes } = interner.settle();
+      expect(provisional.map((c) => codes[c - base])).toEqual(batch.map(code));
+      expect(interner.deferred).toBe(0);
+      expect(interner.values).toEqual([...reference.keys()]);
+    }
+    // Interning as usual finds them.
+    expect(interner.internString('id-37')).toBe(reference.get('id-37'));
+    expect(() => {
+      interner.deferString('x');
+      interner.internString('y');
+    }).toThrow(/settle/);
+  });
+
   it("merges another interner's values by their hashes: the same codes as interning them anew", () => {
     const a = new StringInterner();
     const b = new StringInterner();

@@ -284,6 +284,27 @@ describe('ingestDelimited on hand-made files', () => {
 });
 
 describe('values after the sample', () => {
+  it('a column distinct in the sample that repeats over more than a million rows: codes in order of first appearance', async () => {
+    // The sample's keys are distinct, so the column is interned in batches
+    // of 2^20 values (StringSink): this file needs two.
+    const rows = 1_200_000;
+    const key = (i: number) => (i < SAMPLE_ROWS ? `k${i}` : `k${(i * 7919) % 600_000}`);
+    const lines = ['key,n'];
+    for (let i = 0; i < rows; i++) lines.push(`${key(i)},${i % 3}`);
+    const { table } = await ingestBlob(new Blob([lines.join('\n')]), {}, NO_PROGRESS);
+    const reference = new Map<string, number>();
+    const expected = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const k = key(i);
+      expected[i] = reference.get(k) ?? reference.set(k, reference.size).get(k)!;
+    }
+    const column = getColumn(table, 'key');
+    expect(column.kind).toBe('string');
+    if (column.kind !== 'string') return;
+    expect(column.dictionary).toEqual([...reference.keys()]);
+    expect(column.codes).toEqual(expected);
+  });
+
   const n = SAMPLE_ROWS + 50;
   function file(late: { amount?: string; flag?: string; day?: string; count?: string }) {
     const lines = ['amount,flag,day,count'];

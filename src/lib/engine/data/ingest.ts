@@ -42,7 +42,7 @@ import {
   type ParseOptions,
 } from './csv';
 import { decodeStream, detectEncoding, streamChunks } from './decode';
-import { PendingStrings, StringInterner } from './interner';
+import { StringInterner } from './interner';
 
 export interface IngestWarning {
   code: string;
@@ -65,6 +65,8 @@ export interface IngestResult {
 
 /** Rows kept as strings to infer types from. */
 export const SAMPLE_ROWS = 10_000;
+/** A deferred string column interns its values in batches of this many (see StringSink). */
+const SETTLE_EVERY = 1 << 20;
 const ENCODING_SAMPLE_BYTES = 64 * 1024;
 const DIALECT_SAMPLE_CHARS = 64 * 1024;
 /** Larger byte chunks are cut, so no decoded text chunk gets huge. */
@@ -465,17 +467,22 @@ function renderValue(
  * before and after the demotion point alike; only failures are kept raw.
  *
  * A column of mostly distinct values is not interned cell by cell: its
- * values are kept in order with their hashes (PendingStrings), each code
- * meanwhile being the value's position, and settle() interns them in one
- * go. Probing a table of a million values in between the tokenizer's passes
- * over the text missed the cache on nearly every cell; the bench file's ids
- * and e-mails took ~1.0 s of a 3.4 s parse that way, ~0.5 s deferred (Node 20).
+ * values are deferred (StringInterner.defer), each code meanwhile being the
+ * value's position in the dictionary, where it may repeat a value, and
+ * interned in batches of up to SETTLE_EVERY values (settle()). Probing a
+ * table of a million values in between the tokenizer's passes over the
+ * text missed the cache on nearly every cell; the bench file's ids and
+ * e-mails took ~1.0 s of a 3.4 s parse that way, ~0.5 s deferred (Node 20).
+ * The batches bound what a column that repeats after a distinct sample
+ * holds beyond its distinct values.
  */
 class StringSink implements Sink {
   codes: Int32Array;
   length = 0;
-  private interner = new StringInterner();
-  private pending: PendingStrings | null;
+  private readonly interner = new StringInterner();
+  private readonly deferred: boolean;
+  /** Rows before this one have their final codes (see settle). */
+  private settledRows = 0;
   /** Values that failed the type this column had before demotion. */
   invalid = 0;
   /** Where a numeric column was demoted: the row and the value that did not parse. */
@@ -485,20 +492,20 @@ class StringSink implements Sink {
     readonly demotedFrom: NumberSink | null = null,
     /** Keep new values as slices of the text (see parsePart). */
     private readonly attached = false,
-    /** Intern the values once they are all read (see above). */
+    /** Intern the values in batches (see above). */
     deferred = false,
   ) {
     this.codes = new Int32Array(capacity);
-    this.pending = deferred ? new PendingStrings() : null;
+    this.deferred = deferred;
   }
 
   /**
    * Distinct values; index = code. Before settle(), a deferred column's
-   * values so far, repeats included, each code its own position: codes
-   * still index it, so the rows read so far can be encoded as they are.
+   * last values are there as they came, repeats included: codes still index
+   * it, so the rows read so far can be encoded as they are.
    */
   get dictionary(): string[] {
-    return this.pending ? this.pending.values : this.interner.values;
+    return this.interner.values;
   }
 
   addSpan(text: string, start: number, end: number): boolean {
@@ -516,7 +523,8 @@ class StringSink implements Sink {
       first === 0xa0 ||
       last === 0xa0;
     if (maybeMarker || this.demotedFrom) return this.add(text.slice(start, end));
-    if (this.pending) return this.push(this.pending.add(text, start, end, this.attached));
+    if (this.deferred)
+      return this.pushDeferred(this.interner.defer(text, start, end, this.attached));
     return this.push(this.interner.intern(text, start, end, this.attached));
   }
 
@@ -529,21 +537,17 @@ class StringSink implements Sink {
     return this.put(s);
   }
 
-  /** Interns a deferred column's values (see above); codes become dictionary codes. */
+  /** Interns a deferred column's values so far (see above); their codes become final. */
   settle(): void {
-    if (!this.pending) return;
-    const { values, hashes } = this.pending;
-    this.pending = null;
-    // Sized for these values only: a table twice as large (room for the
-    // parts still to be merged in) made this ~1.8x slower, more than
-    // growing it once when they come (Node 20, 1M e-mails).
-    this.interner = new StringInterner(values.length);
-    const remap = this.interner.internHashed(values, hashes);
+    if (this.interner.deferred === 0) return;
+    const { base, codes: remap } = this.interner.settle();
     const codes = this.codes;
-    for (let i = 0; i < this.length; i++) {
+    // Every present code since the last settle is provisional.
+    for (let i = this.settledRows; i < this.length; i++) {
       const c = codes[i];
-      if (c >= 0) codes[i] = remap[c];
+      if (c >= 0) codes[i] = remap[c - base];
     }
+    this.settledRows = this.length;
   }
 
   /** The interner's slot table, as it is, once settled (for merging parts, see StringInterner.merge). */
@@ -554,9 +558,14 @@ class StringSink implements Sink {
   /** Appends a value as is; null is missing. */
   put(text: string | null): boolean {
     if (text === null) return this.push(-1);
-    return this.push(
-      this.pending ? this.pending.addString(text) : this.interner.internString(text),
-    );
+    if (this.deferred) return this.pushDeferred(this.interner.deferString(text));
+    return this.push(this.interner.internString(text));
+  }
+
+  private pushDeferred(code: number): boolean {
+    this.push(code);
+    if (this.interner.deferred >= SETTLE_EVERY) this.settle();
+    return true;
   }
 
   private push(code: number): boolean {

@@ -38,6 +38,10 @@ export class StringInterner {
    * At most half the slots are used.
    */
   private table: Int32Array;
+  /** Values [0, interned) are in the table; the rest were deferred (see defer). */
+  private interned: number;
+  /** Hashes of the deferred values. */
+  private deferredHashes = new Int32Array(0);
 
   /**
    * `expected`: how many distinct values the caller may add, when it knows
@@ -54,6 +58,58 @@ export class StringInterner {
       this.values = expected.values;
       this.table = expected.table;
     }
+    this.interned = this.values.length;
+  }
+
+  /** Values deferred since the last settle(). */
+  get deferred(): number {
+    return this.values.length - this.interned;
+  }
+
+  /**
+   * Adds `text.slice(start, end)` (copied out unless `attached`, see
+   * intern) without looking it up: its code is provisional, its position in
+   * `values`, where it may repeat a value, until settle() interns every
+   * value deferred since the last one. For a column of mostly distinct
+   * values (ids, e-mails) this is ~2× faster than interning each value as it
+   * comes: between the tokenizer's passes over the text, nearly every probe
+   * of a table of a million values missed the cache (see ./ingest.ts,
+   * StringSink). No other method may be called while values are deferred.
+   */
+  defer(text: string, start: number, end: number, attached = false): number {
+    return this.deferValue(ownSlice(text, start, end, attached), hashSpan(text, start, end));
+  }
+
+  deferString(s: string): number {
+    return this.deferValue(s, hashSpan(s, 0, s.length));
+  }
+
+  private deferValue(s: string, h: number): number {
+    const code = this.values.length;
+    const k = code - this.interned;
+    if (k === this.deferredHashes.length) {
+      const grown = new Int32Array(Math.max(1024, 2 * k));
+      grown.set(this.deferredHashes);
+      this.deferredHashes = grown;
+    }
+    this.values.push(s);
+    this.deferredHashes[k] = h;
+    return code;
+  }
+
+  /**
+   * Interns the values deferred since the last settle: the code of
+   * provisional code `base + k` is `codes[k]` (codes below `base` are
+   * final already).
+   */
+  settle(): { base: number; codes: Int32Array } {
+    const base = this.interned;
+    const pending = this.values.splice(base);
+    const hashes = this.deferredHashes.subarray(0, pending.length);
+    this.interned = base;
+    const codes = this.internHashed(pending, hashes);
+    this.deferredHashes = new Int32Array(0);
+    return { base, codes };
   }
 
   /**
@@ -62,7 +118,12 @@ export class StringInterner {
    * no longer be used.
    */
   state(): InternerState {
+    this.checkSettled();
     return { values: this.values, table: this.table };
+  }
+
+  private checkSettled(): void {
+    if (this.values.length !== this.interned) throw new Error('deferred values: settle() first');
   }
 
   /**
@@ -71,6 +132,7 @@ export class StringInterner {
    * whose `text` holds only values it keeps (a decoded Arrow dictionary).
    */
   intern(text: string, start: number, end: number, attached = false): number {
+    if (this.values.length !== this.interned) this.checkSettled();
     const h = hashSpan(text, start, end);
     const table = this.table;
     // Index of a slot's first entry: even, so `& mask` keeps it even.
@@ -93,6 +155,7 @@ export class StringInterner {
   private insert(value: string, h: number, at: number): number {
     const code = this.values.length;
     this.values.push(value);
+    this.interned++;
     this.table[at] = code + 1;
     this.table[at + 1] = h;
     if (4 * this.values.length > this.table.length) this.grow(2 * this.table.length);
@@ -127,6 +190,7 @@ export class StringInterner {
    * the values' own order, so they are the same either way.
    */
   internHashed(values: readonly string[], hashes: Int32Array): Int32Array {
+    this.checkSettled();
     const n = values.length;
     // Room for all of them at once (so nothing below grows the table): at
     // most one re-insert of what is here.
@@ -181,6 +245,7 @@ export class StringInterner {
       else if (f === -1 - k) {
         codes[k] = this.values.length;
         this.values.push(values[k]);
+        this.interned++;
       } else codes[k] = codes[-1 - f];
     }
     // 3. In slot order again: the new values' entries get their codes.
@@ -207,40 +272,6 @@ export class StringInterner {
       table[at + 1] = h;
     }
     this.table = table;
-  }
-}
-
-/**
- * Strings kept in order of arrival with their hashes, to be interned in one
- * go later (StringInterner.internHashed). For a column of mostly distinct
- * values (ids, e-mails) this is ~2× faster than interning each value as it
- * comes: between the tokenizer's passes over the text, nearly every probe
- * of a table of a million values missed the cache (see ./ingest.ts,
- * StringSink).
- */
-export class PendingStrings {
-  readonly values: string[] = [];
-  hashes = new Int32Array(1024);
-
-  /** Adds `text.slice(start, end)` (copied out unless `attached`, see intern); its position. */
-  add(text: string, start: number, end: number, attached = false): number {
-    return this.push(ownSlice(text, start, end, attached), hashSpan(text, start, end));
-  }
-
-  addString(s: string): number {
-    return this.push(s, hashSpan(s, 0, s.length));
-  }
-
-  private push(s: string, h: number): number {
-    const k = this.values.length;
-    if (k === this.hashes.length) {
-      const grown = new Int32Array(2 * k);
-      grown.set(this.hashes);
-      this.hashes = grown;
-    }
-    this.values.push(s);
-    this.hashes[k] = h;
-    return k;
   }
 }
 
