@@ -94,12 +94,15 @@ export async function ingestInParts(
   const count = Math.min(parts, Math.floor(file.size / minPartBytes));
   if (count < 2) return ingestBlob(file, options, progress);
   prepare?.(count);
-  const planned = await planDelimited(streamChunks(file.stream()), file.size, options);
+  // The cuts need only the bytes: they are found while the plan is made.
+  const [planned, cuts] = await Promise.all([
+    planDelimited(streamChunks(file.stream()), file.size, options),
+    recordCuts(file, count),
+  ]);
   if (!planned || planned.plan.encoding.startsWith('utf-16')) {
     return ingestBlob(file, options, progress);
   }
   const { plan, warnings } = planned;
-  const cuts = await recordCuts(file, count);
   if (cuts.length === 2) return ingestBlob(file, options, progress);
 
   const controller = new AbortController();
