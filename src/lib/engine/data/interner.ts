@@ -276,6 +276,25 @@ export class StringInterner {
 }
 
 /**
+ * Dictionary-encodes `n` values: codes, and the distinct values in order of
+ * first appearance (index = code); `valueAt(i)` null is missing (code -1).
+ * The one way a column of strings is made from values one by one (formats
+ * with typed cells, retyping, derived columns).
+ */
+export function dictionaryEncode(
+  n: number,
+  valueAt: (i: number) => string | null,
+): { codes: Int32Array; dictionary: string[] } {
+  const interner = new StringInterner();
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = valueAt(i);
+    codes[i] = v === null ? -1 : interner.internString(v);
+  }
+  return { codes, dictionary: interner.values };
+}
+
+/**
  * The hash of `text.slice(start, end)` that interning uses: FNV-1a over
  * UTF-16 code units, with a final mix so nearby ids spread.
  */

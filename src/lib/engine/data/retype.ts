@@ -27,6 +27,7 @@ import {
   type DateFormat,
   type NumberStyle,
 } from './infer';
+import { dictionaryEncode } from './interner';
 import {
   cellText,
   EngineError,
@@ -165,24 +166,12 @@ function toStrings(source: Column, to: StringColumnType, tally: Tally): Column {
     for (const code of source.codes) if (code >= 0) tally.add(0, '');
     return { ...source, type: to };
   }
-  const lookup = new Map<string, number>();
-  const dictionary: string[] = [];
-  const codes = new Int32Array(source.values.length);
-  for (let i = 0; i < codes.length; i++) {
-    if (source.values[i] !== source.values[i]) {
-      codes[i] = -1;
-      continue;
-    }
+  const { codes, dictionary } = dictionaryEncode(source.values.length, (i) => {
+    if (source.values[i] !== source.values[i]) return null;
     const text = cellText(source, i);
-    let code = lookup.get(text);
-    if (code === undefined) {
-      code = dictionary.length;
-      lookup.set(text, code);
-      dictionary.push(text);
-    }
-    codes[i] = code;
     tally.add(0, text);
-  }
+    return text;
+  });
   return { kind: 'string', name: source.name, type: to, codes, dictionary };
 }
 

@@ -13,6 +13,7 @@ import * as aq from 'arquero';
 import { parseExpressionAt } from 'acorn';
 import { EngineError, getColumn, type Column, type DataTable } from '../data/table';
 import { classifyStrings } from '../data/infer';
+import { dictionaryEncode } from '../data/interner';
 import {
   invalidSetting,
   numericColumn,
@@ -238,25 +239,13 @@ function fromArquero(name: string, values: ArrayLike<unknown>): Column {
     kind = k;
   }
   if (kind === 'string') {
-    const index = new Map<string, number>();
-    const dictionary: string[] = [];
-    const codes = new Int32Array(n);
     let present = 0;
-    for (let i = 0; i < n; i++) {
+    const { codes, dictionary } = dictionaryEncode(n, (i) => {
       const v = values[i];
-      if (typeof v !== 'string') {
-        codes[i] = -1;
-        continue;
-      }
+      if (typeof v !== 'string') return null;
       present++;
-      let code = index.get(v);
-      if (code === undefined) {
-        code = dictionary.length;
-        index.set(v, code);
-        dictionary.push(v);
-      }
-      codes[i] = code;
-    }
+      return v;
+    });
     return stringColumn(name, classifyStrings(name, dictionary, present).type, codes, dictionary);
   }
   const out = new Float64Array(n);

@@ -24,6 +24,7 @@ import {
   type ColumnInference,
 } from '../infer';
 import type { IngestWarning } from '../ingest';
+import { dictionaryEncode, StringInterner } from '../interner';
 import type { Column, NumericColumnType } from '../table';
 
 export type Cell = string | number | boolean | Date | null | undefined;
@@ -133,23 +134,9 @@ export function columnFromCells(
       if (invalid++ === 0) first = i;
     }
   }
-  const lookup = new Map<string, number>();
-  const dictionary: string[] = [];
-  const codes = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (isMissingCell(cells[i])) {
-      codes[i] = -1;
-      continue;
-    }
-    const text = texts[i];
-    let code = lookup.get(text);
-    if (code === undefined) {
-      code = dictionary.length;
-      lookup.set(text, code);
-      dictionary.push(text);
-    }
-    codes[i] = code;
-  }
+  const { codes, dictionary } = dictionaryEncode(n, (i) =>
+    isMissingCell(cells[i]) ? null : texts[i],
+  );
   const demoted = first >= 0;
   const classified = classifyStrings(name, dictionary, n - missing);
   let type = classified.type;
@@ -226,8 +213,8 @@ function typedColumn(
  * CSV strings, never re-parsed as numbers or dates. Blank strings are missing.
  */
 export class StringColumnBuilder {
-  private readonly lookup = new Map<string, number>();
-  readonly dictionary: string[] = [];
+  private readonly interner = new StringInterner();
+  readonly dictionary: string[] = this.interner.values;
   readonly codes: Int32Array;
   missing = 0;
 
@@ -241,13 +228,7 @@ export class StringColumnBuilder {
       this.missing++;
       return;
     }
-    let code = this.lookup.get(text);
-    if (code === undefined) {
-      code = this.dictionary.length;
-      this.lookup.set(text, code);
-      this.dictionary.push(text);
-    }
-    this.codes[i] = code;
+    this.codes[i] = this.interner.internString(text);
   }
 
   build(name: string, evidence?: string): BuiltColumn {
