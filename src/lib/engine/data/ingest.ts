@@ -157,8 +157,9 @@ export async function planDelimited(
  * `roomFor`: bytes of text to size the columns for, when more than the
  * part's: the first part of a file read in parts makes room for the whole
  * file, so that the others are appended to its columns in place
- * (PartsAssembler). `onRows`, if given, is awaited after each piece of text and once more at
- * the end, so that a caller can encode the rows read so far (./parts.ts).
+ * (PartsAssembler). `onRows`, if given, is awaited after each piece of text
+ * and once more at the end, so that a caller can encode the rows read so
+ * far (./parts.ts).
  */
 export async function parsePart(
   chunks: AsyncIterable<Uint8Array>,

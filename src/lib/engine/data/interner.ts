@@ -1,6 +1,6 @@
 // String → dictionary code, for building dictionary-encoded string columns
-// (the CSV ingest, merging Arrow chunk dictionaries). Pure; runs in the worker
-// and in Node tests.
+// (the CSV ingest, merging Arrow chunk dictionaries, any column made value by
+// value: dictionaryEncode). Pure; runs in the worker and in Node tests.
 //
 // Why not a Map<string, number>: the ingest would have to slice a string out
 // of the chunk for every cell just to look it up, and for a column of a
@@ -105,10 +105,8 @@ export class StringInterner {
   settle(): { base: number; codes: Int32Array } {
     const base = this.interned;
     const pending = this.values.splice(base);
-    const hashes = this.deferredHashes.subarray(0, pending.length);
-    this.interned = base;
-    const codes = this.internHashed(pending, hashes);
-    this.deferredHashes = new Int32Array(0);
+    // The hashes' buffer stays for the next batch.
+    const codes = this.internHashed(pending, this.deferredHashes.subarray(0, pending.length));
     return { base, codes };
   }
 
@@ -132,7 +130,7 @@ export class StringInterner {
    * whose `text` holds only values it keeps (a decoded Arrow dictionary).
    */
   intern(text: string, start: number, end: number, attached = false): number {
-    if (this.values.length !== this.interned) this.checkSettled();
+    this.checkSettled();
     const h = hashSpan(text, start, end);
     const table = this.table;
     // Index of a slot's first entry: even, so `& mask` keeps it even.
