@@ -52,6 +52,12 @@ async function loadTable(datasetId: string, context: HandlerContext): Promise<Da
   });
 }
 
+/** What storage keeps of a dataset besides its chunks: `input` and the table's shape. */
+function datasetOf(table: DataTable, input: Omit<NewDataset, 'rowCount' | 'columns'>): NewDataset {
+  const columns = table.columns.map((c) => ({ name: c.name, type: c.type }));
+  return { ...input, rowCount: table.rowCount, columns };
+}
+
 /** Encodes and stores a table, reporting progress per chunk (and so letting a cancel in). */
 async function store(
   table: DataTable,
@@ -72,14 +78,7 @@ async function store(
     await progress.report(total, total);
   }
   const storage = await context.storage();
-  const meta = await storage.saveDataset(
-    {
-      ...input,
-      rowCount: table.rowCount,
-      columns: table.columns.map((c) => ({ name: c.name, type: c.type })),
-    },
-    reported(),
-  );
+  const meta = await storage.saveDataset(datasetOf(table, input), reported());
   context.tables.set(meta.id, table);
   return meta;
 }
@@ -120,12 +119,8 @@ export const ingestFile: Handler<'ingest-file'> = async (params, context) => {
     // Read in parts, which stored their chunks as they went: only the meta is left to write.
     context.progress.stage?.('store');
     await context.progress.report(0, 1);
-    const columns = table.columns.map((c) => ({ name: c.name, type: c.type }));
     try {
-      const meta = await session.commit(
-        { ...input, rowCount: table.rowCount, columns },
-        result.stored,
-      );
+      const meta = await session.commit(datasetOf(table, input), result.stored);
       context.tables.set(meta.id, table);
       return meta;
     } catch (error) {
