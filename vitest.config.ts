@@ -8,6 +8,8 @@ export default defineConfig({
     environment: 'node',
     // Determinism: results that format dates must not depend on the machine.
     env: { TZ: 'UTC' },
-    testTimeout: 30_000,
+    // A time-out catches a hang, not slowness: generous, so a busy two-core
+    // machine never fails a test that would pass on a quiet one.
+    testTimeout: 120_000,
   },
 });

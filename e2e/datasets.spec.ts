@@ -1,4 +1,4 @@
-// Every dataset in ../shared/datasets (listed in its SOURCES.md) loads through
+// Every dataset in tests/fixtures/datasets (copied from ../shared/datasets; SOURCES.md) loads through
 // the Data cell with the row count SOURCES.md states and sensible types for a
 // few columns per file. One page, sequential imports; only the Data cell is
 // kept so each file's time is its reading, not the analyses downstream.
@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cellOfKind, expect, openApp, settled, test } from './fixtures';
 
-const DIR = join(import.meta.dirname, '..', '..', 'shared', 'datasets');
+const DIR = join(import.meta.dirname, '..', 'tests', 'fixtures', 'datasets');
 
 /** [file, rows (SOURCES.md), columns, { column: expected type }]. */
 const DATASETS: [string, number, number, Record<string, string>][] = [

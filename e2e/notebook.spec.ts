@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { cellOfKind, cells, expect, openApp, settled, test } from './fixtures';
 
-const LUNG = readFileSync(new URL('../../shared/datasets/lifelines__lung.csv', import.meta.url));
+const LUNG = readFileSync(new URL('../tests/fixtures/datasets/lifelines__lung.csv', import.meta.url));
 
 test('first start shows the sample insurance notebook with a survival curve', async ({ page }) => {
   await openApp(page);

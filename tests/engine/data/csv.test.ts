@@ -10,7 +10,7 @@ import {
 } from '../../../src/lib/engine/data/csv';
 import { EngineError } from '../../../src/lib/engine/data/table';
 
-const DATASETS = new URL('../../../../shared/datasets/', import.meta.url);
+const DATASETS = new URL('../../fixtures/datasets/', import.meta.url);
 const dataset = (name: string) => readFileSync(new URL(name, DATASETS), 'utf8');
 
 /** Tokenizes `text` fed in pieces cut at the given offsets. */

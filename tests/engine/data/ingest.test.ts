@@ -4,7 +4,7 @@ import { ingestBlob, ingestDelimited, SAMPLE_ROWS } from '../../../src/lib/engin
 import { cellText, getColumn, NO_PROGRESS, type Column } from '../../../src/lib/engine/data/table';
 import { rejection, types } from './formats/helpers';
 
-const DATASETS = new URL('../../../../shared/datasets/', import.meta.url);
+const DATASETS = new URL('../../fixtures/datasets/', import.meta.url);
 const FILES = new URL('../../fixtures/files/', import.meta.url);
 const dataset = (name: string) => new Uint8Array(readFileSync(new URL(name, DATASETS)));
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(name, FILES)));

@@ -9,7 +9,7 @@ import {
 import { quantile7 as quantile } from '../../../src/lib/engine/stats/quantile';
 import { NO_PROGRESS, type DataTable } from '../../../src/lib/engine/data/table';
 
-const DATASETS = new URL('../../../../shared/datasets/', import.meta.url);
+const DATASETS = new URL('../../fixtures/datasets/', import.meta.url);
 const FILES = new URL('../../fixtures/files/', import.meta.url);
 // Produced by tests/fixtures/files/profile-reference.R (R read.csv/read.table;
 // mean, sd, quantile(type = 7), length(unique())).

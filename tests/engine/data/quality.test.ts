@@ -25,7 +25,7 @@ import {
   type StringColumnType,
 } from '../../../src/lib/engine/data/table';
 
-const DATASETS = new URL('../../../../shared/datasets/', import.meta.url);
+const DATASETS = new URL('../../fixtures/datasets/', import.meta.url);
 const FIXTURES = new URL('../../fixtures/quality/', import.meta.url);
 // tests/fixtures/quality/quality-reference.R (R: quantile type 7, rank-sum AUC
 // checked against wilcox.test, cor(), table()).
