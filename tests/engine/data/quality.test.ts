@@ -9,9 +9,6 @@ import {
   groupPurity,
   leakage,
   mixedTypes,
-  pearson,
-  rankAuc,
-  spearman,
   tableWarnings,
   tukeyOutliers,
   type QualityOptions,
@@ -27,8 +24,7 @@ import {
 
 const DATASETS = new URL('../../fixtures/datasets/', import.meta.url);
 const FIXTURES = new URL('../../fixtures/quality/', import.meta.url);
-// tests/fixtures/quality/quality-reference.R (R: quantile type 7, rank-sum AUC
-// checked against wilcox.test, cor(), table()).
+// tests/fixtures/quality/quality-reference.R (R: quantile type 7, table()).
 const R = JSON.parse(readFileSync(new URL('quality-reference.json', FIXTURES), 'utf8')) as Record<
   string,
   Record<string, number>
@@ -235,12 +231,6 @@ describe('duplicate rows', () => {
 });
 
 describe('leakage statistics', () => {
-  it('rank AUC: ties count one half', () => {
-    expect(rankAuc(Float64Array.from([1, 2, 3, 4]), Uint8Array.from([0, 1, 0, 1]))).toBe(0.75);
-    expect(rankAuc(Float64Array.from([1, 1]), Uint8Array.from([1, 0]))).toBe(0.5);
-    expect(rankAuc(Float64Array.from([1, 2]), Uint8Array.from([1, 1]))).toBeNaN();
-  });
-
   it('purity: pure groups of at least 10 rows, and the classes they cover', () => {
     // Group 0: 10 rows all class 1; group 1: 9 rows all class 0 (too small);
     // missing: 20 rows, 19 class 0 (95 %, not pure).
@@ -347,10 +337,9 @@ describe('against R on real data', () => {
       'bank',
       ['CreditScore', 'Age', 'Balance', 'NumOfProducts', 'EstimatedSalary'],
     ],
-  ])('%s: Tukey fences, outlier counts and single-feature AUC', async (file, key, names) => {
+  ])('%s: Tukey fences and outlier counts', async (file, key, names) => {
+    // The single-feature AUCs of the same columns: tests/engine/stats/rank.test.ts.
     const t = await load(file);
-    const targetName = key === 'telco' ? 'Churn' : 'Exited';
-    const y = t.columns.find((c) => c.name === targetName)! as Column & { kind: 'number' };
     for (const name of names) {
       const column = t.columns.find((c) => c.name === name)! as Column & { kind: 'number' };
       const fences = tukeyOutliers(column, profileColumn(column, t.rowCount))!;
@@ -358,35 +347,10 @@ describe('against R on real data', () => {
       expect(fences.lower, name).toBeCloseTo(r.lower, 9);
       expect(fences.upper, name).toBeCloseTo(r.upper, 9);
       expect(fences.count, name).toBe(r.count);
-      const keep = range(t.rowCount).filter((i) => !Number.isNaN(column.values[i]));
-      const auc = rankAuc(
-        Float64Array.from(keep, (i) => column.values[i]),
-        Uint8Array.from(keep, (i) => y.values[i]),
-      );
-      expect(keep.length, name).toBe(R[`auc/${key}/${name}`].n);
-      expect(auc, name).toBeCloseTo(R[`auc/${key}/${name}`].auc, 12);
     }
   });
 
-  it('Pearson and Spearman on pairwise-complete rows', async () => {
-    const telco = await load('ibm__Telco-Customer-Churn.csv');
-    const bank = await load('selva86__Churn_Modelling.csv');
-    const cases: [DataTable, string, string, string][] = [
-      [telco, 'tenure', 'TotalCharges', 'telco/tenure~TotalCharges'],
-      [telco, 'MonthlyCharges', 'TotalCharges', 'telco/MonthlyCharges~TotalCharges'],
-      [bank, 'Age', 'Balance', 'bank/Age~Balance'],
-    ];
-    for (const [t, a, b, key] of cases) {
-      const x = (t.columns.find((c) => c.name === a) as Column & { kind: 'number' }).values;
-      const y = (t.columns.find((c) => c.name === b) as Column & { kind: 'number' }).values;
-      const keep = range(t.rowCount).filter((i) => !Number.isNaN(x[i]) && !Number.isNaN(y[i]));
-      const xs = Float64Array.from(keep, (i) => x[i]);
-      const ys = Float64Array.from(keep, (i) => y[i]);
-      expect(keep.length, key).toBe(R[`cor/${key}`].n);
-      expect(pearson(xs, ys), key).toBeCloseTo(R[`cor/${key}`].pearson, 12);
-      expect(spearman(xs, ys), key).toBeCloseTo(R[`cor/${key}`].spearman, 12);
-    }
-  });
+  // Pearson and Spearman against R: tests/engine/stats/correlation.test.ts.
 
   it('purity of real groupings', async () => {
     const telco = await load('ibm__Telco-Customer-Churn.csv');

@@ -1,5 +1,6 @@
 // Data-quality warnings for a profiled table, and the statistics behind them
-// (Tukey fences, duplicate rows, single-feature AUC, correlations, purity).
+// (Tukey fences, duplicate rows, purity; the single-feature AUC and the
+// correlations come from ../stats).
 // Pure; runs in the compute worker as part of the profile request, and in
 // Node tests.
 //
@@ -35,6 +36,8 @@
 // - future dates: date or date-time values after the as-of instant.
 
 import { parseDate, parseNumber, type ColumnInference } from './infer';
+import { rankSumAuc } from '../stats/rank';
+import { pairwiseComplete, pearsonCorrelation, spearmanCorrelation } from '../stats/correlation';
 import type { ColumnProfile } from './profile';
 import { EngineError, type Column, type DataTable } from './table';
 
@@ -382,71 +385,6 @@ export function duplicateRowCount(table: DataTable, keyBits = 53): number {
 
 // ---- leakage --------------------------------------------------------------------
 
-/** Average ranks (1-based, ties share their mean rank) of `x`. */
-export function ranks(x: Float64Array): Float64Array {
-  const n = x.length;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => x[a] - x[b]);
-  const r = new Float64Array(n);
-  for (let i = 0; i < n;) {
-    let j = i + 1;
-    while (j < n && x[order[j]] === x[order[i]]) j++;
-    const mean = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) r[order[k]] = mean;
-    i = j;
-  }
-  return r;
-}
-
-/**
- * Area under the ROC curve of score `x` for `positive` (1) against 0, by the
- * Mann–Whitney rank sum: (R₁ − n₁(n₁ + 1)/2) / (n₁ n₀). NaN without both classes.
- */
-export function rankAuc(x: Float64Array, positive: Uint8Array): number {
-  const r = ranks(x);
-  let n1 = 0;
-  let sum = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (positive[i]) {
-      n1++;
-      sum += r[i];
-    }
-  }
-  const n0 = x.length - n1;
-  if (n1 === 0 || n0 === 0) return NaN;
-  return (sum - (n1 * (n1 + 1)) / 2) / (n1 * n0);
-}
-
-/** Pearson's r (two-pass, about the means); NaN when either side is constant. */
-export function pearson(x: Float64Array, y: Float64Array): number {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i] - mx;
-    const dy = y[i] - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
-}
-
-/** Spearman's ρ: Pearson's r of the average ranks (as R's cor(method = "spearman")). */
-export function spearman(x: Float64Array, y: Float64Array): number {
-  return pearson(ranks(x), ranks(y));
-}
-
 /**
  * Purity of a grouping for predicting a class: the share of rows in groups of
  * at least pureGroupMinRows rows that are at least pureGroupShare one class.
@@ -561,10 +499,10 @@ export function leakage(
   }
   const values = feature.values;
   if (coded.kind === 'numeric') {
-    const pairs = completePairs(values, coded.values, rowCount);
+    const pairs = pairwiseComplete(values, coded.values, rowCount);
     if (pairs.x.length < THRESHOLDS.pureGroupMinRows) return null;
-    const r = pearson(pairs.x, pairs.y);
-    const rho = spearman(pairs.x, pairs.y);
+    const r = pearsonCorrelation(pairs.x, pairs.y);
+    const rho = spearmanCorrelation(pairs.x, pairs.y);
     const pick: { measure: LeakageMeasure; score: number } =
       Math.abs(rho) > Math.abs(r)
         ? { measure: 'spearman', score: rho }
@@ -581,7 +519,7 @@ export function leakage(
       positive.push(c);
     }
     if (x.length >= THRESHOLDS.pureGroupMinRows) {
-      const auc = rankAuc(Float64Array.from(x), Uint8Array.from(positive));
+      const auc = rankSumAuc(Float64Array.from(x), Uint8Array.from(positive));
       if (auc >= THRESHOLDS.leakAuc || auc <= 1 - THRESHOLDS.leakAuc) {
         return { measure: 'auc', score: auc };
       }
@@ -591,20 +529,4 @@ export function leakage(
   const groups = Int32Array.from(values, (v) => (v !== v ? -1 : 0));
   const score = purityLeak(groups, 1, coded);
   return score === null ? null : { measure: 'missing', score };
-}
-
-function completePairs(
-  x: Float64Array,
-  y: Float64Array,
-  n: number,
-): { x: Float64Array; y: Float64Array } {
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (x[i] === x[i] && y[i] === y[i]) {
-      xs.push(x[i]);
-      ys.push(y[i]);
-    }
-  }
-  return { x: Float64Array.from(xs), y: Float64Array.from(ys) };
 }
