@@ -20,15 +20,9 @@
 
 import { ChunkEncoder, DEFAULT_ROWS_PER_CHUNK } from './arrow';
 import { streamChunks } from './decode';
-import {
-  ingestBlob,
-  PartsAssembler,
-  parsePart,
-  planDelimited,
-  type DelimitedPlan,
-  type IngestResult,
-  type PartResult,
-} from './ingest';
+import { PartsAssembler } from './assemble';
+import { ingestBlob, parsePart, planDelimited } from './ingest';
+import type { DelimitedPlan, IngestResult, PartOptions, PartResult } from './ingestTypes';
 import type { ParseOptions } from './csv';
 import { CancelledError, EngineError, type Column, type Progress } from './table';
 
@@ -197,7 +191,8 @@ export async function ingestInParts(
  * it reads, so that encoding too is done by as many workers as there are
  * parts, and storing overlaps reading. Each chunk goes to `sink` as soon as
  * it is encoded (the worker stores its part's chunks itself); the sink
- * resolves when it can take the next one. `attached`: see parsePart.
+ * resolves when it can take the next one. `attached`: see PartOptions (a
+ * flag rather than the options object, as workers/partPool.ts passes it).
  */
 export async function readPart(
   request: PartRequest,
@@ -207,15 +202,19 @@ export async function readPart(
 ): Promise<ReadPart> {
   const { file, plan } = request;
   const first = request.index === 0;
-  // The first part's columns have room for the whole file (see parsePart).
-  const roomFor = first && !request.last ? request.fileSize : undefined;
-  const position = { first, last: request.last, attached, roomFor };
+  const options: PartOptions = {
+    first,
+    last: request.last,
+    attached,
+    // The first part's columns have room for the whole file (see PartOptions).
+    roomFor: first && !request.last ? request.fileSize : undefined,
+  };
   const chunks = new PartChunks(sink);
   const part = await parsePart(
     streamChunks(file.stream()),
     file.size,
     plan,
-    position,
+    options,
     progress,
     (records, columns, done) => chunks.encode(records, columns, done),
   );

@@ -14,7 +14,8 @@
 // whose first header starts with '[' or '{' is still read as CSV.
 
 import { DEFAULT_PARSE_OPTIONS, type ParseOptions } from './csv';
-import { ingestBlob, type IngestResult } from './ingest';
+import { ingestBlob } from './ingest';
+import type { IngestResult } from './ingestTypes';
 import { ingestInParts, type PartsOptions } from './parts';
 import { EngineError, type Progress } from './table';
 import { readJsonArray, readNdjson } from './formats/json';

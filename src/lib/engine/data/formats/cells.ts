@@ -23,7 +23,7 @@ import {
   valueParser,
   type ColumnInference,
 } from '../infer';
-import type { IngestWarning } from '../ingest';
+import type { IngestWarning } from '../ingestTypes';
 import { dictionaryEncode, StringInterner } from '../interner';
 import type { Column, NumericColumnType } from '../table';
 

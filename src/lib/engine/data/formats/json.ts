@@ -15,7 +15,8 @@
 // JSON.parse, as in every JavaScript reader: ids that long should be strings.
 
 import { decodeStream, detectEncoding, streamChunks } from '../decode';
-import { columnNames, type IngestWarning } from '../ingest';
+import { columnNames } from '../columnNames';
+import type { IngestWarning } from '../ingestTypes';
 import type { ColumnInference } from '../infer';
 import { EngineError, type Column, type DataTable, type Progress } from '../table';
 import { columnFromCells, type Cell } from './cells';

@@ -28,7 +28,8 @@ import {
   type SchemaTree,
 } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { columnNames, type IngestWarning } from '../ingest';
+import { columnNames } from '../columnNames';
+import type { IngestWarning } from '../ingestTypes';
 import type { ColumnInference } from '../infer';
 import {
   EngineError,

@@ -15,7 +15,8 @@
 // limit is memory, and users with such sheets should save them as CSV.
 
 import readXlsxFile from 'read-excel-file/universal';
-import { columnNames, type IngestWarning } from '../ingest';
+import { columnNames } from '../columnNames';
+import type { IngestWarning } from '../ingestTypes';
 import type { ColumnInference } from '../infer';
 import { EngineError, type Column, type DataTable, type Progress } from '../table';
 import { cellToText, columnFromCells, type Cell } from './cells';
