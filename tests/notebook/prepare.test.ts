@@ -7,7 +7,7 @@ import {
   topologicalOrder,
 } from '../../src/lib/notebook/graph';
 import { newCell } from '../../src/lib/notebook/defaults';
-import { defaultStep, PREPARE_OPS, stepReady } from '../../src/lib/notebook/prepare';
+import { defaultStep, PREPARE_OPS, stepReady } from '../../src/lib/cells/prepare/steps';
 import type { Cell, NotebookDocument, PrepareStep } from '../../src/lib/notebook/document';
 
 const data = (id: string): Cell => ({ id, kind: 'data', settings: { datasetId: `ds-${id}` } });

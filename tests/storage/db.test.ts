@@ -422,24 +422,30 @@ describe('notebooks and settings', () => {
     await s.saveNotebook(a);
     await s.saveNotebook(b);
     expect(await s.listNotebooks()).toEqual([
-      { id: 'b', title: '流失分析', cellCount: 3, updatedAt: b.updatedAt },
-      { id: 'a', title: a.title, cellCount: 3, updatedAt: a.updatedAt },
+      { id: 'b', title: '流失分析', cellCount: 3, updatedAt: b.updatedAt, valid: true },
+      { id: 'a', title: a.title, cellCount: 3, updatedAt: a.updatedAt, valid: true },
     ]);
-    expect(await s.loadNotebook('b')).toEqual(b);
+    expect(await s.loadNotebook('b')).toMatchObject({ ok: true, notebook: b });
     expect(await s.loadNotebook('nope')).toBeUndefined();
     await s.deleteNotebook('a');
     expect((await s.listNotebooks()).map((n) => n.id)).toEqual(['b']);
   });
 
-  it('validates a stored notebook on load', async () => {
+  it('validates a stored notebook on load, and keeps one that fails as it is', async () => {
     const s = await fresh();
     const db = await openDB(s.name);
-    await db.put('notebooks', { ...defaultNotebook([], { id: 'x' }), version: 99 });
+    const stored = { ...defaultNotebook([], { id: 'x' }), version: 99 };
+    await db.put('notebooks', stored);
     db.close();
-    await expect(s.loadNotebook('x')).rejects.toMatchObject({
-      code: 'notebook.version',
-      params: { version: 99 },
+    const loaded = await s.loadNotebook('x');
+    expect(loaded).toMatchObject({
+      ok: false,
+      error: { code: 'notebook.version', params: { version: 99 } },
+      raw: stored,
     });
+    // Nothing replaced it: it is listed (as not valid) and stored unchanged.
+    expect(await s.listNotebooks()).toMatchObject([{ id: 'x', valid: false }]);
+    expect((await s.loadNotebook('x'))?.raw).toEqual(stored);
   });
 
   it('keeps settings by key', async () => {
@@ -449,6 +455,74 @@ describe('notebooks and settings', () => {
     await s.setSetting('currentNotebook', 'nb-1');
     expect(await s.getSetting('locale')).toBe('zh-CN');
     expect(await s.getSetting('currentNotebook')).toBe('nb-1');
+  });
+});
+
+describe('cell results', () => {
+  const record = (cell: string, key: string, sources: string[], notebook = 'nb') => ({
+    notebook,
+    cell,
+    kind: 'profile',
+    key,
+    output: null,
+    sources,
+    result: { curves: [new Float64Array([1, 0.5])] },
+    createdAt: '2026-01-01T00:00:00.000Z',
+  });
+
+  it('keeps one result per cell, found by key from any notebook, typed arrays intact', async () => {
+    const s = await fresh();
+    await s.saveResult(record('c1', 'k1', ['d1']));
+    await s.saveResult(record('c1', 'k2', ['d1']));
+    expect(await s.findResult('k1')).toBeUndefined();
+    const found = await s.findResult('k2');
+    expect(found).toMatchObject({ notebook: 'nb', cell: 'c1', key: 'k2' });
+    expect((found!.result as { curves: Float64Array[] }).curves[0]).toEqual(
+      new Float64Array([1, 0.5]),
+    );
+    await s.saveResult(record('c1', 'k2', ['d1'], 'copy'));
+    expect((await s.findResult('k2'))?.key).toBe('k2');
+  });
+
+  it('deleting a dataset deletes the results computed from it, and only those', async () => {
+    const s = await fresh();
+    const meta = await s.saveDataset(input, chunks());
+    await s.saveResult(record('c1', 'k1', [meta.id]));
+    await s.saveResult(record('c2', 'k2', ['other', meta.id]));
+    await s.saveResult(record('c3', 'k3', ['other']));
+    await s.deleteDataset(meta.id);
+    expect(await s.findResult('k1')).toBeUndefined();
+    expect(await s.findResult('k2')).toBeUndefined();
+    expect(await s.findResult('k3')).toBeDefined();
+  });
+
+  it('deleting a notebook deletes its results and its Prepare cells’ datasets', async () => {
+    const s = await fresh();
+    await s.saveNotebook(defaultNotebook([], { id: 'nb' }));
+    const derived = await s.saveDataset(
+      { ...input, source: { kind: 'derived', notebook: 'nb', cell: 'c1', key: 'x', report: {} } },
+      chunks(),
+    );
+    const kept = await s.saveDataset(input, chunks());
+    await s.saveResult(record('c1', 'k1', [kept.id]));
+    await s.saveResult(record('c1', 'k9', [kept.id], 'other-notebook'));
+    await s.deleteNotebook('nb');
+    expect(await s.findResult('k1')).toBeUndefined();
+    expect(await s.findResult('k9')).toBeDefined();
+    expect((await s.listDatasets()).map((d) => d.id)).toEqual([kept.id]);
+    expect(await rawCounts(s)).toMatchObject({ datasets: 1 });
+    expect(derived.id).not.toBe(kept.id);
+  });
+
+  it('deletes one cell’s result, or a whole notebook’s', async () => {
+    const s = await fresh();
+    await s.saveResult(record('c1', 'k1', []));
+    await s.saveResult(record('c2', 'k2', []));
+    await s.deleteResults('nb', 'c1');
+    expect(await s.findResult('k1')).toBeUndefined();
+    expect(await s.findResult('k2')).toBeDefined();
+    await s.deleteResults('nb');
+    expect(await s.findResult('k2')).toBeUndefined();
   });
 });
 
@@ -473,12 +547,12 @@ describe('deleteAllData and connections', () => {
     const old = await openStorage({ name });
     opened.push(old);
     const meta = await old.saveDataset(input, chunks());
-    const v2: Migration = {
-      version: 2,
+    const next: Migration = {
+      version: MIGRATIONS.length + 1,
       description: 'test: add a field to every dataset',
       up: (editor) => editor.rewrite('datasets', (d) => ({ ...(d as object), migrated: true })),
     };
-    const upgraded = await openStorage({ name, migrations: [...MIGRATIONS, v2] });
+    const upgraded = await openStorage({ name, migrations: [...MIGRATIONS, next] });
     opened.push(upgraded);
     expect(await upgraded.listDatasets()).toEqual([{ ...meta, migrated: true }]);
     expect((await upgraded.loadTable(meta.id)).table.rowCount).toBe(5);
@@ -492,7 +566,7 @@ describe('deleteAllData and connections', () => {
     await v1.setSetting('locale', 'en');
     v1.close();
     const bad: Migration = {
-      version: 2,
+      version: MIGRATIONS.length + 1,
       description: 'test: throws',
       up: () => {
         throw new Error('boom');

@@ -11,9 +11,11 @@ import {
 /** An in-memory database: store name → records. */
 function memoryEditor(
   stores: Record<string, unknown[]> = {},
-): SchemaEditor & { stores: Record<string, unknown[]> } {
+): SchemaEditor & { stores: Record<string, unknown[]>; indexes: string[] } {
+  const indexes: string[] = [];
   return {
     stores,
+    indexes,
     storeNames: () => Object.keys(stores).sort(),
     createStore(name) {
       if (name in stores) throw new Error(`store ${name} exists`);
@@ -22,14 +24,18 @@ function memoryEditor(
     deleteStore(name) {
       delete stores[name];
     },
+    createIndex(store, name, keyPath, options) {
+      if (!(store in stores)) throw new Error(`no store ${store}`);
+      indexes.push(`${store}.${name}(${keyPath}${options?.multiEntry ? ', multi' : ''})`);
+    },
     async rewrite(store, fn) {
       stores[store] = stores[store].map(fn).filter((r) => r !== undefined);
     },
   };
 }
 
-const v2: Migration = {
-  version: 2,
+const v3: Migration = {
+  version: 3,
   description: 'test: tag datasets, drop empty ones, add a store',
   async up(editor) {
     await editor.rewrite('datasets', (r) => {
@@ -41,31 +47,38 @@ const v2: Migration = {
 };
 
 describe('storage migrations', () => {
-  it('v1 creates every store from nothing', async () => {
-    expect(SCHEMA_VERSION).toBe(1);
+  it('v1 creates every store from nothing, v2 the results store and its indexes', async () => {
+    expect(SCHEMA_VERSION).toBe(2);
     const editor = memoryEditor();
     await runMigrations(editor, 0, 1);
     expect(editor.storeNames()).toEqual(['chunks', 'datasets', 'imports', 'notebooks', 'settings']);
+    await runMigrations(editor, 1, 2);
+    expect(editor.storeNames()).toContain('results');
+    expect(editor.indexes).toEqual([
+      'results.key(key)',
+      'results.notebook(notebook)',
+      'results.sources(sources, multi)',
+    ]);
   });
 
   it('plans only the steps between two versions, in order', () => {
-    const all = [...MIGRATIONS, v2];
-    expect(migrationPlan(0, 2, all).map((m) => m.version)).toEqual([1, 2]);
-    expect(migrationPlan(1, 2, all).map((m) => m.version)).toEqual([2]);
-    expect(migrationPlan(2, 2, all)).toEqual([]);
+    const all = [...MIGRATIONS, v3];
+    expect(migrationPlan(0, 3, all).map((m) => m.version)).toEqual([1, 2, 3]);
+    expect(migrationPlan(2, 3, all).map((m) => m.version)).toEqual([3]);
+    expect(migrationPlan(3, 3, all)).toEqual([]);
   });
 
   it('refuses gaps and downgrades', () => {
-    expect(() => migrationPlan(0, 2, MIGRATIONS)).toThrow(/version 2 is missing/);
-    expect(() => migrationPlan(0, 2, [v2])).toThrow(/version 1 is missing/);
+    expect(() => migrationPlan(0, 3, MIGRATIONS)).toThrow(/version 3 is missing/);
+    expect(() => migrationPlan(0, 3, [v3])).toThrow(/version 1 is missing/);
     expect(() => migrationPlan(2, 1, MIGRATIONS)).toThrow(/down/);
   });
 
   it('runs a later step on existing data', async () => {
     const editor = memoryEditor();
-    await runMigrations(editor, 0, 1);
+    await runMigrations(editor, 0, 2);
     editor.stores.datasets.push({ id: 'a', rowCount: 3 }, { id: 'b', rowCount: 0 });
-    await runMigrations(editor, 1, 2, [...MIGRATIONS, v2]);
+    await runMigrations(editor, 2, 3, [...MIGRATIONS, v3]);
     expect(editor.stores.datasets).toEqual([{ id: 'a', rowCount: 3, tagged: true }]);
     expect(editor.storeNames()).toContain('extra');
   });

@@ -471,6 +471,34 @@ export const en = {
   'data.date-order.answer-mdy': 'Month first: 01/02/2024 is 2 January',
   'evidence.date-order-chosen': 'dates fit both orders; read in the order you chose',
   'evidence.date-excel-serial': 'a date-named column of Excel day numbers (45296 = 2024-01-05)',
+  // notebooks, cell runs and inputs
+  'notebook.default-title': 'Lapse analysis',
+  'notebook.untitled': 'Untitled notebook',
+  'notebook.copy-title': '{title} (copy)',
+  'notebook.setting-refused': 'That setting cannot be used, so it was not saved: {reason}',
+  'notebook.edit-refused': 'That change was not saved: {reason}',
+  'notebook.broken.title': 'The notebook “{title}” cannot be opened',
+  'notebook.broken.kept':
+    'It is kept in this browser as it was stored. Export it to keep a copy, then open or create another notebook.',
+  'notebook.broken.export': 'Export it as a file',
+  'notebooks.title': 'Notebooks',
+  'notebooks.new': 'New notebook',
+  'notebooks.open': 'Open',
+  'notebooks.duplicate': 'Duplicate',
+  'notebooks.delete': 'Delete',
+  'notebooks.delete-confirm':
+    'Delete the notebook “{title}”, its results and the datasets its Prepare cells made?',
+  'notebooks.broken': 'cannot be opened',
+  'notebooks.cells': '{n} cells',
+  'cell.run-now': 'Run',
+  'cell.stale-run': 'Stale: its settings or inputs changed. Run it again to update.',
+  'cell.run-to-compute': 'This cell takes a while: press Run to compute it.',
+  'cell.input-missing': 'Its input cell was removed. Choose another input.',
+  'cell.input-below':
+    'Its input is now below it. A cell reads only cells above it: move it down or choose another input.',
+  'cell.input-wrong-type': 'Its input does not produce what this cell reads. Choose another input.',
+  'cell.input-stale': 'Its input is stale: run the cell above first.',
+  'data.choose-hint': 'Choose a stored dataset, load a sample, or drop a file.',
   // sample credits
   'data.sample-credit': 'Source:',
 } as const;

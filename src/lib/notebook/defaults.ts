@@ -4,7 +4,7 @@
 import { SAMPLES } from '../engine/data/samples';
 import { NOTEBOOK_VERSION, type Cell, type CellKind, type NotebookDocument } from './document';
 import { NOTEBOOK_FORMAT } from './schema';
-import { defaultStep, isDatasetCell } from './prepare';
+import { definitionFor, definitionOf } from '../cells/registry';
 
 /** What the default notebook needs to know of a stored dataset (DatasetMeta fits). */
 export interface DatasetRef {
@@ -23,8 +23,8 @@ export interface NewCellOptions {
 }
 
 /**
- * A cell of `kind` with default settings. A Profile, Survival or Prepare
- * cell reads the nearest Data or Prepare cell above where it is inserted.
+ * A cell of `kind` with its kind's default settings. Each input slot reads
+ * the nearest cell above where the cell is inserted whose output it takes.
  */
 export function newCell(
   kind: CellKind,
@@ -33,30 +33,18 @@ export function newCell(
 ): Cell {
   const id = options.id ?? newId(existing);
   const at = Math.max(0, Math.min(options.at ?? existing.length, existing.length));
-  const above = existing.slice(0, at);
-  const input = [...above].reverse().find(isDatasetCell)?.id ?? null;
-  switch (kind) {
-    case 'data':
-      return { id, kind, settings: { datasetId: null } };
-    case 'profile':
-      return { id, kind, settings: { input } };
-    case 'survival':
-      return {
-        id,
-        kind,
-        settings: {
-          input,
-          duration: null,
-          event: null,
-          eventValues: [],
-          group: null,
-          confType: 'log',
-          confLevel: 0.95,
-        },
-      };
-    case 'prepare':
-      return { id, kind, settings: { input, step: defaultStep('drop-duplicates') } };
-  }
+  const above = existing.slice(0, at).reverse();
+  const def = definitionOf(kind);
+  const inputs = Object.fromEntries(
+    def.slots.map((slot) => {
+      const found = above.find((c) => {
+        const output = definitionFor(c).output;
+        return output !== null && slot.accepts.includes(output);
+      });
+      return [slot.name, found?.id ?? null];
+    }),
+  );
+  return { id, kind, settings: def.defaults(inputs) } as Cell;
 }
 
 export interface DefaultNotebookOptions {

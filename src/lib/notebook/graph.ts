@@ -1,28 +1,47 @@
 // The order cells run in. Pure; used on the page to decide what to re-run
 // after an edit and in what order.
 //
-// A cell depends on the cells it reads (its `input`, and a join's `right`). Running follows the
+// A cell depends on the cells its kind's input slots name (../cells/registry.ts:
+// a Profile's `input`, a join's second dataset). Running follows the
 // document's order wherever dependencies allow, so the order is stable and
 // predictable. A missing input (the Data cell was removed) does not stop a
 // cell from being ordered: it runs and waits for an input. Cells on a cycle
 // cannot run at all and are left out of every order; `checkGraph` names them.
 
+import { definitionFor, inputsOf } from '../cells/registry';
 import type { Cell } from './document';
 
 /** Ids of the cells `cell` reads. */
 export function dependencies(cell: Cell): string[] {
-  switch (cell.kind) {
-    case 'data':
-      return [];
-    case 'profile':
-    case 'survival':
-      return cell.settings.input ? [cell.settings.input] : [];
-    case 'prepare': {
-      const { input, step } = cell.settings;
-      const right = step.op === 'join' ? step.right : null;
-      return [input, right].filter((id): id is string => id !== null);
-    }
-  }
+  return inputsOf(cell)
+    .map((i) => i.cellId)
+    .filter((id): id is string => id !== null);
+}
+
+export interface InputProblem {
+  slot: string;
+  input: string;
+  problem: 'missing' | 'below' | 'wrong-type';
+}
+
+/**
+ * Why an input of the cell at `index` cannot be used, slot by slot: it names
+ * no cell, a cell below this one (a cell reads only from above, so moving a
+ * cell above its input undoes the link), or a cell whose output this slot
+ * does not take. Slots with no input chosen are not listed.
+ */
+export function inputProblems(cells: readonly Cell[], index: number): InputProblem[] {
+  const cell = cells[index];
+  return inputsOf(cell).flatMap(({ slot, cellId, accepts }): InputProblem[] => {
+    if (cellId === null) return [];
+    const at = cells.findIndex((c) => c.id === cellId);
+    if (at < 0) return [{ slot, input: cellId, problem: 'missing' }];
+    if (at >= index) return [{ slot, input: cellId, problem: 'below' }];
+    const output = definitionFor(cells[at]).output;
+    if (output === null || !accepts.includes(output))
+      return [{ slot, input: cellId, problem: 'wrong-type' }];
+    return [];
+  });
 }
 
 export interface GraphCheck {

@@ -11,27 +11,12 @@
 import { z } from 'zod';
 import { NOTEBOOK_VERSION, type NotebookDocument } from './document';
 import { checkGraph } from './graph';
-import { COLUMN_TYPES } from '../engine/data/table';
-import { FILTER_OPS } from '../engine/prepare/rows';
-import { AGGREGATE_FNS } from '../engine/prepare/aggregate';
+import { definitionOf, isCellKind, KIND_NAMES, type Cell, type CellKind } from '../cells/registry';
+import { LIMITS } from '../cells/limits';
+
+export { LIMITS };
 
 export const NOTEBOOK_FORMAT = 'lifecycle-lab-notebook';
-
-export const LIMITS = {
-  cells: 500,
-  datasets: 500,
-  /** Any string in the document. */
-  string: 10_000,
-  id: 200,
-  /** Values of a survival cell's event column counted as "event happened". */
-  eventValues: 1_000,
-  /** Column type overrides in one Data cell. */
-  typeOverrides: 10_000,
-  /** Columns, conditions, measures, levels or breaks in one Prepare step. */
-  stepList: 1_000,
-  /** A notebook handed over as JSON text. */
-  jsonChars: 5_000_000,
-} as const;
 
 export type NotebookErrorCode =
   | 'notebook.not-json'
@@ -50,160 +35,36 @@ export type ParseResult =
 
 const id = z.string().min(1).max(LIMITS.id);
 const name = z.string().max(LIMITS.string);
-const nullableName = name.nullable();
 
-const dataCell = z.strictObject({
-  id,
-  kind: z.literal('data'),
-  settings: z.strictObject({
-    datasetId: id.nullable(),
-    typeOverrides: z
-      .record(name, z.enum(COLUMN_TYPES))
-      .refine((o) => Object.keys(o).length <= LIMITS.typeOverrides)
-      .optional(),
-  }),
-});
+/**
+ * A cell: its id and kind, and settings checked by that kind's own schema
+ * from the registry (issues keep their path under `settings`).
+ */
+const cell = z
+  .strictObject({
+    id,
+    kind: z.enum(KIND_NAMES as [CellKind, ...CellKind[]]),
+    settings: z.unknown(),
+  })
+  .transform((c, ctx) => {
+    const parsed = definitionOf(c.kind).settings.safeParse(c.settings);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ ...issue, path: ['settings', ...issue.path] } as never);
+      return z.NEVER;
+    }
+    return { ...c, settings: parsed.data } as Cell;
+  });
 
-const profileCell = z.strictObject({
-  id,
-  kind: z.literal('profile'),
-  settings: z.strictObject({
-    input: id.nullable(),
-    target: nullableName.optional(),
-    asOf: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
-      .nullable()
-      .optional(),
-  }),
-});
-
-const survivalCell = z.strictObject({
-  id,
-  kind: z.literal('survival'),
-  settings: z.strictObject({
-    input: id.nullable(),
-    duration: nullableName,
-    event: nullableName,
-    eventValues: z.array(name).max(LIMITS.eventValues),
-    group: nullableName,
-    confType: z.enum(['log', 'log-log', 'plain']),
-    confLevel: z.number().gt(0).lt(1),
-  }),
-});
-
-// Prepare steps: the shape of each engine transform's settings. Values are
-// checked here only as far as their type and size; the engine checks the rest
-// (and says what is wrong) when the cell runs.
-const names = z.array(name).max(LIMITS.stepList);
-const keyNames = z.union([name, names]);
-const finite = z.number().finite();
-const scalar = z.union([name, finite, z.boolean()]);
-
-const prepareStep = z.discriminatedUnion('op', [
-  z.strictObject({
-    op: z.literal('drop-duplicates'),
-    columns: names.optional(),
-    keep: z.enum(['first', 'last']),
-  }),
-  z.strictObject({
-    op: z.literal('filter'),
-    conditions: z
-      .array(
-        z.strictObject({
-          column: name,
-          op: z.enum(FILTER_OPS),
-          value: z.union([scalar, z.array(scalar).max(LIMITS.stepList)]).optional(),
-        }),
-      )
-      .max(LIMITS.stepList),
-    combine: z.enum(['and', 'or']),
-  }),
-  z.strictObject({
-    op: z.literal('select'),
-    columns: z.array(z.strictObject({ name, rename: name.optional() })).max(LIMITS.stepList),
-  }),
-  z.strictObject({
-    op: z.literal('impute'),
-    columns: names,
-    method: z.enum(['mean', 'median', 'mode', 'constant']),
-    value: scalar.optional(),
-  }),
-  z.strictObject({
-    op: z.literal('cap-outliers'),
-    columns: names,
-    method: z.enum(['iqr', 'percentile']),
-    k: finite.optional(),
-    lower: finite.optional(),
-    upper: finite.optional(),
-  }),
-  z.strictObject({
-    op: z.literal('scale'),
-    columns: names,
-    method: z.enum(['standardize', 'normalize']),
-    suffix: name.optional(),
-  }),
-  z.strictObject({
-    op: z.literal('one-hot'),
-    column: name,
-    dropFirst: z.boolean().optional(),
-    maxLevels: finite.optional(),
-    missingIndicator: z.boolean().optional(),
-    keepOriginal: z.boolean().optional(),
-  }),
-  z.strictObject({ op: z.literal('ordinal'), column: name, order: names.optional() }),
-  z.strictObject({
-    op: z.literal('bin'),
-    column: name,
-    method: z.enum(['equal-width', 'quantile', 'custom']),
-    bins: finite.optional(),
-    breaks: z.array(finite).max(LIMITS.stepList).optional(),
-    labels: names.optional(),
-    newColumn: name,
-  }),
-  z.strictObject({ op: z.literal('derive'), name, expression: name }),
-  z.strictObject({
-    op: z.literal('duration'),
-    start: name,
-    end: name.optional(),
-    asOf: name.optional(),
-    unit: z.enum(['days', 'weeks', 'months', 'years']),
-    name,
-    event: name.optional(),
-  }),
-  z.strictObject({
-    op: z.literal('join'),
-    right: id.nullable(),
-    leftKey: keyNames,
-    rightKey: keyNames,
-    how: z.enum(['inner', 'left', 'right', 'full']),
-    suffix: name.optional(),
-  }),
-  z.strictObject({
-    op: z.literal('aggregate'),
-    key: keyNames,
-    measures: z
-      .array(
-        z.strictObject({
-          column: name,
-          fn: z.enum(AGGREGATE_FNS),
-          name: name.optional(),
-        }),
-      )
-      .max(LIMITS.stepList),
-    orderBy: name.optional(),
-  }),
-]);
-
-const prepareCell = z.strictObject({
-  id,
-  kind: z.literal('prepare'),
-  settings: z.strictObject({ input: id.nullable(), step: prepareStep }),
-});
-
-export const CELL_KINDS = ['data', 'profile', 'survival', 'prepare'] as const;
-
-const cell = z.discriminatedUnion('kind', [dataCell, profileCell, survivalCell, prepareCell]);
+/** A kind's settings as an edit would leave them: the same schema as an import, or why not. */
+export function checkSettings(
+  kind: CellKind,
+  settings: unknown,
+): { ok: true; settings: unknown } | { ok: false; reason: string } {
+  const parsed = definitionOf(kind).settings.safeParse(settings);
+  if (parsed.success) return { ok: true, settings: parsed.data };
+  return { ok: false, reason: describeIssue(parsed.error.issues[0]) };
+}
 
 const notebook = z
   .strictObject({
@@ -277,7 +138,7 @@ export function parseNotebook(json: unknown): ParseResult {
   if (Array.isArray(doc.cells) && doc.cells.length <= LIMITS.cells) {
     for (const [index, c] of doc.cells.entries()) {
       const kind = isRecord(c) ? c.kind : undefined;
-      if (!(CELL_KINDS as readonly unknown[]).includes(kind)) {
+      if (!isCellKind(kind)) {
         return fail('notebook.unknown-cell', {
           cell: index + 1,
           kind: typeof kind === 'string' ? kind.slice(0, 100) : String(typeof kind),
@@ -288,11 +149,7 @@ export function parseNotebook(json: unknown): ParseResult {
 
   const parsed = notebook.safeParse(doc);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue.path.map(String).join('.');
-    return fail('notebook.invalid', {
-      reason: `${path || '(document)'}: ${issue.message}`.slice(0, 500),
-    });
+    return fail('notebook.invalid', { reason: describeIssue(parsed.error.issues[0]) });
   }
   const checked = parsed.data as NotebookDocument;
   const [blocked] = checkGraph(checked.cells).blocked;
@@ -306,6 +163,12 @@ export function parseNotebook(json: unknown): ParseResult {
 /** The document as JSON text, in the current format. */
 export function serializeNotebook(doc: NotebookDocument): string {
   return JSON.stringify(doc, null, 2);
+}
+
+/** One schema issue as "path: message", bounded for display. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.');
+  return `${path || '(document)'}: ${issue.message}`.slice(0, 500);
 }
 
 function fail(code: NotebookErrorCode, params: Record<string, string | number>): ParseResult {

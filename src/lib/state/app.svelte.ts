@@ -1,22 +1,24 @@
-// The application state: locale, stored datasets, the current notebook and
-// the run state of each cell. Runs on the page. It orchestrates — storage for
-// persistence, the compute client for every computation — and computes nothing.
+// The application state: locale, notices, stored datasets, the notebooks in
+// this browser and the open one, and each cell's run state. Runs on the page.
+// It orchestrates and computes nothing: storage persists, the compute worker
+// computes, and the notebook runner (../notebook/runner.ts) decides what runs.
+// The Data cell's file and sample actions are in ./data.svelte.ts.
+//
+// Every edit of the open notebook goes through #edit: the edited document is
+// validated with the same schema as an import, and an edit the schema refuses
+// is refused with its reason and never saved.
 
 import { translate, translateError, type Locale, type Params } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 import type { Cell, CellKind, NotebookDocument } from '../notebook/document';
-import { parseNotebook, serializeNotebook } from '../notebook/schema';
-import { downstreamOf, topologicalOrder } from '../notebook/graph';
+import { checkSettings, parseNotebook, serializeNotebook } from '../notebook/schema';
 import { defaultNotebook, newCell } from '../notebook/defaults';
-import { stepReady } from '../notebook/prepare';
+import { NotebookRunner, asRunError, type RunnerHost } from '../notebook/runner';
 import { openStorage, type Storage } from '../storage/db';
-import type { DatasetMeta } from '../storage/types';
-import type { ColumnType } from '../engine/data/table';
-import type { ReadOptions } from '../engine/data/read';
+import type { DatasetMeta, NotebookSummary } from '../storage/types';
 import { ComputeClient } from '../workers/client';
-import type { PrepareResult } from '../workers/protocol';
-import { TELCO_CSV_PATH, type SampleId } from '../engine/data/samples';
-import { CellRun, asWorkerError } from './cellRun.svelte';
+import { CellRun } from './cellRun.svelte';
+import { DataActions } from './data.svelte';
 
 export interface Notice {
   id: number;
@@ -24,40 +26,56 @@ export interface Notice {
   text: string;
 }
 
-/** Where file-based samples are served, relative to the app's base URL. */
-const SAMPLE_URLS: Partial<Record<SampleId, string>> = { telco: TELCO_CSV_PATH };
+/** A stored notebook that failed to validate: kept in storage, shown with its reason. */
+export interface BrokenNotebook {
+  id: string;
+  title: string;
+  reason: string;
+  raw: unknown;
+}
 
 export class AppState {
   locale = $state<Locale>(initialLocale());
   ready = $state(false);
   notebook = $state<NotebookDocument | null>(null);
+  /** The notebook chosen to open that could not be read; `notebook` is null meanwhile. */
+  broken = $state.raw<BrokenNotebook | null>(null);
+  notebooks = $state.raw<NotebookSummary[]>([]);
   datasets = $state.raw<DatasetMeta[]>([]);
   notices = $state<Notice[]>([]);
   usage = $state.raw<{ usage: number; quota: number } | null>(null);
-  /** Per Data cell id, the name of the last file read (kept in #files). */
-  heldFiles = $state.raw<Record<string, string>>({});
-  /**
-   * Run state per cell id, created on demand. The map itself is not reactive
-   * (components look a run up while rendering, which must not write state);
-   * each CellRun's fields are.
-   */
-  readonly #runs = new Map<string, CellRun>();
 
+  readonly runner: NotebookRunner;
+  readonly data: DataActions;
   #storage: Storage | null = null;
   #client: ComputeClient;
   #noticeId = 0;
-  /** The last file each Data cell read, for re-importing with other options. */
-  readonly #files = new Map<string, File>();
 
   constructor(worker: Worker) {
     this.#client = new ComputeClient(worker);
+    const host: RunnerHost = {
+      execute: (job, options) =>
+        this.#client.request(job.request, job.params as never, options) as Promise<unknown>,
+      results: {
+        find: async (key) => (await this.#storage?.findResult(key)) ?? undefined,
+        save: async (record) => {
+          await this.#storage?.saveResult(record);
+        },
+      },
+      dataset: (id) => this.dataset(id),
+      adapt: async (cellId, settings) => this.#setSettings(cellId, settings, false),
+      onStoreError: (error) => this.#fail(error),
+      today: () => new Date().toISOString().slice(0, 10),
+    };
+    this.runner = new NotebookRunner(host, () => new CellRun());
+    this.data = new DataActions(this, this.#client);
   }
 
   t = (key: MessageKey, params?: Params): string => translate(this.locale, key, params);
   errorText = (code: string, params?: Params): string => translateError(this.locale, code, params);
 
-  get client(): ComputeClient {
-    return this.#client;
+  get storage(): Storage | null {
+    return this.#storage;
   }
 
   /** Opens storage, restores the locale and the last notebook, or creates the sample notebook. */
@@ -67,23 +85,23 @@ export class AppState {
       const locale = await this.#storage.getSetting<Locale>('locale');
       if (locale === 'en' || locale === 'zh-CN') this.locale = locale;
       await this.refreshDatasets();
+      await this.refreshNotebooks();
       const currentId = await this.#storage.getSetting<string>('currentNotebook');
-      const stored = currentId ? await this.#storage.loadNotebook(currentId) : undefined;
-      this.notebook = stored ?? (await this.#createSampleNotebook());
-      await this.#save();
+      const opened = currentId ? await this.#open(currentId) : false;
+      if (!opened && !this.broken) await this.#install(await this.#sampleNotebook());
     } catch (error) {
       this.#fail(error);
-      this.notebook ??= defaultNotebook([]);
+      if (!this.broken) this.notebook ??= defaultNotebook([]);
     } finally {
       this.ready = true;
     }
-    void this.runAll();
+    void this.refresh();
   }
 
-  async #createSampleNotebook(): Promise<NotebookDocument> {
+  async #sampleNotebook(): Promise<NotebookDocument> {
     const datasets = await this.#client.request('ingest-sample', { sample: 'insurance' });
     await this.refreshDatasets();
-    return defaultNotebook(datasets);
+    return defaultNotebook(datasets, { title: this.t('notebook.default-title') });
   }
 
   // ---- locale --------------------------------------------------------------
@@ -106,361 +124,284 @@ export class AppState {
     return id ? this.datasets.find((d) => d.id === id) : undefined;
   }
 
-  /**
-   * Parse a file in the worker (progress and cancel on the Data cell), store
-   * it, use it. A new file starts without type overrides; the file is kept in
-   * memory (a File cannot be stored) so it can be re-imported with options.
-   */
-  async importFile(
-    cellId: string,
-    file: File,
-    options: Partial<ReadOptions> = {},
-    keepOverrides = false,
-  ): Promise<void> {
-    this.#files.set(cellId, file);
-    this.heldFiles = { ...this.heldFiles, [cellId]: file.name };
-    const meta = await this.run(cellId).run((signal, onProgress) =>
-      this.#client.request(
-        'ingest-file',
-        { file, name: file.name, options: { ...options } },
-        { signal, onProgress },
-      ),
-    );
-    await this.refreshDatasets();
-    if (!meta) return;
-    const cell = this.cell(cellId);
-    const kept = keepOverrides && cell?.kind === 'data' ? cell.settings.typeOverrides : undefined;
-    const overrides = Object.fromEntries(
-      Object.entries(kept ?? {}).filter(([column]) => meta.columns.some((c) => c.name === column)),
-    );
-    await this.updateSettings(cellId, { datasetId: meta.id, typeOverrides: {} });
-    if (Object.keys(overrides).length) await this.#applyOverrides(cellId, meta, overrides);
-  }
-
-  /** Read the Data cell's last file again with other options, keeping its type overrides. */
-  async reimportFile(cellId: string, options: Partial<ReadOptions>): Promise<void> {
-    const file = this.#files.get(cellId);
-    if (!file) {
-      this.notify('error', this.t('data.choose-again'));
-      return;
-    }
-    await this.importFile(cellId, file, options, true);
-  }
-
-  /**
-   * Use `type` for `column` in the Data cell's dataset. Overrides always
-   * apply to the dataset as imported (so changing one's mind loses nothing);
-   * the converted copy replaces the previous copy, which is deleted unless
-   * another cell uses it.
-   */
-  async setColumnType(cellId: string, column: string, type: ColumnType): Promise<void> {
-    const cell = this.cell(cellId);
-    if (cell?.kind !== 'data') return;
-    const current = this.dataset(cell.settings.datasetId);
-    if (!current) return;
-    const from = current.source.kind === 'retyped' ? current.source.from : current.id;
-    const base = this.dataset(from) ?? current;
-    const overrides: Record<string, ColumnType> = {
-      ...cell.settings.typeOverrides,
-      [column]: type,
-    };
-    for (const [name, t] of Object.entries(overrides)) {
-      if (base.columns.find((c) => c.name === name)?.type === t) delete overrides[name];
-    }
-    await this.#applyOverrides(cellId, base, overrides);
-  }
-
-  async #applyOverrides(
-    cellId: string,
-    base: DatasetMeta,
-    overrides: Record<string, ColumnType>,
-  ): Promise<void> {
-    const cell = this.cell(cellId);
-    if (cell?.kind !== 'data') return;
-    const previous = this.dataset(cell.settings.datasetId);
-    let datasetId = base.id;
-    if (Object.keys(overrides).length) {
-      const list = Object.entries(overrides).map(([column, type]) => ({ column, type }));
-      const result = await this.run(cellId).run((signal, onProgress) =>
-        this.#client.request(
-          'retype',
-          {
-            datasetId: base.id,
-            overrides: list,
-            name: this.t('data.retyped-name', { name: base.name }),
-          },
-          { signal, onProgress },
-        ),
-      );
-      if (!result) return;
-      datasetId = result.meta.id;
-    }
-    await this.refreshDatasets();
-    await this.updateSettings(cellId, { datasetId, typeOverrides: overrides });
-    if (previous && previous.id !== datasetId && previous.source.kind === 'retyped') {
-      const used = this.notebook?.cells.some(
-        (c) => c.kind === 'data' && c.settings.datasetId === previous.id,
-      );
-      if (!used) {
-        await this.#guard(() => this.#storage?.deleteDataset(previous.id));
-        await this.refreshDatasets();
-      }
-    }
-  }
-
-  /** The name of the file a Data cell can re-import, or undefined after a reload. */
-  heldFile(cellId: string): string | undefined {
-    return this.heldFiles[cellId];
-  }
-
-  async loadSample(cellId: string, sample: SampleId): Promise<void> {
-    const url = SAMPLE_URLS[sample];
-    const metas = await this.run(cellId).run((signal, onProgress) =>
-      this.#client.request(
-        'ingest-sample',
-        { sample, url: url ? new URL(url, document.baseURI).href : undefined },
-        { signal, onProgress },
-      ),
-    );
-    await this.refreshDatasets();
-    if (metas?.length)
-      await this.updateSettings(cellId, { datasetId: metas[0].id, typeOverrides: {} });
-  }
-
+  /** Deletes a dataset and the results computed from it; the cells that read it wait. */
   async deleteDataset(id: string): Promise<void> {
     await this.#guard(() => this.#storage?.deleteDataset(id));
     await this.refreshDatasets();
-    await this.runAll();
+    await this.refresh();
   }
 
   async deleteAllData(): Promise<void> {
     await this.#guard(async () => {
       await this.#storage?.deleteAllData();
-      for (const run of this.#runs.values()) run.wait();
-      this.notebook = defaultNotebook([]);
+      this.runner.reset();
+      this.broken = null;
+      this.notebook = defaultNotebook([], { title: this.t('notebook.default-title') });
       await this.refreshDatasets();
+      await this.#save();
+      await this.refreshNotebooks();
       this.notify('info', this.t('storage.deleted-all'));
     });
   }
 
-  // ---- notebook editing ----------------------------------------------------
+  // ---- the cells' inputs and outputs -----------------------------------------
 
-  cell(id: string): Cell | undefined {
-    return this.notebook?.cells.find((c) => c.id === id);
+  cell(id: string | null | undefined): Cell | undefined {
+    return id ? this.notebook?.cells.find((c) => c.id === id) : undefined;
   }
 
   run(cellId: string): CellRun {
-    let run = this.#runs.get(cellId);
-    if (!run) this.#runs.set(cellId, (run = new CellRun()));
-    return run;
+    return this.runner.state(cellId) as CellRun;
   }
 
-  async addCell(kind: CellKind, index?: number): Promise<void> {
+  cancel(cellId: string): void {
+    this.runner.cancel(cellId);
+  }
+
+  /** The dataset a cell hands to the cells below it, while it has one. */
+  cellDataset(cellId: string | null | undefined): DatasetMeta | undefined {
+    if (!cellId) return undefined;
+    const output = this.runner.state(cellId).output;
+    return output?.type === 'dataset' ? this.dataset(output.id) : undefined;
+  }
+
+  /** The dataset a cell reads through its `input` slot, for choosing columns in its settings. */
+  inputDataset(cell: Cell): DatasetMeta | undefined {
+    return 'input' in cell.settings ? this.cellDataset(cell.settings.input) : undefined;
+  }
+
+  // ---- running -----------------------------------------------------------------
+
+  /** Brings every cell up to date: unchanged cells stay, changed cheap ones run, expensive ones go stale. */
+  async refresh(): Promise<void> {
     if (!this.notebook) return;
-    const cell = newCell(kind, this.notebook.cells);
-    this.notebook.cells.splice(index ?? this.notebook.cells.length, 0, cell);
-    await this.#save();
-    await this.runCell(cell.id);
+    await this.runner.update(this.#snapshot());
+  }
+
+  /** Runs one cell now (the Run button), whatever its kind or the stored result. */
+  async runCell(id: string): Promise<void> {
+    if (!this.notebook) return;
+    await this.runner.update(this.#snapshot(), { force: [id] });
+  }
+
+  // ---- editing the open notebook -------------------------------------------
+
+  async addCell(kind: CellKind, index?: number): Promise<void> {
+    const at = index ?? this.notebook?.cells.length ?? 0;
+    const ok = await this.#edit((doc) => doc.cells.splice(at, 0, newCell(kind, doc.cells, { at })));
+    if (ok) await this.refresh();
   }
 
   async removeCell(id: string): Promise<void> {
-    if (!this.notebook) return;
-    this.run(id).cancel();
-    this.#runs.delete(id);
-    const affected = downstreamOf(this.notebook.cells, id).filter((c) => c !== id);
-    this.notebook.cells = this.notebook.cells.filter((c) => c.id !== id);
-    await this.#save();
-    await this.#deleteDerived(this.notebook.id, id);
-    for (const cellId of affected) await this.runCell(cellId);
+    const notebookId = this.notebook?.id;
+    const ok = await this.#edit((doc) => {
+      doc.cells = doc.cells.filter((c) => c.id !== id);
+    });
+    if (!ok || !notebookId) return;
+    this.runner.forget(id);
+    await this.#guard(() => this.#storage?.deleteResults(notebookId, id));
+    await this.#deleteDerived(notebookId, id);
+    await this.refresh();
   }
 
   async moveCell(id: string, delta: -1 | 1): Promise<void> {
-    if (!this.notebook) return;
-    const cells = this.notebook.cells;
-    const from = cells.findIndex((c) => c.id === id);
-    const to = from + delta;
-    if (from < 0 || to < 0 || to >= cells.length) return;
-    const [cell] = cells.splice(from, 1);
-    cells.splice(to, 0, cell);
-    await this.#save();
-  }
-
-  /** Change a cell's settings, save, and re-run it and every cell that depends on it. */
-  async updateSettings(id: string, patch: Record<string, unknown>): Promise<void> {
-    const cell = this.cell(id);
-    if (!cell || !this.notebook) return;
-    Object.assign(cell.settings, patch);
-    await this.#save();
-    for (const cellId of downstreamOf(this.notebook.cells, id)) await this.runCell(cellId);
-  }
-
-  async runAll(): Promise<void> {
-    if (!this.notebook) return;
-    for (const cellId of topologicalOrder(this.notebook.cells)) await this.runCell(cellId);
-  }
-
-  /** Run one cell against its input's current dataset. */
-  async runCell(id: string): Promise<void> {
-    const cell = this.cell(id);
-    if (!cell) return;
-    const run = this.run(id);
-    if (cell.kind === 'prepare') {
-      await this.#runPrepare(cell, run);
-      return;
-    }
-    const datasetId = this.#datasetOf(cell);
-    if (!datasetId || !this.dataset(datasetId)) {
-      run.wait();
-      return;
-    }
-    switch (cell.kind) {
-      case 'data':
-        await run.run((signal, onProgress) =>
-          this.#client.request('preview', { datasetId, rows: 20 }, { signal, onProgress }),
-        );
-        return;
-      case 'profile': {
-        const { target, asOf } = $state.snapshot(cell.settings);
-        await run.run((signal, onProgress) =>
-          this.#client.request(
-            'profile',
-            { datasetId, target: target ?? null, asOf: asOf ?? null },
-            { signal, onProgress },
-          ),
-        );
-        return;
-      }
-      case 'survival': {
-        // A snapshot: reactive proxies cannot be posted to the worker.
-        const s = $state.snapshot(cell.settings);
-        if (!s.duration || !s.event) {
-          run.wait();
-          return;
-        }
-        const settings = {
-          duration: s.duration,
-          event: s.event,
-          eventValues: s.eventValues,
-          group: s.group,
-          options: { confType: s.confType, confLevel: s.confLevel },
-        };
-        await run.run((signal, onProgress) =>
-          this.#client.request('kaplan-meier', { datasetId, settings }, { signal, onProgress }),
-        );
-        return;
-      }
-    }
+    const ok = await this.#edit((doc) => {
+      const from = doc.cells.findIndex((c) => c.id === id);
+      const to = from + delta;
+      if (from < 0 || to < 0 || to >= doc.cells.length) return;
+      const [cell] = doc.cells.splice(from, 1);
+      doc.cells.splice(to, 0, cell);
+    });
+    // A cell moved above its input no longer reads it: the runner says so.
+    if (ok) await this.refresh();
   }
 
   /**
-   * The dataset a cell works on: its own (Data), the result of its last
-   * successful run (Prepare: none while it runs, waits or failed, so cells
-   * that read it wait too), or its input cell's.
+   * Change a cell's settings, save, and bring the notebook up to date. The
+   * new settings are checked by the kind's schema first: refused, nothing
+   * changes and the reason is shown. Returns whether the change was made.
    */
-  #datasetOf(cell: Cell): string | null {
-    if (cell.kind === 'data') return cell.settings.datasetId;
-    if (cell.kind === 'prepare') {
-      const run = this.run(cell.id);
-      return run.status === 'done' ? (run.result as PrepareResult).dataset.id : null;
+  async updateSettings(id: string, patch: Record<string, unknown>): Promise<boolean> {
+    const cell = this.cell(id);
+    if (!cell) return false;
+    const ok = await this.#setSettings(id, { ...$state.snapshot(cell.settings), ...patch }, true);
+    if (ok) await this.refresh();
+    return ok;
+  }
+
+  async setTitle(title: string): Promise<void> {
+    if (await this.#edit((doc) => void (doc.title = title))) await this.refreshNotebooks();
+  }
+
+  async #setSettings(id: string, settings: unknown, announce: boolean): Promise<boolean> {
+    const cell = this.cell(id);
+    if (!cell) return false;
+    const checked = checkSettings(cell.kind, settings);
+    if (!checked.ok) {
+      if (announce)
+        this.notify('error', this.t('notebook.setting-refused', { reason: checked.reason }));
+      return false;
     }
-    const input = cell.settings.input ? this.cell(cell.settings.input) : undefined;
-    return input ? this.#datasetOf(input) : null;
+    return this.#edit((doc) => {
+      const target = doc.cells.find((c) => c.id === id);
+      if (target) target.settings = checked.settings as never;
+    });
   }
 
-  /** The dataset a cell reads, for choosing columns in its settings. */
-  inputDataset(cell: Cell): DatasetMeta | undefined {
-    if (cell.kind === 'prepare') return this.cellDataset(cell.settings.input);
-    return this.dataset(this.#datasetOf(cell));
-  }
-
-  /** The dataset a Data or Prepare cell provides to the cells that read it. */
-  cellDataset(cellId: string | null): DatasetMeta | undefined {
-    const cell = cellId ? this.cell(cellId) : undefined;
-    return cell ? this.dataset(this.#datasetOf(cell)) : undefined;
-  }
-
-  // ---- prepare ---------------------------------------------------------------
-
-  /** Runs a Prepare cell's step in the worker on its input dataset(s); waits while any is missing. */
-  async #runPrepare(cell: Extract<Cell, { kind: 'prepare' }>, run: CellRun): Promise<void> {
-    const notebook = this.notebook;
-    // A snapshot: reactive proxies cannot be posted to the worker.
-    const { input, step } = $state.snapshot(cell.settings);
-    const sources = step.op === 'join' ? [input, step.right] : [input];
-    const inputs = sources.map((c) => this.cellDataset(c)?.id);
-    if (!notebook || !stepReady(step) || inputs.some((d) => d === undefined)) {
-      run.wait();
-      return;
+  /**
+   * Applies `change` to a copy of the open notebook and keeps it only if the
+   * whole document still validates (limits, cycles, every cell's settings);
+   * then saves it. Returns whether it was kept.
+   */
+  async #edit(change: (doc: NotebookDocument) => void): Promise<boolean> {
+    if (!this.notebook) return false;
+    const doc = this.#snapshot();
+    change(doc);
+    const parsed = parseNotebook(doc);
+    if (!parsed.ok) {
+      this.notify(
+        'error',
+        this.t('notebook.edit-refused', {
+          reason: this.errorText(parsed.error.code, parsed.error.params),
+        }),
+      );
+      return false;
     }
-    const result = await run.run((signal, onProgress) =>
-      this.#client.request(
-        'prepare',
-        { notebook: notebook.id, cell: cell.id, inputs: inputs as string[], step },
-        { signal, onProgress },
-      ),
-    );
-    // Always: a result reused after a reload is already listed, but older results may be gone.
-    if (result) await this.refreshDatasets();
+    this.notebook = parsed.notebook;
+    await this.#save();
+    return true;
   }
 
-  /** A stored dataset as a CSV or XLSX file for download; null (with a notice) on failure. */
-  async exportDataset(
-    datasetId: string,
-    format: 'csv' | 'xlsx',
-  ): Promise<{ fileName: string; blob: Blob } | null> {
-    try {
-      const file = await this.#client.request('export', { datasetId, format });
-      return { fileName: file.fileName, blob: new Blob([file.bytes], { type: file.mimeType }) };
-    } catch (error) {
-      this.#fail(error);
-      return null;
-    }
+  /** A deep plain copy of the open notebook (reactive proxies cannot be posted or stored). */
+  #snapshot(): NotebookDocument {
+    return $state.snapshot(this.notebook) as NotebookDocument;
   }
 
-  /** Deletes the stored results of a removed Prepare cell (none for other kinds). */
-  async #deleteDerived(notebookId: string, cellId: string): Promise<void> {
-    const derived = this.datasets.filter(
-      (d) =>
-        d.source.kind === 'derived' && d.source.notebook === notebookId && d.source.cell === cellId,
-    );
-    if (!derived.length) return;
-    for (const d of derived) await this.#guard(() => this.#storage?.deleteDataset(d.id));
+  // ---- the notebooks in this browser ------------------------------------------
+
+  async refreshNotebooks(): Promise<void> {
+    if (!this.#storage) return;
+    await this.#guard(async () => {
+      this.notebooks = (await this.#storage!.listNotebooks()) ?? [];
+    });
+  }
+
+  async openNotebook(id: string): Promise<void> {
+    if (id === this.notebook?.id) return;
+    if (await this.#open(id)) void this.refresh();
+  }
+
+  /** A new notebook with the default cells, on the insurance sample when it is stored. */
+  async createNotebook(): Promise<void> {
+    const doc = defaultNotebook(this.datasets, { title: this.t('notebook.untitled') });
+    await this.#install(doc);
+    void this.refresh();
+  }
+
+  /** A copy of a stored notebook, opened; results computed for it show at once (same keys). */
+  async duplicateNotebook(id: string): Promise<void> {
+    const source =
+      id === this.notebook?.id ? this.#snapshot() : await this.#loadValid(id).catch(() => null);
+    if (!source) return;
+    const doc: NotebookDocument = {
+      ...structuredClone(source),
+      id: crypto.randomUUID(),
+      title: this.t('notebook.copy-title', { title: source.title }),
+    };
+    await this.#install(doc);
+    void this.refresh();
+  }
+
+  /** Deletes a notebook, its results and its Prepare cells' datasets; opens another if it was open. */
+  async deleteNotebook(id: string): Promise<void> {
+    await this.#guard(() => this.#storage?.deleteNotebook(id));
     await this.refreshDatasets();
+    await this.refreshNotebooks();
+    if (this.notebook?.id !== id && this.broken?.id !== id) return;
+    this.runner.reset();
+    this.notebook = null;
+    this.broken = null;
+    const next = this.notebooks.find((n) => n.valid);
+    if (next && (await this.#open(next.id))) void this.refresh();
+    else await this.createNotebook();
+  }
+
+  /** Opens a stored notebook; false when it is missing or broken (then `broken` says why). */
+  async #open(id: string): Promise<boolean> {
+    if (!this.#storage) return false;
+    const loaded = await this.#storage.loadNotebook(id);
+    if (!loaded) return false;
+    this.runner.reset();
+    if (!loaded.ok) {
+      const raw = loaded.raw as { title?: unknown } | null;
+      this.notebook = null;
+      this.broken = {
+        id,
+        title: typeof raw?.title === 'string' ? raw.title : id,
+        reason: this.errorText(loaded.error.code, loaded.error.params),
+        raw: loaded.raw,
+      };
+      return false;
+    }
+    this.broken = null;
+    this.notebook = loaded.notebook;
+    await this.#guard(() => this.#storage?.setSetting('currentNotebook', id));
+    return true;
+  }
+
+  async #loadValid(id: string): Promise<NotebookDocument | null> {
+    const loaded = await this.#storage?.loadNotebook(id);
+    return loaded?.ok ? loaded.notebook : null;
+  }
+
+  /** Makes `doc` the open notebook and stores it. */
+  async #install(doc: NotebookDocument): Promise<void> {
+    this.runner.reset();
+    this.broken = null;
+    this.notebook = doc;
+    await this.#save();
+    await this.refreshNotebooks();
   }
 
   // ---- export / import -----------------------------------------------------
 
   exportNotebook(): { fileName: string; text: string } | null {
     if (!this.notebook) return null;
-    const doc = this.#withDatasetNames($state.snapshot(this.notebook) as NotebookDocument);
-    const safe = doc.title.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-|-$/g, '') || 'notebook';
-    return { fileName: `${safe}.lifecycle-lab.json`, text: serializeNotebook(doc) };
+    const doc = this.#withDatasetNames(this.#snapshot());
+    return { fileName: fileNameOf(doc.title), text: serializeNotebook(doc) };
   }
 
+  /** The stored value of a notebook that fails to load, as it is, for the user to keep. */
+  exportBroken(): { fileName: string; text: string } | null {
+    if (!this.broken) return null;
+    return {
+      fileName: fileNameOf(this.broken.title),
+      text: JSON.stringify(this.broken.raw, null, 2),
+    };
+  }
+
+  /**
+   * Reads a notebook file and opens it as a notebook of its own: nothing
+   * stored is replaced (a notebook already stored under its id is kept, and
+   * the import gets a new id).
+   */
   async importNotebook(text: string): Promise<void> {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      this.notify('error', this.t('notebook.not-json'));
-      return;
-    }
-    const parsed = parseNotebook(json);
+    const parsed = parseNotebook(text);
     if (!parsed.ok) {
       this.notify('error', this.errorText(parsed.error.code, parsed.error.params));
       return;
     }
-    for (const run of this.#runs.values()) run.wait();
-    this.notebook = parsed.notebook;
-    await this.#save();
-    const missing = parsed.notebook.datasets.filter((d) => !this.dataset(d.id));
+    const doc = parsed.notebook;
+    if (this.notebooks.some((n) => n.id === doc.id)) doc.id = crypto.randomUUID();
+    await this.#install(doc);
+    const missing = doc.datasets.filter((d) => !this.dataset(d.id));
     if (missing.length)
       this.notify(
         'error',
         this.t('notebook.missing-datasets', { names: missing.map((d) => d.name).join(', ') }),
       );
     else this.notify('info', this.t('notebook.imported'));
-    await this.runAll();
+    await this.refresh();
   }
 
   // ---- notices ---------------------------------------------------------------
@@ -473,7 +414,23 @@ export class AppState {
     this.notices = this.notices.filter((n) => n.id !== id);
   }
 
+  /** Shows a failure as a notice (its detail goes to the console). */
+  fail(error: unknown): void {
+    this.#fail(error);
+  }
+
   // ---- internals -------------------------------------------------------------
+
+  /** Deletes the datasets a removed Prepare cell made (none for other kinds). */
+  async #deleteDerived(notebookId: string, cellId: string): Promise<void> {
+    const derived = this.datasets.filter(
+      (d) =>
+        d.source.kind === 'derived' && d.source.notebook === notebookId && d.source.cell === cellId,
+    );
+    if (!derived.length) return;
+    for (const d of derived) await this.#guard(() => this.#storage?.deleteDataset(d.id));
+    await this.refreshDatasets();
+  }
 
   #withDatasetNames(doc: NotebookDocument): NotebookDocument {
     const ids = new Set<string>();
@@ -489,7 +446,7 @@ export class AppState {
   async #save(): Promise<void> {
     const notebook = this.notebook;
     if (!notebook || !this.#storage) return;
-    const doc = this.#withDatasetNames($state.snapshot(notebook) as NotebookDocument);
+    const doc = this.#withDatasetNames(this.#snapshot());
     notebook.datasets = doc.datasets;
     await this.#guard(async () => {
       await this.#storage!.saveNotebook(doc);
@@ -506,10 +463,15 @@ export class AppState {
   }
 
   #fail(error: unknown): void {
-    const e = asWorkerError(error);
+    const e = asRunError(error);
     if (e.detail) console.warn(e.detail);
     this.notify('error', this.errorText(e.code, e.params));
   }
+}
+
+function fileNameOf(title: string): string {
+  const safe = title.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-|-$/g, '') || 'notebook';
+  return `${safe}.lifecycle-lab.json`;
 }
 
 function initialLocale(): Locale {

@@ -13,7 +13,12 @@
 //              written. A record left behind by a closed tab or crash (not
 //              touched for `staleImportMs`) and any chunks without a dataset
 //              are removed when storage is next opened.
-//   notebooks  NotebookDocument by id, validated and migrated on load.
+//   notebooks  NotebookDocument by id, validated and migrated on load; a
+//              stored notebook that fails to validate is kept as it is.
+//   results    a cell's last result (notebook/runner.ts StoredResult) by
+//              [notebook, cell], indexed by `key` (what made it) so a reload or a
+//              copy of the notebook shows it without computing, and by `sources`
+//              (the datasets it came from) so deleting a dataset deletes it.
 //   settings   key → value, typed by `Settings` in ./types.ts.
 //
 // The schema's history lives in ./migrations.ts. Quota and other IndexedDB
@@ -23,9 +28,9 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { tableFromIpcChunks } from '../engine/data/arrow';
 import type { DataTable } from '../engine/data/table';
-import { EngineError } from '../engine/data/table';
 import type { NotebookDocument } from '../notebook/document';
-import { parseNotebook } from '../notebook/schema';
+import { parseNotebook, type ParseResult } from '../notebook/schema';
+import type { StoredResult } from '../notebook/runner';
 import { StorageError, toStorageError } from './errors';
 import { MIGRATIONS, runMigrations, type Migration, type SchemaEditor } from './migrations';
 import type { DatasetMeta, NewDataset, NotebookSummary, Settings, StorageUsage } from './types';
@@ -43,6 +48,11 @@ interface LabSchema extends DBSchema {
   chunks: { key: [string, number]; value: Uint8Array };
   imports: { key: string; value: PendingImport };
   notebooks: { key: string; value: NotebookDocument };
+  results: {
+    key: [string, string];
+    value: StoredResult;
+    indexes: { key: string; notebook: string; sources: string };
+  };
   settings: { key: string; value: unknown };
 }
 
@@ -371,19 +381,23 @@ export class LabStorage {
     return { meta, table: tableFromIpcChunks(chunks, meta.columns) };
   }
 
+  /** Deletes a dataset, its chunks and every stored result computed from it. */
   async deleteDataset(id: string): Promise<void> {
     await this.run(async (db) => {
-      const tx = db.transaction(['datasets', 'chunks'], 'readwrite');
+      const tx = db.transaction(['datasets', 'chunks', 'results'], 'readwrite');
+      const results = tx.objectStore('results');
+      const derived = await results.index('sources').getAllKeys(id);
       await Promise.all([
         tx.objectStore('datasets').delete(id),
         tx.objectStore('chunks').delete(chunkRange(id)),
+        ...derived.map((key) => results.delete(key)),
         tx.done,
       ]);
     });
   }
 
   /**
-   * Forgets everything: datasets, notebooks, settings. Clears every store in
+   * Forgets everything: datasets, notebooks, results, settings. Clears every store in
    * one transaction instead of deleting the database, so it works while the
    * worker holds its own connection (deleteDatabase would wait for it).
    */
@@ -401,29 +415,77 @@ export class LabStorage {
     await this.run((db) => db.put('notebooks', doc));
   }
 
-  /** The stored notebook, migrated to the current format; undefined if there is none. */
-  async loadNotebook(id: string): Promise<NotebookDocument | undefined> {
+  /**
+   * The stored notebook, migrated to the current format; undefined if there
+   * is none. One that fails to validate comes back as the failure with its
+   * stored value (`raw`), which is left in storage untouched, so the app can
+   * say why and offer it for export.
+   */
+  async loadNotebook(id: string): Promise<(ParseResult & { raw: unknown }) | undefined> {
     const raw = await this.run((db) => db.get('notebooks', id));
     if (raw === undefined) return undefined;
-    const parsed = parseNotebook(raw);
-    if (!parsed.ok) throw new EngineError(parsed.error.code, parsed.error.params);
-    return parsed.notebook;
+    return { ...parseNotebook(raw), raw };
   }
 
+  /** Every stored notebook, newest first, including those that fail to validate. */
   async listNotebooks(): Promise<NotebookSummary[]> {
-    const all = await this.run((db) => db.getAll('notebooks'));
+    const all: unknown[] = await this.run((db) => db.getAll('notebooks'));
     return all
-      .map((n) => ({
-        id: n.id,
-        title: n.title,
-        cellCount: Array.isArray(n.cells) ? n.cells.length : 0,
-        updatedAt: n.updatedAt,
-      }))
-      .sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)));
+      .map((raw) => {
+        const n = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+        return {
+          id: String(n.id),
+          title: typeof n.title === 'string' ? n.title : '',
+          cellCount: Array.isArray(n.cells) ? n.cells.length : 0,
+          updatedAt: typeof n.updatedAt === 'string' ? n.updatedAt : '',
+          valid: parseNotebook(raw).ok,
+        };
+      })
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 
+  /** Deletes a notebook, its cells' stored results and the datasets its Prepare cells made. */
   async deleteNotebook(id: string): Promise<void> {
-    await this.run((db) => db.delete('notebooks', id));
+    await this.run(async (db) => {
+      const tx = db.transaction(['notebooks', 'results', 'datasets', 'chunks'], 'readwrite');
+      const results = tx.objectStore('results');
+      const datasets = tx.objectStore('datasets');
+      const keys = await results.index('notebook').getAllKeys(id);
+      const derived = (await datasets.getAll()).filter(
+        (d) => d.source.kind === 'derived' && d.source.notebook === id,
+      );
+      await Promise.all([
+        tx.objectStore('notebooks').delete(id),
+        ...keys.map((key) => results.delete(key)),
+        ...derived.flatMap((d) => [
+          datasets.delete(d.id),
+          tx.objectStore('chunks').delete(chunkRange(d.id)),
+        ]),
+        tx.done,
+      ]);
+    });
+  }
+
+  // ---- results ------------------------------------------------------------
+
+  /** A stored cell result made by `key` (any notebook's: a copied notebook shares them). */
+  async findResult(key: string): Promise<StoredResult | undefined> {
+    return this.run((db) => db.getFromIndex('results', 'key', key));
+  }
+
+  /** Stores a cell's result, replacing that cell's previous one. */
+  async saveResult(record: StoredResult): Promise<void> {
+    await this.run((db) => db.put('results', record));
+  }
+
+  /** Deletes the stored results of one cell, or of every cell of a notebook. */
+  async deleteResults(notebook: string, cell?: string): Promise<void> {
+    await this.run(async (db) => {
+      if (cell !== undefined) return db.delete('results', [notebook, cell]);
+      const tx = db.transaction('results', 'readwrite');
+      const keys = await tx.store.index('notebook').getAllKeys(notebook);
+      await Promise.all([...keys.map((key) => tx.store.delete(key)), tx.done]);
+    });
   }
 
   // ---- settings -----------------------------------------------------------
@@ -461,6 +523,8 @@ function upgradeEditor(
   return {
     storeNames: () => Array.from(db.objectStoreNames),
     createStore: (name, options) => void db.createObjectStore(name, options),
+    createIndex: (store, name, keyPath, options) =>
+      void tx.objectStore(store).createIndex(name, keyPath, options),
     deleteStore: (name) => db.deleteObjectStore(name),
     async rewrite(store, fn) {
       let cursor = await tx.objectStore(store).openCursor();

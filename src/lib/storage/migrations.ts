@@ -9,7 +9,14 @@
 export interface SchemaEditor {
   storeNames(): string[];
   /** Stores without keyPath use explicit keys (e.g. [datasetId, index]). */
-  createStore(name: string, options?: { keyPath?: string }): void;
+  createStore(name: string, options?: { keyPath?: string | string[] }): void;
+  /** An index on `keyPath` of every record of `store`; `multiEntry`: one entry per array element. */
+  createIndex(
+    store: string,
+    name: string,
+    keyPath: string,
+    options?: { multiEntry?: boolean; unique?: boolean },
+  ): void;
   deleteStore(name: string): void;
   /** Replaces every record of `store` by `fn(record)`; `undefined` deletes it. */
   rewrite(store: string, fn: (record: unknown) => unknown): Promise<void>;
@@ -33,6 +40,17 @@ export const MIGRATIONS: readonly Migration[] = [
       editor.createStore('imports', { keyPath: 'id' });
       editor.createStore('notebooks', { keyPath: 'id' });
       editor.createStore('settings');
+    },
+  },
+  {
+    version: 2,
+    description:
+      'Create the store of cell results: one per notebook cell, found by the key of what made it, and by the datasets it came from.',
+    up(editor) {
+      editor.createStore('results', { keyPath: ['notebook', 'cell'] });
+      editor.createIndex('results', 'key', 'key');
+      editor.createIndex('results', 'notebook', 'notebook');
+      editor.createIndex('results', 'sources', 'sources', { multiEntry: true });
     },
   },
 ];

@@ -70,6 +70,8 @@ export interface NotebookSummary {
   title: string;
   cellCount: number;
   updatedAt: string;
+  /** False when the stored document fails to validate (it is kept, and can be exported). */
+  valid: boolean;
 }
 
 /** Every setting and its type; `getSetting`/`setSetting` only accept these keys. */

@@ -1,0 +1,20 @@
+// The component of each cell kind, for the cell frame to render. Runs on the
+// page only; the pure definitions are in ./registry.ts. The mapped type makes
+// a kind without a component a compile error.
+
+import type { Component } from 'svelte';
+import type { CellKind, CellOf } from './registry';
+import type { CellRun } from '../state/cellRun.svelte';
+import DataCell from './data/DataCell.svelte';
+import PrepareCell from './prepare/PrepareCell.svelte';
+import ProfileCell from './profile/ProfileCell.svelte';
+import SurvivalCell from './survival/SurvivalCell.svelte';
+
+export type CellComponent<K extends CellKind> = Component<{ cell: CellOf<K>; run: CellRun }>;
+
+export const CELL_COMPONENTS: { [K in CellKind]: CellComponent<K> } = {
+  data: DataCell,
+  prepare: PrepareCell,
+  profile: ProfileCell,
+  survival: SurvivalCell,
+};

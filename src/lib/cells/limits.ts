@@ -1,0 +1,19 @@
+// Bounds on what a notebook document may hold, so a hostile or corrupt file
+// cannot make the app allocate without limit. Pure; used by every kind's
+// settings schema and by the document schema (../notebook/schema.ts).
+
+export const LIMITS = {
+  cells: 500,
+  datasets: 500,
+  /** Any string in the document. */
+  string: 10_000,
+  id: 200,
+  /** Values of a survival cell's event column counted as "event happened". */
+  eventValues: 1_000,
+  /** Column type overrides in one Data cell. */
+  typeOverrides: 10_000,
+  /** Columns, conditions, measures, levels or breaks in one Prepare step. */
+  stepList: 1_000,
+  /** A notebook handed over as JSON text. */
+  jsonChars: 5_000_000,
+} as const;

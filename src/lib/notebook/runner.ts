@@ -1,0 +1,454 @@
+// Runs a notebook: decides, cell by cell in dependency order, whether a cell
+// waits, shows a stored result, is stale, or runs its kind's job — and keeps
+// each cell's run state. Pure orchestration over injected parts, so the same
+// code runs on the page (jobs go to the compute worker, results to
+// IndexedDB, run states are Svelte rune objects) and in Node (the headless
+// runner: jobs run in-process, run states are plain objects).
+//
+// Results are keyed by what made them: a SHA-256 of the cell's kind and the
+// job its kind plans (request and params, which hold the settings that
+// matter and the identities of its inputs: dataset ids or upstream result
+// keys). A cell whose key is unchanged is left alone; a key found in the
+// result store is shown without computing; otherwise a cheap kind
+// ('auto') runs, and an expensive one ('on-click') is marked stale and waits
+// for Run. So "re-run what changed" is just `update()` over the whole
+// notebook after any edit.
+//
+// Latest update wins: an update started while another is under way makes
+// the older one stop at its next step; a cell whose job is superseded by a
+// new key is aborted. A job already running for the same key is awaited,
+// not started twice.
+
+import type { DatasetMeta } from '../storage/types';
+import type { Cell, NotebookDocument } from './document';
+import { inputProblems, topologicalOrder } from './graph';
+import { contentKey, canonicalJson } from './key';
+import { definitionFor, inputsOf } from '../cells/registry';
+import {
+  isWait,
+  type Job,
+  type OutputRef,
+  type PlanContext,
+  type ResolvedInput,
+  type Wait,
+} from '../cells/kind';
+import type { MessageKey } from '../i18n/en';
+
+export type RunStatus = 'idle' | 'waiting' | 'running' | 'done' | 'stale' | 'error';
+
+export interface RunProgress {
+  done: number;
+  total: number;
+  stage?: string;
+}
+
+/** An error as data: a message key (or 'cancelled') and its parameters. */
+export interface RunError {
+  code: string;
+  params: Record<string, string | number>;
+  detail?: string;
+}
+
+/** One cell's run state; the page's version is reactive (state/cellRun.svelte.ts). */
+export interface RunState {
+  status: RunStatus;
+  progress: RunProgress | null;
+  /** The result shown: the last run's, or the stored one; kept while stale. */
+  result: unknown;
+  error: RunError | null;
+  /** Why the cell waits or is stale. */
+  reason: Wait | null;
+  /** The key of `result`. */
+  key: string | null;
+  /** What the cells below receive; null while there is nothing valid to hand on. */
+  output: OutputRef | null;
+  /** The result was read from storage, not computed in this session. */
+  restored: boolean;
+}
+
+export function emptyRunState(): RunState {
+  return {
+    status: 'idle',
+    progress: null,
+    result: null,
+    error: null,
+    reason: null,
+    key: null,
+    output: null,
+    restored: false,
+  };
+}
+
+/** A cell's result as stored, under its notebook and cell, found again by key. */
+export interface StoredResult {
+  notebook: string;
+  cell: string;
+  kind: string;
+  key: string;
+  output: OutputRef | null;
+  /** Every dataset it was computed from or produced: deleting one deletes the result. */
+  sources: string[];
+  result: unknown;
+  createdAt: string;
+}
+
+export interface ResultStore {
+  find(key: string): Promise<StoredResult | undefined>;
+  save(record: StoredResult): Promise<void>;
+}
+
+export interface JobOptions {
+  signal: AbortSignal;
+  onProgress: (progress: RunProgress) => void;
+}
+
+export interface RunnerHost {
+  /** Runs a worker job; rejects with a RunError-shaped error. */
+  execute(job: Job, options: JobOptions): Promise<unknown>;
+  /** Where results are kept; null: nothing is kept (every update recomputes what changed). */
+  results: ResultStore | null;
+  dataset(id: string | null): DatasetMeta | undefined;
+  /**
+   * A kind adapted a cell's settings to inputs that changed. The owner
+   * validates and saves them into the document; false: refused, keep the old.
+   */
+  adapt(cellId: string, settings: unknown): Promise<boolean>;
+  /** A stored result could not be saved (e.g. a full disk): the run still counts. */
+  onStoreError?(error: unknown): void;
+  /** Today as yyyy-mm-dd, for kinds whose default is "today". */
+  today(): string;
+}
+
+export interface UpdateOptions {
+  /** Run these cells' jobs even when their result is current or their kind waits for Run. */
+  force?: readonly string[];
+}
+
+interface InFlight {
+  key: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export class NotebookRunner {
+  readonly #host: RunnerHost;
+  readonly #createState: () => RunState;
+  readonly #states = new Map<string, RunState>();
+  readonly #inFlight = new Map<string, InFlight>();
+  /** Cells whose state is owned by other work for now (a Data cell importing a file). */
+  readonly #tracked = new Set<string>();
+  #generation = 0;
+
+  constructor(host: RunnerHost, createState: () => RunState = emptyRunState) {
+    this.#host = host;
+    this.#createState = createState;
+  }
+
+  /** The cell's run state, created on first use. */
+  state(cellId: string): RunState {
+    let state = this.#states.get(cellId);
+    if (!state) this.#states.set(cellId, (state = this.#createState()));
+    return state;
+  }
+
+  /** Forget a removed cell: its job is cancelled. */
+  forget(cellId: string): void {
+    this.#inFlight.get(cellId)?.controller.abort();
+    this.#inFlight.delete(cellId);
+    this.#states.delete(cellId);
+  }
+
+  /** Forget every cell (another notebook is opened, or all data was deleted). */
+  reset(): void {
+    this.#generation++;
+    for (const id of [...this.#states.keys()]) this.forget(id);
+  }
+
+  cancel(cellId: string): void {
+    this.#inFlight.get(cellId)?.controller.abort();
+  }
+
+  /**
+   * Brings every cell up to date with `doc`, in dependency order. Resolves
+   * when done, or when a newer update took over.
+   */
+  async update(doc: NotebookDocument, options: UpdateOptions = {}): Promise<void> {
+    const generation = ++this.#generation;
+    const force = new Set(options.force ?? []);
+    const cells = new Map(doc.cells.map((c, i) => [c.id, { cell: c, index: i }]));
+    for (const id of topologicalOrder(doc.cells)) {
+      if (generation !== this.#generation) return;
+      const entry = cells.get(id)!;
+      if (this.#tracked.has(id)) continue;
+      await this.#updateCell(doc, entry.cell, entry.index, force.has(id), generation);
+    }
+  }
+
+  /**
+   * Runs other work (reading a file into a Data cell) with a cell's run state
+   * showing its progress and cancel; the runner leaves the cell alone meanwhile.
+   * Resolves with the work's result, or undefined when it failed (the error is
+   * shown on the cell) or was cancelled.
+   */
+  async track<T>(
+    cellId: string,
+    work: (signal: AbortSignal, onProgress: (p: RunProgress) => void) => Promise<T>,
+  ): Promise<T | undefined> {
+    const state = this.state(cellId);
+    this.#inFlight.get(cellId)?.controller.abort();
+    const controller = new AbortController();
+    const flight: InFlight = { key: '', controller, done: Promise.resolve() };
+    this.#inFlight.set(cellId, flight);
+    this.#tracked.add(cellId);
+    state.status = 'running';
+    state.progress = null;
+    state.error = null;
+    try {
+      return await work(controller.signal, (p) => {
+        if (this.#inFlight.get(cellId) === flight) state.progress = { ...p };
+      });
+    } catch (error) {
+      if (this.#inFlight.get(cellId) === flight) {
+        state.error = asRunError(error);
+        state.status = 'error';
+      }
+      return undefined;
+    } finally {
+      this.#tracked.delete(cellId);
+      if (this.#inFlight.get(cellId) === flight) {
+        this.#inFlight.delete(cellId);
+        state.progress = null;
+        // The key is forgotten so the next update shows the cell afresh.
+        state.key = null;
+        if (state.status === 'running') state.status = 'idle';
+      }
+    }
+  }
+
+  async #updateCell(
+    doc: NotebookDocument,
+    cell: Cell,
+    index: number,
+    forced: boolean,
+    generation: number,
+  ): Promise<void> {
+    const def = definitionFor(cell);
+    const state = this.state(cell.id);
+    let settings: unknown = cell.settings;
+
+    // Inputs: every active slot whose cell is above, of the right type, and has an output.
+    const problems = inputProblems(doc.cells, index);
+    const inputs: Record<string, ResolvedInput> = {};
+    let staleInput = false;
+    for (const { slot, cellId } of inputsOf(cell)) {
+      if (cellId === null || problems.some((p) => p.slot === slot)) continue;
+      const upstream = this.#states.get(cellId);
+      if (upstream?.status === 'stale') staleInput = true;
+      const ref = upstream?.output;
+      if (!ref) continue;
+      inputs[slot] = {
+        ref,
+        ...(ref.type === 'dataset' ? { dataset: this.#host.dataset(ref.id) } : {}),
+      };
+    }
+    const context = (): PlanContext => ({
+      notebookId: doc.id,
+      cellId: cell.id,
+      inputs,
+      dataset: (id) => this.#host.dataset(id),
+      today: this.#host.today(),
+    });
+
+    // Settings fitted to the inputs (columns chosen again for a new dataset).
+    const adapted = def.adapt(settings, context());
+    if (canonicalJson(adapted) !== canonicalJson(settings)) {
+      if (await this.#host.adapt(cell.id, adapted)) settings = adapted;
+      if (generation !== this.#generation) return;
+    }
+
+    const own = def.ownOutput?.(settings, context()) ?? null;
+    const problem = problems[0];
+    const plan = problem
+      ? ({ wait: PROBLEM_MESSAGES[problem.problem] } satisfies Wait)
+      : staleInput
+        ? ({ wait: 'cell.input-stale' } satisfies Wait)
+        : def.plan(settings, context());
+    if (isWait(plan)) {
+      this.cancel(cell.id);
+      Object.assign(state, {
+        status: 'waiting',
+        result: null,
+        error: null,
+        progress: null,
+        reason: plan,
+        key: null,
+        output: own,
+        restored: false,
+      } satisfies Partial<RunState>);
+      return;
+    }
+
+    const key = await contentKey({ kind: cell.kind, request: plan.request, params: plan.params });
+    if (generation !== this.#generation) return;
+    const running = this.#inFlight.get(cell.id);
+    if (!forced) {
+      if (state.key === key && (state.status === 'done' || state.status === 'error')) return;
+      if (running?.key === key) return running.done;
+    }
+
+    const stored = forced ? undefined : await this.#findStored(key);
+    if (generation !== this.#generation) return;
+    if (stored) {
+      this.cancel(cell.id);
+      Object.assign(state, {
+        status: 'done',
+        result: stored.result,
+        error: null,
+        progress: null,
+        reason: null,
+        key,
+        output: stored.output,
+        restored: true,
+      } satisfies Partial<RunState>);
+      return;
+    }
+
+    if (def.runs === 'on-click' && !forced) {
+      this.cancel(cell.id);
+      Object.assign(state, {
+        status: 'stale',
+        progress: null,
+        error: null,
+        reason: { wait: state.result === null ? 'cell.run-to-compute' : 'cell.stale-run' },
+        key: null,
+        output: null,
+      } satisfies Partial<RunState>);
+      return;
+    }
+
+    // Sources: the input datasets and, for a dataset output, the output itself.
+    const sources = Object.values(inputs)
+      .filter((i) => i.ref.type === 'dataset')
+      .map((i) => i.ref.id);
+    if (own?.type === 'dataset') sources.push(own.id);
+    await this.#run(doc, cell, plan, key, own, sources);
+  }
+
+  async #run(
+    doc: NotebookDocument,
+    cell: Cell,
+    plan: Job,
+    key: string,
+    own: OutputRef | null,
+    sources: string[],
+  ): Promise<void> {
+    const def = definitionFor(cell);
+    const state = this.state(cell.id);
+    this.#inFlight.get(cell.id)?.controller.abort();
+    const controller = new AbortController();
+    const flight: InFlight = { key, controller, done: Promise.resolve() };
+    this.#inFlight.set(cell.id, flight);
+    const current = () => this.#inFlight.get(cell.id) === flight;
+    Object.assign(state, {
+      status: 'running',
+      progress: null,
+      error: null,
+      reason: null,
+      // The cells below wait for this run, unless the output is known already (Data).
+      output: own,
+    } satisfies Partial<RunState>);
+
+    flight.done = (async () => {
+      try {
+        const result = await this.#host.execute(plan, {
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (current()) state.progress = { ...p };
+          },
+        });
+        if (!current()) return;
+        const output =
+          def.outputOf?.(result, cell.settings) ??
+          own ??
+          (def.output !== null && def.output !== 'dataset' ? { type: def.output, id: key } : null);
+        Object.assign(state, {
+          status: 'done',
+          result,
+          error: null,
+          reason: null,
+          key,
+          output,
+          restored: false,
+        } satisfies Partial<RunState>);
+        if (output?.type === 'dataset' && !sources.includes(output.id)) sources.push(output.id);
+        await this.#save({
+          notebook: doc.id,
+          cell: cell.id,
+          kind: cell.kind,
+          key,
+          output,
+          sources,
+          result,
+          createdAt: new Date().toISOString(),
+        });
+      } catch (error) {
+        if (!current()) return;
+        Object.assign(state, {
+          status: 'error',
+          result: null,
+          error: asRunError(error),
+          reason: null,
+          key,
+          output: null,
+          restored: false,
+        } satisfies Partial<RunState>);
+      } finally {
+        if (current()) {
+          this.#inFlight.delete(cell.id);
+          state.progress = null;
+        }
+      }
+    })();
+    return flight.done;
+  }
+
+  async #findStored(key: string): Promise<StoredResult | undefined> {
+    if (!this.#host.results) return undefined;
+    try {
+      const stored = await this.#host.results.find(key);
+      // A result whose datasets are gone cannot be shown (its preview or curves are of nothing).
+      return stored?.sources.every((id) => this.#host.dataset(id)) ? stored : undefined;
+    } catch (error) {
+      this.#host.onStoreError?.(error);
+      return undefined;
+    }
+  }
+
+  async #save(record: StoredResult): Promise<void> {
+    try {
+      await this.#host.results?.save(record);
+    } catch (error) {
+      this.#host.onStoreError?.(error);
+    }
+  }
+}
+
+const PROBLEM_MESSAGES: Record<'missing' | 'below' | 'wrong-type', MessageKey> = {
+  missing: 'cell.input-missing',
+  below: 'cell.input-below',
+  'wrong-type': 'cell.input-wrong-type',
+};
+
+/** Any thrown value as an error the UI can translate. */
+export function asRunError(error: unknown): RunError {
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') {
+    const params =
+      'params' in error && error.params && typeof error.params === 'object'
+        ? (error.params as Record<string, string | number>)
+        : {};
+    const detail = 'detail' in error && typeof error.detail === 'string' ? error.detail : undefined;
+    return { code: error.code, params, detail };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'error.internal', params: { message }, detail: message };
+}
