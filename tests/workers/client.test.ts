@@ -1,14 +1,15 @@
+// The compute worker's client (workers/client.ts) against the real host in
+// the in-process fake worker, with 'preview' replaced by a handler for
+// protocol tests: ids, progress, cancel, errors as data, crashes, disposal.
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { ComputeClient, isCancelled, WorkerRequestError } from '../../src/lib/workers/client';
 import {
-  ComputeClient,
-  createLatestRunner,
-  isCancelled,
-  WorkerRequestError,
-} from '../../src/lib/workers/client';
-import { createSharedContext, type SharedContext } from '../../src/lib/workers/host';
-import type { HandlerContext } from '../../src/lib/workers/handlers';
-import type { RequestMessage } from '../../src/lib/workers/protocol';
+  createSharedContext,
+  type ComputeHandler,
+  type SharedContext,
+} from '../../src/lib/workers/handlers/common';
+import { COMPUTE_HANDLERS } from '../../src/lib/workers/handlers';
 import { openStorage } from '../../src/lib/storage/db';
 import { EngineError } from '../../src/lib/engine/data/table';
 import { fakeWorker } from './fakeWorker';
@@ -18,10 +19,8 @@ function context(): SharedContext {
   return createSharedContext({ openStorage: () => openStorage({ name }) });
 }
 
-/** Handlers for protocol tests: 'preview' of dataset 'slow' computes until cancelled, reporting as it goes. */
-async function testDispatch(message: RequestMessage, ctx: HandlerContext): Promise<unknown> {
-  if (message.type !== 'preview') throw new Error(`unexpected ${message.type}`);
-  const { datasetId } = message.params;
+/** 'preview' for protocol tests: dataset 'slow' computes until cancelled, reporting as it goes. */
+const testPreview: ComputeHandler<'preview'> = async ({ datasetId }, ctx) => {
   if (datasetId === 'engine-error') throw new EngineError('column.not-found', { column: 'x' });
   if (datasetId === 'bug') throw new TypeError('x is undefined');
   if (datasetId === 'slow') {
@@ -30,15 +29,17 @@ async function testDispatch(message: RequestMessage, ctx: HandlerContext): Promi
       const until = performance.now() + 2;
       while (performance.now() < until); // busy, like real computation
       await ctx.progress.report(i, 1000);
-      if (performance.now() - start > 5000) return 'never cancelled';
+      if (performance.now() - start > 5000) throw new Error('never cancelled');
     }
   }
   return { columns: [], rows: [[datasetId]], rowCount: 1 };
-}
+};
+
+const handlers = { ...COMPUTE_HANDLERS, preview: testPreview };
 
 describe('ComputeClient', () => {
   it('gives every request its own id and resolves each with its own result', async () => {
-    const worker = fakeWorker(context(), { dispatch: testDispatch });
+    const worker = fakeWorker(context(), { handlers });
     const client = new ComputeClient(worker);
     const results = await Promise.all(
       ['a', 'b', 'c'].map((id) => client.request('preview', { datasetId: id, rows: 1 })),
@@ -51,7 +52,7 @@ describe('ComputeClient', () => {
   });
 
   it('reports progress, and cancels through an AbortSignal', async () => {
-    const worker = fakeWorker(context(), { dispatch: testDispatch });
+    const worker = fakeWorker(context(), { handlers });
     const client = new ComputeClient(worker);
     const controller = new AbortController();
     const seen: number[] = [];
@@ -80,7 +81,7 @@ describe('ComputeClient', () => {
   });
 
   it('rejects at once when the signal is already aborted', async () => {
-    const worker = fakeWorker(context(), { dispatch: testDispatch });
+    const worker = fakeWorker(context(), { handlers });
     const client = new ComputeClient(worker);
     const controller = new AbortController();
     controller.abort();
@@ -93,7 +94,7 @@ describe('ComputeClient', () => {
   });
 
   it('rejects with the code and params of an EngineError, and error.internal for anything else', async () => {
-    const client = new ComputeClient(fakeWorker(context(), { dispatch: testDispatch }));
+    const client = new ComputeClient(fakeWorker(context(), { handlers }));
     await expect(
       client.request('preview', { datasetId: 'engine-error', rows: 1 }),
     ).rejects.toMatchObject({
@@ -108,7 +109,7 @@ describe('ComputeClient', () => {
   });
 
   it('rejects every pending request when the worker crashes', async () => {
-    const worker = fakeWorker(context(), { dispatch: testDispatch });
+    const worker = fakeWorker(context(), { handlers });
     const client = new ComputeClient(worker);
     const a = client.request('preview', { datasetId: 'slow', rows: 1 });
     const b = client.request('preview', { datasetId: 'slow', rows: 1 });
@@ -122,7 +123,7 @@ describe('ComputeClient', () => {
   });
 
   it('dispose detaches its listeners and cancels what is pending', async () => {
-    const worker = fakeWorker(context(), { dispatch: testDispatch });
+    const worker = fakeWorker(context(), { handlers });
     const client = new ComputeClient(worker);
     const pending = client.request('preview', { datasetId: 'slow', rows: 1 });
     client.dispose();
@@ -134,7 +135,7 @@ describe('ComputeClient', () => {
   });
 
   it('rejects a request whose params cannot be cloned', async () => {
-    const client = new ComputeClient(fakeWorker(context(), { dispatch: testDispatch }));
+    const client = new ComputeClient(fakeWorker(context(), { handlers }));
     const params = { datasetId: 'a', rows: 1, f: () => 1 };
     await expect(client.request('preview', params)).rejects.toMatchObject({
       code: 'error.internal',
@@ -143,51 +144,48 @@ describe('ComputeClient', () => {
   });
 });
 
-describe('createLatestRunner', () => {
-  it('lets the latest run of a key win: the previous one is aborted and its result dropped', async () => {
-    const latest = createLatestRunner();
-    const signals: AbortSignal[] = [];
-    // The first run ignores its signal and finishes anyway.
-    const slowWork = (signal: AbortSignal) => {
-      signals.push(signal);
-      return new Promise<string>((r) => setTimeout(() => r('old'), 20));
-    };
-    const first = latest.run('cell-1', slowWork);
-    const second = latest.run('cell-1', async () => 'new');
-    const other = latest.run('cell-2', async () => 'other');
-    await expect(first).rejects.toMatchObject({ code: 'cancelled' });
-    expect(signals[0].aborted).toBe(true);
-    expect(await second).toBe('new');
-    expect(await other).toBe('other');
-  });
-
-  it('with a client: a superseded request is cancelled in the worker', async () => {
-    const worker = fakeWorker(context(), { dispatch: testDispatch });
+describe('WorkerClient.start', () => {
+  it('resolves like request, and its controls send nothing once the request has settled', async () => {
+    const worker = fakeWorker(context(), { handlers });
     const client = new ComputeClient(worker);
-    const latest = createLatestRunner();
-    const first = latest.run('cell', (signal) =>
-      client.request('preview', { datasetId: 'slow', rows: 1 }, { signal }),
-    );
-    await new Promise((r) => setTimeout(r, 20));
-    const second = latest.run('cell', (signal) =>
-      client.request('preview', { datasetId: 'b', rows: 1 }, { signal }),
-    );
-    await expect(first).rejects.toMatchObject({ code: 'cancelled' });
-    expect((await second).rows).toEqual([['b']]);
-    expect(worker.sent.map((m) => m.type)).toEqual(['preview', 'cancel', 'preview']);
+    const job = client.start('preview', { datasetId: 'a', rows: 1 });
+    expect((await job.result).rows).toEqual([['a']]);
+    job.pause();
+    job.resume();
+    job.stop();
+    job.cancel();
+    expect(worker.sent.map((m) => m.type)).toEqual(['request']);
+    expect((await job.result).rows).toEqual([['a']]);
   });
 
-  it('cancel and cancelAll abort running work', async () => {
-    const latest = createLatestRunner();
-    const never = (signal: AbortSignal) =>
-      new Promise<never>((_, reject) =>
-        signal.addEventListener('abort', () => reject(new Error('aborted'))),
-      );
-    const a = latest.run('a', never);
-    const b = latest.run('b', never);
-    latest.cancel('a');
-    await expect(a).rejects.toMatchObject({ code: 'cancelled' });
-    latest.cancelAll();
-    await expect(b).rejects.toMatchObject({ code: 'cancelled' });
+  it('cancel() rejects at once with cancelled, and the worker ends the request', async () => {
+    const worker = fakeWorker(context(), { handlers });
+    const client = new ComputeClient(worker);
+    const job = client.start('preview', { datasetId: 'slow', rows: 1 });
+    await new Promise((r) => setTimeout(r, 50));
+    job.cancel();
+    await expect(job.result).rejects.toMatchObject({ code: 'cancelled' });
+    expect(client.inFlight).toBe(0);
+    const final = () => worker.received.find((r) => r.message.type === 'error');
+    while (!final()) await new Promise((r) => setTimeout(r, 10));
+    expect(final()!.message).toEqual({
+      id: 1,
+      type: 'error',
+      error: { code: 'cancelled', params: {} },
+    });
+  });
+
+  it('a job that cannot start rejects, and its controls do nothing', async () => {
+    const worker = fakeWorker(context(), { handlers });
+    const client = new ComputeClient(worker);
+    const job = client.start(
+      'preview',
+      { datasetId: 'a', rows: 1 },
+      { signal: AbortSignal.abort() },
+    );
+    job.pause();
+    job.cancel();
+    await expect(job.result).rejects.toMatchObject({ code: 'cancelled' });
+    expect(worker.sent).toEqual([]);
   });
 });

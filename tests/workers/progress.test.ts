@@ -1,30 +1,24 @@
+// WorkerProgress (workers/progress.ts): throttled progress messages, and
+// reports as checkpoints of the request's JobControl. The clock is the test's.
 import { describe, expect, it } from 'vitest';
-import { WorkerProgress, yieldToEventLoop } from '../../src/lib/workers/progress';
+import { WorkerProgress } from '../../src/lib/workers/progress';
+import { JobControl, type ProgressTiming } from '../../src/lib/workers/job';
 import { CancelledError } from '../../src/lib/engine/data/table';
 import type { ProgressMessage } from '../../src/lib/workers/protocol';
 
 function setup() {
   let t = 0;
-  let cancelled = false;
   const posted: ProgressMessage[] = [];
-  const progress = new WorkerProgress(
-    7,
-    (m) => posted.push(m),
-    () => cancelled,
-    {
-      postEveryMs: 100,
-      yieldEveryMs: 30,
-      now: () => t,
-      // Node runs MessagePort messages before due timers; the test's cancel is a timer.
-      yield: () => new Promise((r) => setTimeout(r, 0)),
-    },
-  );
-  return {
-    progress,
-    posted,
-    advance: (ms: number) => (t += ms),
-    cancel: () => (cancelled = true),
+  const timing: ProgressTiming = {
+    postEveryMs: 100,
+    yieldEveryMs: 30,
+    now: () => t,
+    // Node runs MessagePort messages before due timers; the test's cancel is a timer.
+    yield: () => new Promise((r) => setTimeout(r, 0)),
   };
+  const control = new JobControl(timing);
+  const progress = new WorkerProgress(7, (m) => posted.push(m), control, timing);
+  return { progress, posted, control, advance: (ms: number) => (t += ms) };
 }
 
 describe('WorkerProgress', () => {
@@ -50,18 +44,20 @@ describe('WorkerProgress', () => {
     ]);
   });
 
-  it('throws CancelledError at the next report once cancelled', async () => {
-    const { progress, cancel } = setup();
+  it('throws CancelledError at the next report once cancelled, posting nothing', async () => {
+    const { progress, posted, control, advance } = setup();
     await progress.report(0, 1);
-    cancel();
+    advance(200);
+    control.cancel();
     await expect(progress.report(1, 2)).rejects.toBeInstanceOf(CancelledError);
+    expect(posted).toHaveLength(1);
   });
 
   it('yields to the event loop after 30 ms, letting a cancel in', async () => {
-    const { progress, advance, cancel } = setup();
+    const { progress, advance, control } = setup();
     advance(31);
     // The cancel arrives as a task while report waits for its turn.
-    setTimeout(cancel, 0);
+    setTimeout(() => control.cancel(), 0);
     await expect(progress.report(1, 2)).rejects.toBeInstanceOf(CancelledError);
   });
 
@@ -74,14 +70,19 @@ describe('WorkerProgress', () => {
     expect(ranBetween).toBe(false);
   });
 
-  it('yieldToEventLoop lets a queued message in before it resolves', async () => {
-    const order: string[] = [];
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => order.push('message');
-    port2.postMessage(null);
-    await yieldToEventLoop();
-    order.push('resumed');
-    port1.close();
-    expect(order).toEqual(['message', 'resumed']);
+  it('waits while paused, and posts nothing until resumed', async () => {
+    const { progress, posted, control, advance } = setup();
+    control.pause();
+    let returned = false;
+    const report = progress.report(1, 2).then(() => (returned = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(returned).toBe(false);
+    // The report was posted before it waited; the next cannot be while paused.
+    expect(posted).toHaveLength(1);
+    advance(200);
+    control.resume();
+    await report;
+    await progress.report(2, 2);
+    expect(posted.map((m) => m.done)).toEqual([1, 2]);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { TableCache, tableBytes } from '../../src/lib/workers/tableCache';
-import { collectTransferables } from '../../src/lib/workers/transfer';
 import type { DataTable } from '../../src/lib/engine/data/table';
 
 const table = (v: number): DataTable => ({
@@ -78,22 +77,5 @@ describe('TableCache', () => {
     const cache = new TableCache();
     await expect(cache.get('a', () => Promise.reject(new Error('gone')))).rejects.toThrow('gone');
     expect(await cache.get('a', async () => table(2))).toEqual(table(2));
-  });
-});
-
-describe('collectTransferables', () => {
-  it('finds typed-array buffers once each, skipping the ones to keep', () => {
-    const kept = new Float64Array(4);
-    const shared = new Float64Array(8);
-    const result = {
-      curves: [{ a: shared.subarray(0, 4), b: shared.subarray(4), c: new Int32Array(2) }],
-      cached: kept,
-      label: 'x',
-      empty: new Float64Array(0),
-    };
-    const found = collectTransferables(result, new Set([kept.buffer]));
-    expect(found).toHaveLength(2);
-    expect(found).toContain(shared.buffer);
-    expect(found).not.toContain(kept.buffer);
   });
 });

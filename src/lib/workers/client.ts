@@ -1,16 +1,25 @@
-// The page's side of the compute worker: typed requests that resolve with the
-// worker's result. Runs on the page (see ./protocol.ts for the contract).
+// The page's side of a worker: typed requests that resolve with the worker's
+// result, generic over the worker's RequestMap (see ./protocol.ts for the
+// contract). Runs on the page, or in a worker that starts helper workers
+// (./partPool.ts).
 //
 // One listener per event is attached in the constructor and pending requests
-// are kept by id, so nothing is added per call. Aborting a request's signal
-// sends `cancel` and rejects it at once with code 'cancelled'; a reply that
-// still arrives for it is ignored.
+// are kept by id, so nothing is added per call. `start` gives a Job with its
+// controls; `request` is its result alone. Cancelling (or aborting the
+// request's signal) sends `cancel` and rejects at once with code 'cancelled';
+// whatever still arrives for it is ignored. Events reach `onEvent` in the
+// order they were emitted, all before the result resolves.
 
 import {
   assertNever,
+  type ComputeRequests,
+  type Control,
+  type EventOf,
   type FromWorker,
-  type Requests,
-  type RequestType,
+  type ParamsOf,
+  type RequestMap,
+  type RequestMessage,
+  type ResultOf,
   type ToWorker,
 } from './protocol';
 
@@ -36,16 +45,31 @@ export interface RequestProgress {
   stage?: string;
 }
 
-export interface RequestOptions {
+export interface RequestOptions<E = never> {
   signal?: AbortSignal;
+  /** Throttled: a report may be skipped. */
   onProgress?: (progress: RequestProgress) => void;
+  /** Every event the handler emits, in order, before the result resolves. */
+  onEvent?: (event: E) => void;
   /** Buffers in `params` to hand over rather than copy (they become unusable here). */
   transfer?: Transferable[];
 }
 
+/** A running request and its controls; each control does nothing once the request has settled. */
+export interface Job<T> {
+  readonly result: Promise<T>;
+  /** Holds the request at its next report or checkpoint (a pause takes effect there, not at once). */
+  pause(): void;
+  resume(): void;
+  /** Asks the handler to finish early; `result` then holds what it made of the work so far. */
+  stop(): void;
+  /** Rejects `result` at once with code 'cancelled', and ends the request in the worker. */
+  cancel(): void;
+}
+
 /** The part of Worker the client uses; tests pass an in-process fake. */
-export interface WorkerLike {
-  postMessage(message: ToWorker, transfer: Transferable[]): void;
+export interface WorkerLike<R extends RequestMap = ComputeRequests> {
+  postMessage(message: ToWorker<R>, transfer: Transferable[]): void;
   addEventListener(
     type: 'message' | 'error' | 'messageerror',
     listener: (event: Event) => void,
@@ -60,55 +84,78 @@ interface Pending {
   resolve(result: unknown): void;
   reject(error: WorkerRequestError): void;
   onProgress?: (progress: RequestProgress) => void;
+  onEvent?: (event: unknown) => void;
 }
 
-export class ComputeClient {
+export class WorkerClient<R extends RequestMap> {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private disposed = false;
 
-  constructor(private readonly worker: WorkerLike) {
+  constructor(private readonly worker: WorkerLike<R>) {
     worker.addEventListener('message', this.onMessage);
     worker.addEventListener('error', this.onCrash);
     worker.addEventListener('messageerror', this.onCrash);
   }
 
-  request<K extends RequestType>(
+  /** Sends a request; its Job resolves with the result and can pause, resume, stop or cancel it. */
+  start<K extends keyof R & string>(
     type: K,
-    params: Requests[K]['params'],
-    options: RequestOptions = {},
-  ): Promise<Requests[K]['result']> {
-    const { signal, onProgress, transfer = [] } = options;
+    params: ParamsOf<R, K>,
+    options: RequestOptions<EventOf<R, K>> = {},
+  ): Job<ResultOf<R, K>> {
+    const { signal, onProgress, onEvent, transfer = [] } = options;
     if (this.disposed)
-      return Promise.reject(new WorkerRequestError('cancelled', {}, 'client disposed'));
-    if (signal?.aborted) return Promise.reject(new WorkerRequestError('cancelled'));
+      return settledJob(new WorkerRequestError('cancelled', {}, 'client disposed'));
+    if (signal?.aborted) return settledJob(new WorkerRequestError('cancelled'));
     const id = this.nextId++;
-    return new Promise<Requests[K]['result']>((resolve, reject) => {
-      const onAbort = () => {
-        if (!this.pending.has(id)) return;
-        this.worker.postMessage({ id, type: 'cancel' }, []);
-        this.settle(id)?.reject(new WorkerRequestError('cancelled'));
-      };
+    const control = (type: Control) => {
+      if (this.pending.has(id)) this.worker.postMessage({ id, type }, []);
+    };
+    const cancel = () => {
+      control('cancel');
+      this.settle(id)?.reject(new WorkerRequestError('cancelled'));
+    };
+    const result = new Promise<ResultOf<R, K>>((resolve, reject) => {
       this.pending.set(id, {
         resolve: (r) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(r as Requests[K]['result']);
+          signal?.removeEventListener('abort', cancel);
+          resolve(r as ResultOf<R, K>);
         },
         reject: (e) => {
-          signal?.removeEventListener('abort', onAbort);
+          signal?.removeEventListener('abort', cancel);
           reject(e);
         },
         onProgress,
+        onEvent: onEvent as ((event: unknown) => void) | undefined,
       });
-      signal?.addEventListener('abort', onAbort, { once: true });
+      signal?.addEventListener('abort', cancel, { once: true });
       try {
-        this.worker.postMessage({ id, type, params } as ToWorker, transfer);
+        // A correlated union (K with its params) the compiler cannot follow through a generic R.
+        const message = { id, type: 'request', request: type, params } as RequestMessage<R>;
+        this.worker.postMessage(message, transfer);
       } catch (error) {
         // E.g. DataCloneError: params that cannot cross to the worker.
         const message = error instanceof Error ? error.message : String(error);
         this.settle(id)?.reject(new WorkerRequestError('error.internal', { message }, message));
       }
     });
+    return {
+      result,
+      pause: () => control('pause'),
+      resume: () => control('resume'),
+      stop: () => control('stop'),
+      cancel,
+    };
+  }
+
+  /** A request's result: `start(type, params, options).result`. */
+  request<K extends keyof R & string>(
+    type: K,
+    params: ParamsOf<R, K>,
+    options: RequestOptions<EventOf<R, K>> = {},
+  ): Promise<ResultOf<R, K>> {
+    return this.start(type, params, options).result;
   }
 
   /** Number of requests awaiting an answer. */
@@ -116,7 +163,7 @@ export class ComputeClient {
     return this.pending.size;
   }
 
-  /** Detaches from the worker and rejects what is pending; the owner terminates the worker. */
+  /** Detaches from the worker and cancels what is pending; the owner terminates the worker. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -136,12 +183,15 @@ export class ComputeClient {
   }
 
   private readonly onMessage = (event: Event): void => {
-    const message = (event as MessageEvent<FromWorker>).data;
+    const message = (event as MessageEvent<FromWorker<R>>).data;
     const p = this.pending.get(message.id);
     if (!p) return; // cancelled or superseded: its answer is dropped
     switch (message.type) {
       case 'progress':
         p.onProgress?.({ done: message.done, total: message.total, stage: message.stage });
+        return;
+      case 'event':
+        p.onEvent?.(message.event);
         return;
       case 'result':
         this.settle(message.id)?.resolve(message.result);
@@ -165,35 +215,17 @@ export class ComputeClient {
   };
 }
 
-/**
- * "Latest run wins" per key: starting a run aborts the key's previous run,
- * whose promise then rejects with code 'cancelled' even if its work finished.
- */
-export function createLatestRunner() {
-  const current = new Map<string, AbortController>();
+/** The compute worker's client (./compute.worker.ts). */
+export class ComputeClient extends WorkerClient<ComputeRequests> {}
+
+/** A job that never reached the worker: its result is `error`, its controls do nothing. */
+function settledJob(error: WorkerRequestError): Job<never> {
+  const nothing = () => undefined;
   return {
-    async run<T>(key: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-      current.get(key)?.abort();
-      const controller = new AbortController();
-      current.set(key, controller);
-      try {
-        const result = await work(controller.signal);
-        if (controller.signal.aborted) throw new WorkerRequestError('cancelled');
-        return result;
-      } catch (error) {
-        if (controller.signal.aborted) throw new WorkerRequestError('cancelled');
-        throw error;
-      } finally {
-        if (current.get(key) === controller) current.delete(key);
-      }
-    },
-    cancel(key: string): void {
-      current.get(key)?.abort();
-      current.delete(key);
-    },
-    cancelAll(): void {
-      for (const c of current.values()) c.abort();
-      current.clear();
-    },
+    result: Promise.reject(error),
+    pause: nothing,
+    resume: nothing,
+    stop: nothing,
+    cancel: nothing,
   };
 }

@@ -1,20 +1,23 @@
 // Entry of the compute worker (started by src/main.ts, and by itself: a
 // compute worker reads parts of a large file with other compute workers, see
-// ./partPool.ts). It only wires messages to the host in ./host.ts; the work
-// is in ./handlers.ts.
+// ./partPool.ts). It only wires messages to the generic host in ./host.ts
+// with the compute handler registry in ./handlers/.
 
-import { createComputeHost, createSharedContext } from './host';
+import { createSharedContext } from './handlers/common';
+import { COMPUTE_HANDLERS } from './handlers';
+import { createHost } from './host';
 import { createPartPool } from './partPool';
-import type { ToWorker } from './protocol';
+import type { ComputeRequests, ToWorker } from './protocol';
 
 const parts = createPartPool(
   navigator.hardwareConcurrency,
   () => new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module' }),
 );
 
-const host = createComputeHost({
-  post: (message, transfer) => self.postMessage(message, { transfer }),
+const host = createHost({
+  handlers: COMPUTE_HANDLERS,
   context: createSharedContext({ parts }),
+  post: (message, transfer) => self.postMessage(message, { transfer }),
 });
 
-self.onmessage = (event: MessageEvent<ToWorker>) => host.handle(event.data);
+self.onmessage = (event: MessageEvent<ToWorker<ComputeRequests>>) => host.handle(event.data);

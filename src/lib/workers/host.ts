@@ -1,71 +1,134 @@
-// The compute worker's message loop, apart from the worker global so Node
-// tests can drive it: it runs each request as its own async task, passes it a
-// WorkerProgress, answers with one `result` or `error`, and marks requests
-// cancelled when a `cancel` arrives (the task notices at its next report).
+// A worker's message loop, generic over its RequestMap and apart from the
+// worker global, so Node tests drive it in-process. Runs in a worker: each
+// request runs as its own async task with its handler from a typed registry
+// (one handler per request type, so there is no switch to forget a case in),
+// a JobControl for pause / resume / stop / cancel, a throttled Progress and
+// an unthrottled `emit` for events; it is answered with one `result` (posting
+// exactly the buffers its handler marked for transfer) or one `error`.
 
 import { CancelledError, EngineError } from '../engine/data/table';
-import { LabStorage, openStorage } from '../storage/db';
-import * as handlers from './handlers';
-import type { HandlerContext } from './handlers';
-import { DEFAULT_TIMING, WorkerProgress, type ProgressTiming } from './progress';
+import { DEFAULT_TIMING, JobControl, type ProgressTiming } from './job';
+import { WorkerProgress } from './progress';
 import {
   assertNever,
+  type EventOf,
   type FromWorker,
+  type ParamsOf,
+  type RequestMap,
   type RequestMessage,
+  type ResultOf,
   type ToWorker,
   type WorkerError,
 } from './protocol';
-import { TableCache } from './tableCache';
-import type { PartPool } from './partPool';
-import { collectTransferables } from './transfer';
+import { unwrapReply, type Reply } from './transfer';
 
-/** What lives as long as the worker: storage, the table cache. */
-export type SharedContext = Omit<HandlerContext, 'progress'>;
-
-export function createSharedContext(
-  options: { openStorage?: () => Promise<LabStorage>; parts?: PartPool | null } = {},
-): SharedContext {
-  const open = options.openStorage ?? (() => openStorage());
-  let storage: Promise<LabStorage> | null = null;
-  return {
-    storage: () => {
-      storage ??= open().catch((e: unknown) => {
-        storage = null;
-        throw e;
-      });
-      return storage;
-    },
-    tables: new TableCache(),
-    samplesInFlight: new Map(),
-    fetch: (...args) => fetch(...args),
-    parts: options.parts ?? null,
-  };
+/** What a handler gets for its own request, besides the worker's shared context. */
+export interface JobContext<E = never> {
+  /**
+   * Throttled progress; `report` is also a checkpoint (it yields, waits
+   * while paused, throws once cancelled). Engine code takes it as a Progress.
+   */
+  progress: WorkerProgress;
+  /** Aborted, with a CancelledError as reason, when the page cancels the request. */
+  signal: AbortSignal;
+  /**
+   * True once the page asked to stop: finish early and return the result so
+   * far (e.g. a model's weights). A handler that never looks runs to completion.
+   */
+  readonly stopped: boolean;
+  /** Between units of work that do not report: lets controls in, waits while paused, throws once cancelled. */
+  checkpoint(): Promise<void>;
+  /** Posts one event to the page at once: never throttled, never dropped, in order. */
+  emit(event: E): void;
 }
 
-/** Runs one request; the one place that knows every request type. */
-export function dispatch(message: RequestMessage, context: HandlerContext): Promise<unknown> {
-  switch (message.type) {
-    case 'ingest-file':
-      return handlers.ingestFile(message.params, context);
-    case 'ingest-sample':
-      return handlers.ingestSample(message.params, context);
-    case 'profile':
-      return handlers.profile(message.params, context);
-    case 'kaplan-meier':
-      return handlers.kaplanMeier(message.params, context);
-    case 'preview':
-      return handlers.preview(message.params, context);
-    case 'prepare':
-      return handlers.prepare(message.params, context);
-    case 'export':
-      return handlers.exportDataset(message.params, context);
-    case 'retype':
-      return handlers.retype(message.params, context);
-    case 'parse-part':
-      return handlers.parsePartOfFile(message.params, context);
-    default:
-      return assertNever(message);
+/** Runs request K: its params and context in, its result (perhaps with buffers to transfer) out. */
+export type Handler<R extends RequestMap, K extends keyof R, S = unknown> = (
+  params: ParamsOf<R, K>,
+  context: S & JobContext<EventOf<R, K>>,
+) => Promise<Reply<ResultOf<R, K>>>;
+
+/** One handler for every request type of R: a missing one does not compile. */
+export type HandlerRegistry<R extends RequestMap, S = unknown> = {
+  [K in keyof R]: Handler<R, K, S>;
+};
+
+export interface HostOptions<R extends RequestMap, S> {
+  handlers: HandlerRegistry<R, S>;
+  /** What lives as long as the worker (storage, caches), given to every handler. */
+  context: S;
+  post: (message: FromWorker<R>, transfer: Transferable[]) => void;
+  /** Tests control the clock and the yield. */
+  timing?: ProgressTiming;
+}
+
+export interface Host<R extends RequestMap> {
+  handle(message: ToWorker<R>): void;
+}
+
+export function createHost<R extends RequestMap, S>(options: HostOptions<R, S>): Host<R> {
+  const { handlers, post } = options;
+  const timing = options.timing ?? DEFAULT_TIMING;
+  const running = new Map<number, JobControl>();
+
+  async function execute(message: RequestMessage<R>): Promise<void> {
+    const { id } = message;
+    const control = new JobControl(timing);
+    running.set(id, control);
+    try {
+      // Own keys only: a request named 'constructor' or '__proto__' is unknown, not a crash.
+      if (!Object.hasOwn(handlers, message.request)) {
+        throw new Error(`unknown request type ${JSON.stringify(message.request)}`);
+      }
+      const handler = handlers[message.request] as Handler<R, keyof R, S>;
+      // A literal, not a spread of a JobContext: spreading would freeze the `stopped` getter.
+      const context: S & JobContext<EventOf<R, keyof R>> = {
+        ...options.context,
+        progress: new WorkerProgress(id, (m) => post(m, []), control, timing),
+        signal: control.signal,
+        get stopped() {
+          return control.stopped;
+        },
+        checkpoint: () => control.checkpoint(),
+        emit: (event) => {
+          // An event emitted after the request ended (a leaked callback) has nobody to go to.
+          if (running.get(id) === control) post({ id, type: 'event', event }, []);
+        },
+      };
+      const reply = await handler(message.params, context);
+      const { value, transfer } = unwrapReply(reply);
+      post({ id, type: 'result', result: value }, transfer);
+    } catch (error) {
+      post({ id, type: 'error', error: toWorkerError(error) }, []);
+    } finally {
+      running.delete(id);
+    }
   }
+
+  return {
+    handle(message) {
+      switch (message.type) {
+        case 'request':
+          void execute(message);
+          return;
+        // A control for a request not running (unknown, or already answered) is dropped.
+        case 'pause':
+          running.get(message.id)?.pause();
+          return;
+        case 'resume':
+          running.get(message.id)?.resume();
+          return;
+        case 'stop':
+          running.get(message.id)?.stop();
+          return;
+        case 'cancel':
+          running.get(message.id)?.cancel();
+          return;
+        default:
+          assertNever(message);
+      }
+    },
+  };
 }
 
 /** Any thrown value as data the page can translate. */
@@ -84,52 +147,5 @@ export function toWorkerError(error: unknown): WorkerError {
     code: 'error.internal',
     params: { message },
     detail: error instanceof Error && error.stack ? error.stack : message,
-  };
-}
-
-export interface HostOptions {
-  post: (message: FromWorker, transfer: Transferable[]) => void;
-  context: SharedContext;
-  /** Tests replace the handlers or the clock. */
-  dispatch?: (message: RequestMessage, context: HandlerContext) => Promise<unknown>;
-  timing?: ProgressTiming;
-}
-
-export function createComputeHost(options: HostOptions): { handle(message: ToWorker): void } {
-  const run = options.dispatch ?? dispatch;
-  const cancelled = new Set<number>();
-  const running = new Set<number>();
-
-  async function execute(message: RequestMessage): Promise<void> {
-    const { id } = message;
-    running.add(id);
-    const progress = new WorkerProgress(
-      id,
-      (m) => options.post(m, []),
-      () => cancelled.has(id),
-      options.timing ?? DEFAULT_TIMING,
-    );
-    try {
-      const result = await run(message, { ...options.context, progress });
-      const keep = await options.context.tables.buffers();
-      const transfer = collectTransferables(result, keep);
-      options.post({ id, type: 'result', result }, transfer);
-    } catch (error) {
-      options.post({ id, type: 'error', error: toWorkerError(error) }, []);
-    } finally {
-      running.delete(id);
-      cancelled.delete(id);
-    }
-  }
-
-  return {
-    handle(message) {
-      if (message.type === 'cancel') {
-        // A cancel for a request already answered is dropped: nothing to stop.
-        if (running.has(message.id)) cancelled.add(message.id);
-        return;
-      }
-      void execute(message);
-    },
   };
 }

@@ -1,46 +1,27 @@
-// The worker's Progress: throttled progress messages, and the yields that let
-// a `cancel` message in. Runs in the compute worker (and in Node tests).
+// A request's Progress: throttled progress messages to the page. Runs in a
+// worker (and in Node tests).
 //
-// A worker handles one message at a time, so a cancel sent while a request
-// computes is only seen when that computation gives the event loop a turn.
-// Computations call `report` between units of work; every ~30 ms it yields a
-// turn, and afterwards throws CancelledError if the request was cancelled.
-// Cooperative cancelling needs no SharedArrayBuffer, which would require
-// cross-origin isolation headers a plain static host cannot promise.
+// Computations report between units of work (a parsed chunk, a column); at
+// most one message per `postEveryMs` is posted, the rest are dropped — the
+// page shows a bar, not a log (events, which must all arrive, are posted by
+// the host's `emit`). Each report is also a checkpoint of the request's
+// JobControl (./job.ts): it yields now and then, waits while paused and
+// throws CancelledError once cancelled.
 
-import { CancelledError, type Progress } from '../engine/data/table';
+import type { Progress } from '../engine/data/table';
+import { DEFAULT_TIMING, type JobControl, type ProgressTiming } from './job';
 import type { ProgressMessage } from './protocol';
-
-export interface ProgressTiming {
-  /** Least time between two progress messages. */
-  postEveryMs: number;
-  /** Most time between two yields to the event loop. */
-  yieldEveryMs: number;
-  now: () => number;
-  /** Gives the event loop a turn. */
-  yield: () => Promise<void>;
-}
-
-export const DEFAULT_TIMING: ProgressTiming = {
-  postEveryMs: 100,
-  yieldEveryMs: 30,
-  now: () => performance.now(),
-  yield: () => yieldToEventLoop(),
-};
 
 export class WorkerProgress implements Progress {
   private lastPost = -Infinity;
-  private lastYield: number;
   private stageName: string | undefined;
 
   constructor(
     private readonly id: number,
     private readonly post: (message: ProgressMessage) => void,
-    private readonly isCancelled: () => boolean,
+    private readonly control: JobControl,
     private readonly timing: ProgressTiming = DEFAULT_TIMING,
-  ) {
-    this.lastYield = timing.now();
-  }
+  ) {}
 
   /** Names the step now running (e.g. 'parse', 'store'); the next report is posted at once. */
   stage(name: string): void {
@@ -49,7 +30,7 @@ export class WorkerProgress implements Progress {
   }
 
   async report(done: number, total: number): Promise<void> {
-    this.throwIfCancelled();
+    this.control.throwIfCancelled();
     const now = this.timing.now();
     if (now - this.lastPost >= this.timing.postEveryMs) {
       this.lastPost = now;
@@ -57,40 +38,6 @@ export class WorkerProgress implements Progress {
       if (this.stageName !== undefined) message.stage = this.stageName;
       this.post(message);
     }
-    if (now - this.lastYield >= this.timing.yieldEveryMs) {
-      await this.timing.yield();
-      this.lastYield = this.timing.now();
-      this.throwIfCancelled();
-    }
+    await this.control.checkpoint();
   }
-
-  throwIfCancelled(): void {
-    if (this.isCancelled()) throw new CancelledError();
-  }
-}
-
-let channel: MessageChannel | null = null;
-const waiting: (() => void)[] = [];
-
-/**
- * Resolves after the event loop has run the tasks already queued, such as an
- * incoming cancel. In a browser, a message to ourselves through a
- * MessageChannel is queued on the same task source (posted messages) as the
- * page's messages to the worker, so one that is already waiting runs first;
- * and unlike setTimeout(0) it is not clamped to 4 ms when nested, so frequent
- * yields stay cheap. (Node orders these differently; tests inject a yield.)
- */
-export function yieldToEventLoop(): Promise<void> {
-  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
-  if (!channel) {
-    channel = new MessageChannel();
-    channel.port1.onmessage = () => waiting.shift()?.();
-    // Node only: an open port must not keep a test process alive.
-    (channel.port1 as { unref?: () => void }).unref?.();
-  }
-  const port = channel.port2;
-  return new Promise((resolve) => {
-    waiting.push(resolve);
-    port.postMessage(null);
-  });
 }

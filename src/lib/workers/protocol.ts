@@ -1,11 +1,20 @@
-// The one message contract between the page and the compute worker.
-// Every request carries an id; the worker answers with any number of
-// `progress` messages and then exactly one `result` or `error`. The page may
-// send `cancel` for an id at any time; the worker then ends that request with
-// an error whose code is 'cancelled'. Large results cross by transfer.
+// The one message contract between the page and its workers (the compute
+// worker, and any later worker with a request map of its own). Runs on both
+// sides: types only, and assertNever.
 //
-// Adding a capability = adding one entry to `Requests` and one case to the
-// worker's switch (which ends in assertNever, so the compiler finds it).
+// A worker's capabilities are a RequestMap: request type → params, result
+// and, for a long job, the events it streams. Every request carries an id from
+// the client; the worker answers with any number of `progress` (throttled)
+// and `event` (every one, in order) messages, then exactly one `result` or
+// `error`. The page may send `pause`, `resume`, `stop` or `cancel` for an id
+// at any time; a control for an id the worker is not running is ignored. A
+// cancelled request ends with an error whose code is 'cancelled'; a stopped
+// one ends early with whatever result its handler makes of the work so far.
+// Results cross by copy unless their handler names buffers to transfer.
+//
+// Adding a capability = one entry in a map and one handler in that worker's
+// registry (./handlers/index.ts for the compute worker): the registry's type
+// asks for a handler per entry, so the compiler finds a missing one.
 
 import type { DatasetMeta } from '../storage/types';
 import type { KaplanMeierOptions, KaplanMeierResult } from '../engine/survival/kaplanMeier';
@@ -16,8 +25,31 @@ import type { RetypeOptions, RetypeReport } from '../engine/data/retype';
 import type { SampleId } from '../engine/data/samples';
 import type { PrepareStep } from '../notebook/document';
 
-/** Each request kind: what the page sends, and what a successful reply holds. */
-export interface Requests {
+/**
+ * One request type: what the page sends, what a successful reply holds and,
+ * if the request streams events (e.g. one per training epoch), their type.
+ * A map entry that streams declares `events: TheEvent`.
+ */
+export interface RequestSpec {
+  params: unknown;
+  result: unknown;
+  events?: unknown;
+}
+
+/** A worker's request types. Declare it as a `type` (an interface has no index signature). */
+export type RequestMap = { [type: string]: RequestSpec };
+
+export type ParamsOf<R extends RequestMap, K extends keyof R> = R[K]['params'];
+export type ResultOf<R extends RequestMap, K extends keyof R> = R[K]['result'];
+/** The events request K streams; never when it declares none. */
+export type EventOf<R extends RequestMap, K extends keyof R> = R[K] extends { events: infer E }
+  ? E
+  : never;
+
+// ---- the compute worker's requests ------------------------------------------
+
+/** The compute worker (./compute.worker.ts): each request type, what it takes and gives. */
+export type ComputeRequests = {
   /** Parse a dropped or picked file and store it as a new dataset. */
   'ingest-file': {
     params: { file: Blob; name: string; options?: Partial<ReadOptions> };
@@ -38,6 +70,7 @@ export interface Requests {
     params: { datasetId: string; target?: string | null; asOf?: string | null };
     result: TableProfile;
   };
+  /** The curves' arrays are transferred. */
   'kaplan-meier': {
     params: { datasetId: string; settings: SurvivalSettings };
     result: SurvivalResult;
@@ -65,7 +98,8 @@ export interface Requests {
   /**
    * Parse one part of a large delimited file with the plan its first rows
    * decided (engine/data/parts.ts). Sent by the compute worker to the
-   * workers it reads parts with, not by the page.
+   * workers it reads parts with, not by the page. The part's arrays are
+   * transferred.
    */
   'parse-part': { params: PartParams; result: PackedPart };
   /** A dataset as a CSV (UTF-8 with BOM, for Excel) or XLSX file; the bytes are transferred. */
@@ -73,9 +107,11 @@ export interface Requests {
     params: { datasetId: string; format: 'csv' | 'xlsx' };
     result: { bytes: Uint8Array<ArrayBuffer>; mimeType: string; fileName: string };
   };
-}
+};
 
-export type RequestType = keyof Requests;
+/** The name callers used before the map had siblings. */
+export type Requests = ComputeRequests;
+export type RequestType = keyof ComputeRequests;
 
 /** Settings of a Survival cell; column names refer to the input dataset. */
 export interface SurvivalSettings {
@@ -109,16 +145,23 @@ export interface PreviewResult {
 
 // ---- messages -------------------------------------------------------------
 
-export type RequestMessage = {
-  [K in RequestType]: { id: number; type: K; params: Requests[K]['params'] };
-}[RequestType];
+export type RequestMessage<R extends RequestMap = ComputeRequests> = {
+  [K in keyof R & string]: { id: number; type: 'request'; request: K; params: R[K]['params'] };
+}[keyof R & string];
 
-export interface CancelMessage {
+/**
+ * What the page may ask of a running request. `pause` holds it at its next
+ * report or checkpoint until `resume`; `stop` asks it to finish early with
+ * the result so far; `cancel` ends it with the error 'cancelled'.
+ */
+export type Control = 'pause' | 'resume' | 'stop' | 'cancel';
+
+export interface ControlMessage {
   id: number;
-  type: 'cancel';
+  type: Control;
 }
 
-export type ToWorker = RequestMessage | CancelMessage;
+export type ToWorker<R extends RequestMap = ComputeRequests> = RequestMessage<R> | ControlMessage;
 
 export interface ProgressMessage {
   id: number;
@@ -127,6 +170,13 @@ export interface ProgressMessage {
   done: number;
   total: number;
   stage?: string;
+}
+
+/** One event a handler emitted; posted at once, never throttled or dropped. */
+export interface EventMessage<R extends RequestMap = ComputeRequests> {
+  id: number;
+  type: 'event';
+  event: { [K in keyof R]: EventOf<R, K> }[keyof R];
 }
 
 export interface ResultMessage {
@@ -149,7 +199,8 @@ export interface ErrorMessage {
   error: WorkerError;
 }
 
-export type FromWorker = ProgressMessage | ResultMessage | ErrorMessage;
+export type FromWorker<R extends RequestMap = ComputeRequests> =
+  ProgressMessage | EventMessage<R> | ResultMessage | ErrorMessage;
 
 export function assertNever(x: never): never {
   throw new Error(`Unexpected message: ${JSON.stringify(x)}`);

@@ -86,18 +86,6 @@ export class TableCache {
     return this.entries.size;
   }
 
-  /** Buffers of the cached tables: a result must never transfer (and so detach) these. */
-  async buffers(): Promise<Set<ArrayBufferLike>> {
-    const owned = new Set<ArrayBufferLike>();
-    const settled = await Promise.allSettled(this.entries.values());
-    for (const s of settled) {
-      if (s.status !== 'fulfilled') continue;
-      for (const c of s.value.columns)
-        owned.add(c.kind === 'number' ? c.values.buffer : c.codes.buffer);
-    }
-    return owned;
-  }
-
   private evict(): void {
     const bytes = () => [...this.sizes.values()].reduce((a, b) => a + b, 0);
     while (

@@ -1,61 +1,13 @@
-// The prepare and export requests end to end through the fake worker, with
+// The prepare request end to end through the fake worker, with
 // fake-indexeddb storage. Reference values are direct tallies of the
-// generated insurance book (engine/data/sample/insurance.ts), computed here
-// without the Prepare engine.
-import 'fake-indexeddb/auto';
+// generated insurance book (./insuranceTally.ts), computed without the
+// Prepare engine.
 import { describe, expect, it } from 'vitest';
-import { createSharedContext, type SharedContext } from '../../src/lib/workers/host';
-import { ComputeClient } from '../../src/lib/workers/client';
-import { derivedKey, PREPARE_PREVIEW_ROWS } from '../../src/lib/workers/handlers';
-import { openStorage, type LabStorage } from '../../src/lib/storage/db';
-import { generateInsuranceBook } from '../../src/lib/engine/data/sample/insurance';
-import { readFile } from '../../src/lib/engine/data/read';
-import { NO_PROGRESS, type Column } from '../../src/lib/engine/data/table';
-import type { PrepareStep } from '../../src/lib/notebook/document';
-import { fakeWorker } from './fakeWorker';
-
-function setup() {
-  const name = `test-${crypto.randomUUID()}`;
-  let storage: Promise<LabStorage> | undefined;
-  const context: SharedContext = createSharedContext({
-    openStorage: () => (storage ??= openStorage({ name })),
-  });
-  const worker = fakeWorker(context);
-  return { client: new ComputeClient(worker), worker, storage: () => context.storage() };
-}
-
-const book = generateInsuranceBook();
-
-function column(name: string, columns: readonly Column[]): Column {
-  const c = columns.find((x) => x.name === name);
-  if (!c) throw new Error(`no column ${name}`);
-  return c;
-}
-
-/** Payments per policy id and their total amount, tallied directly from the book. */
-function paymentsPerPolicy(): Map<string, { count: number; sum: number }> {
-  const ids = column('policy_id', book.payments.columns);
-  const amount = column('amount', book.payments.columns);
-  if (ids.kind !== 'string' || amount.kind !== 'number') throw new Error('unexpected types');
-  const tally = new Map<string, { count: number; sum: number }>();
-  for (let i = 0; i < book.payments.rowCount; i++) {
-    const id = ids.dictionary[ids.codes[i]];
-    const t = tally.get(id) ?? { count: 0, sum: 0 };
-    t.count++;
-    if (!Number.isNaN(amount.values[i])) t.sum += amount.values[i];
-    tally.set(id, t);
-  }
-  return tally;
-}
-
-const aggregate: PrepareStep = {
-  op: 'aggregate',
-  key: 'policy_id',
-  measures: [
-    { column: 'amount', fn: 'count', name: 'payments' },
-    { column: 'amount', fn: 'sum', name: 'paid' },
-  ],
-};
+import { derivedKey } from '../../../src/lib/workers/handlers/common';
+import { PREPARE_PREVIEW_ROWS } from '../../../src/lib/workers/handlers/prepare';
+import type { PrepareStep } from '../../../src/lib/notebook/document';
+import { aggregate, book, column, paymentsPerPolicy } from './insuranceTally';
+import { setup } from './setup';
 
 describe('prepare request', () => {
   it('aggregates payments per policy, stores the result as a derived dataset, previews it', async () => {
@@ -211,41 +163,5 @@ describe('prepare request', () => {
     await expect(
       client.request('prepare', { notebook: 'nb', cell: 'c', inputs: ['gone'], step: aggregate }),
     ).rejects.toMatchObject({ code: 'storage.not-found' });
-  });
-});
-
-describe('export request', () => {
-  it('writes CSV bytes with a BOM, the header and every row, transferred', async () => {
-    const { client, worker } = setup();
-    const [policies] = await client.request('ingest-sample', { sample: 'insurance' });
-    const result = await client.request('export', { datasetId: policies.id, format: 'csv' });
-    expect(result.fileName).toBe('insurance_policies.csv');
-    expect(result.mimeType).toMatch(/^text\/csv/);
-    expect(Array.from(result.bytes.slice(0, 3))).toEqual([0xef, 0xbb, 0xbf]);
-    const text = new TextDecoder().decode(result.bytes.slice(3));
-    const lines = text.split('\r\n');
-    expect(lines[0]).toBe(book.policies.columns.map((c) => c.name).join(','));
-    // Header, one line per row, and the empty string after the last CRLF.
-    expect(lines).toHaveLength(book.policies.rowCount + 2);
-    const last = worker.received.at(-1)!;
-    expect(last.message.type).toBe('result');
-    expect(last.transfer).toHaveLength(1);
-  });
-
-  it('writes an XLSX workbook that reads back with the same shape', async () => {
-    const { client } = setup();
-    const [, payments] = await client.request('ingest-sample', { sample: 'insurance' });
-    const agg = await client.request('prepare', {
-      notebook: 'nb',
-      cell: 'agg',
-      inputs: [payments.id],
-      step: aggregate,
-    });
-    const result = await client.request('export', { datasetId: agg.dataset.id, format: 'xlsx' });
-    expect(result.fileName).toBe('insurance_payments_aggregate.xlsx');
-    const back = await readFile(new Blob([result.bytes]), result.fileName, {}, NO_PROGRESS);
-    expect(back.format).toBe('xlsx');
-    expect(back.table.rowCount).toBe(paymentsPerPolicy().size);
-    expect(back.table.columns.map((c) => c.name)).toEqual(['policy_id', 'payments', 'paid']);
   });
 });

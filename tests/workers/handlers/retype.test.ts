@@ -1,19 +1,8 @@
 // The retype request end to end through the worker host: a file is ingested,
 // a column overridden, and the result stored as a new dataset beside the
 // original. Values are hand-checked from the tiny CSV below.
-import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { createSharedContext } from '../../src/lib/workers/host';
-import { ComputeClient } from '../../src/lib/workers/client';
-import { openStorage, type LabStorage } from '../../src/lib/storage/db';
-import { fakeWorker } from './fakeWorker';
-
-function setup() {
-  const name = `test-${crypto.randomUUID()}`;
-  let storage: Promise<LabStorage> | undefined;
-  const context = createSharedContext({ openStorage: () => (storage ??= openStorage({ name })) });
-  return { client: new ComputeClient(fakeWorker(context)), storage: () => context.storage() };
-}
+import { setup } from './setup';
 
 const csv = 'id,code,joined\nA,007,2024-01-05\nB,12,2024-02-30\nC,x9,\n';
 

@@ -1,0 +1,117 @@
+// What the compute worker's handlers share. Runs in the compute worker (and
+// in Node tests, with fake-indexeddb storage): the context that lives as
+// long as the worker (storage, the table cache), the handler type, and the
+// helpers several handlers use — loading a stored table, storing a new one
+// under a free name, and the key a derived dataset is stored under.
+//
+// Tables are read through the context's TableCache; storage is the one module
+// in ../../storage/db.ts (the worker writes and reads dataset chunks there).
+
+import { DEFAULT_ROWS_PER_CHUNK, ipcChunks } from '../../engine/data/arrow';
+import type { SampleId } from '../../engine/data/samples';
+import type { DataTable } from '../../engine/data/table';
+import type { PrepareStep } from '../../notebook/document';
+import { openStorage, type LabStorage } from '../../storage/db';
+import type { DatasetMeta, NewDataset } from '../../storage/types';
+import type { Handler, JobContext } from '../host';
+import type { PartPool } from '../partPool';
+import type { ComputeRequests, RequestType } from '../protocol';
+import { TableCache } from '../tableCache';
+
+/** What lives as long as the compute worker, given to every handler. */
+export interface SharedContext {
+  storage: () => Promise<LabStorage>;
+  tables: TableCache;
+  /** Sample requests still running, so asking twice at once stores the sample once. */
+  samplesInFlight: Map<SampleId, Promise<DatasetMeta[]>>;
+  fetch: typeof fetch;
+  /** Where large delimited files are read in parts at once (see ../partPool.ts); null: one pass. */
+  parts: PartPool | null;
+}
+
+export function createSharedContext(
+  options: { openStorage?: () => Promise<LabStorage>; parts?: PartPool | null } = {},
+): SharedContext {
+  const open = options.openStorage ?? (() => openStorage());
+  let storage: Promise<LabStorage> | null = null;
+  return {
+    storage: () => {
+      // A failed open is not kept: the next request tries again.
+      storage ??= open().catch((e: unknown) => {
+        storage = null;
+        throw e;
+      });
+      return storage;
+    },
+    tables: new TableCache(),
+    samplesInFlight: new Map(),
+    fetch: (...args) => fetch(...args),
+    parts: options.parts ?? null,
+  };
+}
+
+/** A compute handler's context: the shared one and its request's own (compute requests emit no events). */
+export type HandlerContext = SharedContext & JobContext;
+
+export type ComputeHandler<K extends RequestType> = Handler<ComputeRequests, K, SharedContext>;
+
+export async function loadTable(datasetId: string, context: SharedContext): Promise<DataTable> {
+  return context.tables.get(datasetId, async () => {
+    const storage = await context.storage();
+    return (await storage.loadTable(datasetId)).table;
+  });
+}
+
+type DatasetInput = Omit<NewDataset, 'rowCount' | 'columns'>;
+
+/** What storage keeps of a dataset besides its chunks: `input` and the table's shape. */
+export function datasetOf(table: DataTable, input: DatasetInput): NewDataset {
+  const columns = table.columns.map((c) => ({ name: c.name, type: c.type }));
+  return { ...input, rowCount: table.rowCount, columns };
+}
+
+/** Encodes and stores a table, reporting progress per chunk (and so letting a control in). */
+export async function store(
+  table: DataTable,
+  input: DatasetInput,
+  context: HandlerContext,
+): Promise<DatasetMeta> {
+  context.progress.stage('store');
+  // Encode one chunk at a time as storage asks for it: only one encoded chunk
+  // is alive at once, never the whole table twice.
+  const total = Math.ceil(table.rowCount / DEFAULT_ROWS_PER_CHUNK);
+  const { progress } = context;
+  async function* reported() {
+    let i = 0;
+    for (const chunk of ipcChunks(table, DEFAULT_ROWS_PER_CHUNK)) {
+      await progress.report(i++, total);
+      yield chunk;
+    }
+    await progress.report(total, total);
+  }
+  const storage = await context.storage();
+  const meta = await storage.saveDataset(datasetOf(table, input), reported());
+  context.tables.set(meta.id, table);
+  return meta;
+}
+
+/**
+ * SHA-256 (hex) of the input ids and the step as canonical JSON (keys
+ * sorted), so the same settings typed in another order give the same key.
+ */
+export async function derivedKey(inputs: readonly string[], step: PrepareStep): Promise<string> {
+  const text = canonicalJson({ inputs, step });
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

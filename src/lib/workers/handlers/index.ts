@@ -1,0 +1,31 @@
+// The compute worker's handler registry: one handler per request type of
+// ComputeRequests, each in its own file here. Runs in the compute worker
+// (../compute.worker.ts gives it to the host). The type asks for every
+// request type, so a request without a handler does not compile.
+
+import type { HandlerRegistry } from '../host';
+import type { ComputeRequests } from '../protocol';
+import type { SharedContext } from './common';
+import { exportDataset } from './export';
+import { ingestFile } from './ingestFile';
+import { ingestSample } from './ingestSample';
+import { kaplanMeier } from './kaplanMeier';
+import { parsePart } from './parsePart';
+import { prepare } from './prepare';
+import { preview } from './preview';
+import { profile } from './profile';
+import { retype } from './retype';
+
+export type ComputeHandlers = HandlerRegistry<ComputeRequests, SharedContext>;
+
+export const COMPUTE_HANDLERS: ComputeHandlers = {
+  'ingest-file': ingestFile,
+  'ingest-sample': ingestSample,
+  profile,
+  'kaplan-meier': kaplanMeier,
+  retype,
+  preview,
+  prepare,
+  'parse-part': parsePart,
+  export: exportDataset,
+};
