@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { cellOfKind, cells, expect, openApp, settled, test } from './fixtures';
 
-const LUNG = readFileSync(new URL('../tests/fixtures/datasets/lifelines__lung.csv', import.meta.url));
+const LUNG = readFileSync(
+  new URL('../tests/fixtures/datasets/lifelines__lung.csv', import.meta.url),
+);
 
 test('first start shows the sample insurance notebook with a survival curve', async ({ page }) => {
   await openApp(page);
@@ -70,6 +72,11 @@ test('cells can be added, reordered, removed; dependants re-run on change', asyn
   );
   await settled(page);
   await expect(cellOfKind(page, 'profile').locator('tr[data-column="tenure"]')).toBeVisible();
+  // The survival cell chose Telco's own columns instead of failing on the old ones.
+  await expect(survival.getByTestId('duration-select')).toHaveValue('tenure');
+  await expect(survival.getByTestId('event-select')).toHaveValue('Churn');
+  await expect(survival.getByTestId('median-table').locator('tbody tr')).toHaveCount(1);
+  await expect(survival.getByTestId('cell-error')).toHaveCount(0);
 });
 
 test('the notebook, settings and datasets survive a reload', async ({ page }) => {
