@@ -50,7 +50,10 @@ export type EventOf<R extends RequestMap, K extends keyof R> = R[K] extends { ev
 
 /** The compute worker (./compute.worker.ts): each request type, what it takes and gives. */
 export type ComputeRequests = {
-  /** Parse a dropped or picked file and store it as a new dataset. */
+  /**
+   * Parse a dropped or picked file and store it as a new dataset, named
+   * `name`, or `name (2)`, `name (3)`… when a stored dataset has that name.
+   */
   'ingest-file': {
     params: { file: Blob; name: string; options?: Partial<ReadOptions> };
     result: DatasetMeta;
@@ -77,7 +80,8 @@ export type ComputeRequests = {
   };
   /**
    * Store a copy of a dataset with some columns converted to user-chosen
-   * types (engine/data/retype.ts); `name` is the new dataset's name.
+   * types (engine/data/retype.ts); `name` is the new dataset's name (made
+   * unique as for 'ingest-file').
    */
   retype: {
     params: { datasetId: string; overrides: RetypeOptions[]; name: string };

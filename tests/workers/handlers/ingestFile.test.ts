@@ -1,6 +1,7 @@
 // 'ingest-file' through the fake worker (with preview and profile of what it
-// stored): what parsing decided, and cancelling. veteran.csv is R
-// survival's veteran data (see tests/fixtures/workers).
+// stored): what parsing decided, cancelling, and free names for a file
+// imported twice. veteran.csv is R survival's veteran data (see
+// tests/fixtures/workers).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MAX_PREVIEW_ROWS } from '../../../src/lib/workers/handlers/preview';
@@ -87,5 +88,24 @@ describe('ingest-file', () => {
     expect(final()!.message).toMatchObject({ type: 'error', error: { code: 'cancelled' } });
     const s = await storage();
     expect(await s.listDatasets()).toEqual([]);
+  });
+
+  it('names a file imported again "name (2)", then "name (3)", also when imported at once', async () => {
+    const { client, storage } = setup();
+    const file = () => new File([veteranCsv], 'veteran.csv');
+    const first = await client.request('ingest-file', { file: file(), name: 'veteran.csv' });
+    const second = await client.request('ingest-file', { file: file(), name: 'veteran.csv' });
+    expect([first.name, second.name]).toEqual(['veteran.csv', 'veteran.csv (2)']);
+    const [a, b] = await Promise.all([
+      client.request('ingest-file', { file: file(), name: 'veteran.csv' }),
+      client.request('ingest-file', { file: file(), name: 'veteran.csv' }),
+    ]);
+    expect([a.name, b.name].sort()).toEqual(['veteran.csv (3)', 'veteran.csv (4)']);
+    // A name freed by deleting its dataset is used again.
+    await (await storage()).deleteDataset(second.id);
+    const again = await client.request('ingest-file', { file: file(), name: 'veteran.csv' });
+    expect(again.name).toBe('veteran.csv (2)');
+    const names = (await (await storage()).listDatasets()).map((d) => d.name);
+    expect(new Set(names).size).toBe(names.length);
   });
 });

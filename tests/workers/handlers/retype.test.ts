@@ -63,6 +63,20 @@ describe('retype request', () => {
     expect(stored.map((d) => d.id).sort()).toEqual([original.id, meta.id].sort());
   });
 
+  it('names the copy "name (2)" when a stored dataset has its name', async () => {
+    const { client } = setup();
+    const original = await client.request('ingest-file', { file: new Blob([csv]), name: 'c.csv' });
+    const retype = () =>
+      client.request('retype', {
+        datasetId: original.id,
+        overrides: [{ column: 'code', type: 'integer' }],
+        name: 'c.csv (types)',
+      });
+    const first = await retype();
+    const second = await retype();
+    expect([first.meta.name, second.meta.name]).toEqual(['c.csv (types)', 'c.csv (types) (2)']);
+  });
+
   it('refuses an unknown column or dataset with a message code, storing nothing', async () => {
     const { client, storage } = setup();
     const original = await client.request('ingest-file', { file: new Blob([csv]), name: 'c.csv' });

@@ -24,6 +24,8 @@ export interface SharedContext {
   tables: TableCache;
   /** Sample requests still running, so asking twice at once stores the sample once. */
   samplesInFlight: Map<SampleId, Promise<DatasetMeta[]>>;
+  /** Names of datasets being stored right now, so two at once do not take the same name. */
+  namesInFlight: Set<string>;
   fetch: typeof fetch;
   /** Where large delimited files are read in parts at once (see ../partPool.ts); null: one pass. */
   parts: PartPool | null;
@@ -45,6 +47,7 @@ export function createSharedContext(
     },
     tables: new TableCache(),
     samplesInFlight: new Map(),
+    namesInFlight: new Set(),
     fetch: (...args) => fetch(...args),
     parts: options.parts ?? null,
   };
@@ -93,6 +96,30 @@ export async function store(
   const meta = await storage.saveDataset(datasetOf(table, input), reported());
   context.tables.set(meta.id, table);
   return meta;
+}
+
+/**
+ * Runs `save` with `wanted` as the new dataset's name, or the first of
+ * "wanted (2)", "wanted (3)"… that no stored dataset has, nor one being
+ * stored by another request right now. (Importing the same file twice gave
+ * two datasets nobody could tell apart in a list.)
+ */
+export async function withFreeName<T>(
+  wanted: string,
+  context: SharedContext,
+  save: (name: string) => Promise<T>,
+): Promise<T> {
+  const stored = await (await context.storage()).listDatasets();
+  // From here to the reservation nothing awaits, so two requests cannot pick the same name.
+  const taken = new Set([...stored.map((d) => d.name), ...context.namesInFlight]);
+  let name = wanted;
+  for (let n = 2; taken.has(name); n++) name = `${wanted} (${n})`;
+  context.namesInFlight.add(name);
+  try {
+    return await save(name);
+  } finally {
+    context.namesInFlight.delete(name);
+  }
 }
 
 /**

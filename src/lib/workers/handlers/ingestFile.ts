@@ -1,10 +1,10 @@
 // 'ingest-file': parse a dropped or picked file and store it as a new
-// dataset. Runs in the compute worker; a
+// dataset under a name no stored dataset has. Runs in the compute worker; a
 // large delimited file is read in parts by helper workers (../partPool.ts).
 
 import { readFile } from '../../engine/data/read';
 import { MAX_STORED_WARNINGS } from '../../storage/types';
-import { datasetOf, store, type ComputeHandler } from './common';
+import { datasetOf, store, withFreeName, type ComputeHandler } from './common';
 
 export const ingestFile: ComputeHandler<'ingest-file'> = async (params, context) => {
   context.progress.stage('parse');
@@ -44,7 +44,9 @@ export const ingestFile: ComputeHandler<'ingest-file'> = async (params, context)
     context.progress.stage('store');
     await context.progress.report(0, 1);
     try {
-      const meta = await session.commit(datasetOf(table, input(params.name)), stored);
+      const meta = await withFreeName(params.name, context, (name) =>
+        session.commit(datasetOf(table, input(name)), stored),
+      );
       context.tables.set(meta.id, table);
       return meta;
     } catch (error) {
@@ -55,5 +57,5 @@ export const ingestFile: ComputeHandler<'ingest-file'> = async (params, context)
   // Read in one pass, or the parts' chunks cannot be used (a column became text).
   // (Chunks a failed discard leaves have no dataset: the next open sweeps them.)
   await session?.discard().catch(() => undefined);
-  return store(table, input(params.name), context);
+  return withFreeName(params.name, context, (name) => store(table, input(name), context));
 };

@@ -3,11 +3,11 @@
 
 import { retypeTable, type RetypeReport } from '../../engine/data/retype';
 import { EngineError } from '../../engine/data/table';
-import { loadTable, store, type ComputeHandler } from './common';
+import { loadTable, store, withFreeName, type ComputeHandler } from './common';
 
 /**
  * Applies the overrides in order to the stored dataset and stores the result
- * as a new dataset that records where it came from; the
+ * as a new dataset (under a free name) that records where it came from; the
  * original is kept, so a later change of mind starts again from the file's
  * own values.
  */
@@ -25,14 +25,16 @@ export const retype: ComputeHandler<'retype'> = async (params, context) => {
     reports.push(result.report);
   }
   const overrides = Object.fromEntries(params.overrides.map((o) => [o.column, o.type]));
-  const meta = await store(
-    table,
-    {
-      name: params.name,
-      source: { kind: 'retyped', from: base.id, overrides, reports },
-      ...(base.ingest ? { ingest: base.ingest } : {}),
-    },
-    context,
+  const meta = await withFreeName(params.name, context, (name) =>
+    store(
+      table,
+      {
+        name,
+        source: { kind: 'retyped', from: base.id, overrides, reports },
+        ...(base.ingest ? { ingest: base.ingest } : {}),
+      },
+      context,
+    ),
   );
   return { meta, reports };
 };
