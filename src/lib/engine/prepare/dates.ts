@@ -1,7 +1,9 @@
 // Durations between two date columns, ready for survival analysis (time and
-// event). Pure; runs in the compute worker and in Node tests.
+// event), in the unit asked for (../units.ts has the calendar convention).
+// Pure; runs in the compute worker and in Node tests.
 
 import { EngineError, type DataTable } from '../data/table';
+import { daysBetween, durationIn, isDurationUnit, type DurationUnit } from '../units';
 import {
   invalidSetting,
   numericColumn,
@@ -11,22 +13,8 @@ import {
   type TransformResult,
 } from './common';
 
-export type DurationUnit = 'days' | 'weeks' | 'months' | 'years';
-
-/**
- * Days per unit. Months and years are average calendar lengths (Julian year
- * 365.25 days, month = year / 12 = 30.4375 days), as lifelines' datetimes_to_durations
- * and most actuarial exposure tables use; calendar-month counting would make
- * durations depend on the start day.
- */
-export const DAYS_PER_UNIT: Readonly<Record<DurationUnit, number>> = {
-  days: 1,
-  weeks: 7,
-  months: 30.4375,
-  years: 365.25,
-};
-
-const DAY_MS = 86_400_000;
+// Part of this transform's settings, as before the units had a module of their own.
+export { DAYS_PER_UNIT, type DurationUnit } from '../units';
 
 export interface DurationSettings {
   start: string;
@@ -34,6 +22,7 @@ export interface DurationSettings {
   end?: string;
   /** 'yyyy-mm-dd': the censoring date; required when some end is missing. */
   asOf?: string;
+  /** The new column's unit; months and years are average lengths (see ../units.ts). */
   unit: DurationUnit;
   /** Name of the new duration column. */
   name: string;
@@ -50,8 +39,8 @@ export function datesToDuration(table: DataTable, settings: DurationSettings): T
   const dateTypes = ['date', 'datetime'] as const;
   const start = requireNumeric(table, settings.start, [...dateTypes]);
   const end = settings.end ? requireNumeric(table, settings.end, [...dateTypes]) : null;
-  const perUnit = DAYS_PER_UNIT[settings.unit];
-  if (perUnit === undefined) throw invalidSetting('unit', settings.unit);
+  const unit = settings.unit;
+  if (!isDurationUnit(unit)) throw invalidSetting('unit', unit);
   const name = typeof settings.name === 'string' ? settings.name.trim() : '';
   if (!name) throw invalidSetting('name', settings.name);
   const asOf = settings.asOf ? parseIsoDate(settings.asOf, 'asOf') : NaN;
@@ -75,14 +64,13 @@ export function datesToDuration(table: DataTable, settings: DurationSettings): T
     if (!observed && Number.isNaN(asOf)) {
       throw new EngineError('prepare.as-of-required', { column: settings.end ?? '' });
     }
-    const d = ((observed ? endValue : asOf) - s[i]) / DAY_MS / perUnit;
+    const d = durationIn(daysBetween(s[i], observed ? endValue : asOf), unit);
     duration[i] = d;
     event[i] = observed ? 1 : 0;
     if (!observed) censored++;
     if (d < 0) negative++;
   }
-  const whole =
-    settings.unit === 'days' && start.type === 'date' && (end === null || end.type === 'date');
+  const whole = unit === 'days' && start.type === 'date' && (end === null || end.type === 'date');
   const added = [numericColumn(name, whole ? 'integer' : 'decimal', duration)];
   if (settings.event) added.push(numericColumn(settings.event.trim(), 'integer', event));
   return {

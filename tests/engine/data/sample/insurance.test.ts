@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
   CHANNELS,
-  DAYS_PER_MONTH,
   FREQUENCIES,
   LAPSE_MODEL,
   PRODUCTS,
@@ -12,6 +11,7 @@ import {
   lapseLinearPredictor,
   type LapseCovariate,
 } from '../../../../src/lib/engine/data/sample/insurance';
+import { DAYS_PER_MONTH } from '../../../../src/lib/engine/units';
 import {
   EngineError,
   getColumn,

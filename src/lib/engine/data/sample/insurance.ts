@@ -13,6 +13,19 @@
 
 import { EngineError, type Column, type DataTable } from '../table';
 import { Random, type Seed } from '../random';
+import {
+  days,
+  daysFromMonths,
+  daysFromYears,
+  money,
+  months,
+  monthsFromDays,
+  probability,
+  years,
+  yearsFromDays,
+  type Money,
+  type Probability,
+} from '../../units';
 
 export interface InsuranceBookOptions {
   seed?: Seed;
@@ -31,9 +44,6 @@ export const DEFAULT_SEED = 2025;
 export const DEFAULT_POLICIES = 5000;
 export const DEFAULT_AS_OF = '2025-12-31';
 export const MAX_POLICIES = 1_000_000;
-
-/** Days in an average month (365.25 / 12): tenure_months = days / DAYS_PER_MONTH. */
-export const DAYS_PER_MONTH = 30.4375;
 
 // Category levels, in the order their dictionaries list them. The first level
 // of each modelled factor is the model's reference level.
@@ -68,7 +78,7 @@ const MONTHS_PER_INSTALMENT = [12, 3, 1] as const;
  */
 export const LAPSE_MODEL = {
   shape: 0.8,
-  scaleMonths: 300,
+  scaleMonths: months(300),
   /** Age enters as (age at start - 40), per year. */
   ageCentre: 40,
   beta: {
@@ -127,11 +137,11 @@ interface Policy extends LapseModelInputs {
   income: number; // -1 when not disclosed
   occupation: number;
   dependants: number;
-  sumAssured: number;
-  annualPremium: number;
+  sumAssured: Money;
+  annualPremium: Money;
   method: number;
   /** Chance that one instalment is paid late (drives late_payments_12m and the log). */
-  pLate: number;
+  pLate: Probability;
   claims: number;
   startDay: number;
   endDay: number; // NaN while in force
@@ -217,7 +227,7 @@ function drawBook(rng: Random, n: number, asOfDay: number): Policy[] {
     const region = rng.categorical([0.22, 0.24, 0.2, 0.16, 0.18]);
     const firstStart = startDay(firstDay);
     const firstAge = Math.round(clamp(rng.normal(42, 12), 18, 75));
-    const birthDay = firstStart - Math.floor((firstAge + rng.uniform()) * 365.25);
+    const birthDay = firstStart - Math.floor(daysFromYears(years(firstAge + rng.uniform())));
     const incomeWeights =
       firstAge < 30
         ? [0.4, 0.4, 0.15, 0.05]
@@ -232,7 +242,7 @@ function drawBook(rng: Random, n: number, asOfDay: number): Policy[] {
 
     for (let j = 0; j < count; j++) {
       const start = j === 0 ? firstStart : startDay(firstStart);
-      const age = Math.floor((start - birthDay) / 365.25);
+      const age = Math.floor(yearsFromDays(days(start - birthDay)));
       const channel = rng.categorical(
         age < 35
           ? [0.3, 0.2, 0.15, 0.35]
@@ -263,12 +273,14 @@ function drawBook(rng: Random, n: number, asOfDay: number): Policy[] {
       );
       // Chance that one instalment is paid late: payment method and income
       // drive it, so they act on lapse only through late payments.
-      const pLate = Math.min(
-        0.6,
-        0.05 *
-          [0.5, 1, 1.6, 2.5][method] *
-          (income < 0 ? 1.2 : [2, 1.3, 1, 0.7][income]) *
-          (age < 30 ? 1.3 : 1),
+      const pLate = probability(
+        Math.min(
+          0.6,
+          0.05 *
+            [0.5, 1, 1.6, 2.5][method] *
+            (income < 0 ? 1.2 : [2, 1.3, 1, 0.7][income]) *
+            (age < 30 ? 1.3 : 1),
+        ),
       );
       const latePayments = rng.binomial(INSTALMENTS_PER_YEAR[frequency], pLate);
       const claims = rng.poisson([0.01, 0.005, 0.45, 0.2][product]);
@@ -305,36 +317,41 @@ function drawBook(rng: Random, n: number, asOfDay: number): Policy[] {
   return policies;
 }
 
-function drawSumAssured(rng: Random, product: number, income: number): number {
+function drawSumAssured(rng: Random, product: number, income: number): Money {
   const incomeFactor = income < 0 ? 1 : [0.6, 1, 1.5, 2.5][income];
+  let amount: number;
   switch (product) {
     case 0: // whole life
-      return Math.max(
+      amount = Math.max(
         20_000,
         Math.round((120_000 * incomeFactor * Math.exp(rng.normal(0, 0.5))) / 5000) * 5000,
       );
+      break;
     case 1: // term life
-      return Math.max(
+      amount = Math.max(
         50_000,
         Math.round((250_000 * incomeFactor * Math.exp(rng.normal(0, 0.5))) / 10_000) * 10_000,
       );
+      break;
     case 2: // health: an annual benefit limit from a short menu
-      return [50_000, 100_000, 200_000, 500_000][rng.categorical([0.3, 0.4, 0.2, 0.1])];
+      amount = [50_000, 100_000, 200_000, 500_000][rng.categorical([0.3, 0.4, 0.2, 0.1])];
+      break;
     default: // motor: the insured vehicle's value
-      return Math.max(
+      amount = Math.max(
         3000,
         Math.round((22_000 * Math.sqrt(incomeFactor) * Math.exp(rng.normal(0, 0.45))) / 500) * 500,
       );
   }
+  return money(amount);
 }
 
 function drawPremium(
   rng: Random,
   product: number,
-  sumAssured: number,
+  sumAssured: Money,
   age: number,
   occupation: number,
-): number {
+): Money {
   const noise = Math.exp(rng.normal(0, 0.08));
   const occupationLoading = [1, 1.1, 1.3, 1.6][occupation];
   let premium: number;
@@ -355,7 +372,7 @@ function drawPremium(
     default: // motor: young and very old drivers pay more
       premium = sumAssured * 0.035 * (age < 25 ? 1.8 : age < 30 ? 1.3 : age >= 70 ? 1.3 : 1);
   }
-  return Math.max(60, round2(premium * noise));
+  return money(Math.max(60, round2(premium * noise)));
 }
 
 /** Lapse times from LAPSE_MODEL, administrative censoring at the as-of day, and reasons. */
@@ -364,9 +381,9 @@ function drawLapses(rng: Random, policies: Policy[], asOfDay: number): void {
   for (const p of policies) {
     // S(t | x) = exp(-(t / lambda)^k e^eta) is a Weibull with scale lambda e^(-eta / k).
     const eta = lapseLinearPredictor(p);
-    const months = rng.weibull(shape, scaleMonths * Math.exp(-eta / shape));
+    const lapseAfter = months(rng.weibull(shape, scaleMonths * Math.exp(-eta / shape)));
     // Dates are whole days: the lapse falls on the day it happens, at least a day after the start.
-    const endDay = p.startDay + Math.max(1, Math.ceil(months * DAYS_PER_MONTH));
+    const endDay = p.startDay + Math.max(1, Math.ceil(daysFromMonths(lapseAfter)));
     // The reason is drawn for every policy so that the stream does not depend on censoring.
     const reason = rng.categorical(
       p.product === 3
@@ -457,7 +474,7 @@ function policiesTable(
       num('start_date', 'date', (p) => p.startDay * MS_PER_DAY),
       num('end_date', 'date', (p) => p.endDay * MS_PER_DAY),
       num('tenure_months', 'decimal', (p) =>
-        round2((observedUntil(p) - p.startDay) / DAYS_PER_MONTH),
+        round2(monthsFromDays(days(observedUntil(p) - p.startDay))),
       ),
       num('lapsed', 'boolean', (p) => (Number.isNaN(p.endDay) ? 0 : 1)),
       cat('lapse_reason', LAPSE_REASONS, (p) => p.reason),
