@@ -39,10 +39,9 @@ import {
   type StringColumn,
 } from './table';
 import { StringInterner } from './interner';
+import { DAY_MS } from '../units';
 
 export const DEFAULT_ROWS_PER_CHUNK = 65536;
-
-const DAY_MS = 86_400_000;
 
 /** Encodes `table` as Arrow IPC streams of at most `rowsPerChunk` rows each (none for an empty table). */
 export function tableToIpcChunks(

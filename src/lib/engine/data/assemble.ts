@@ -9,8 +9,7 @@ import type { DelimitedPlan, IngestWarning, PartColumn, PartResult } from './ing
 import { StringInterner } from './interner';
 import { renderValue } from './sinks';
 import type { Column, DataTable } from './table';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../units';
 
 /**
  * The table of a file read in parts (in file order; one part for a file read

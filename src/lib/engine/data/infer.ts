@@ -23,6 +23,7 @@
 // - strings: see classifyStrings.
 
 import type { ColumnType, StringColumnType } from './table';
+import { DAY_MS } from '../units';
 
 export type NumberStyle = 'dot' | 'comma';
 /**
@@ -307,8 +308,6 @@ export function parseBoolean(s: string): number {
       return NaN;
   }
 }
-
-const DAY_MS = 86_400_000;
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
 export function daysFromCivil(year: number, month: number, day: number): number {

@@ -13,6 +13,7 @@ import { daysFromCivil, type ColumnInference } from './infer';
 import { columnWarnings, tableWarnings, type QualityWarning } from './quality';
 import { type Column, type ColumnType, type DataTable, type Progress } from './table';
 import { quantile7 } from '../stats/quantile';
+import { DAY_MS } from '../units';
 
 export interface ColumnProfile {
   name: string;
@@ -61,7 +62,6 @@ export interface ProfileOptions {
 
 const TOP_N = 10;
 const TARGET_BINS = 20;
-const DAY_MS = 86_400_000;
 
 /**
  * Profiles every column and checks it for quality problems, reporting

@@ -40,6 +40,7 @@ import { rankSumAuc } from '../stats/rank';
 import { pairwiseComplete, pearsonCorrelation, spearmanCorrelation } from '../stats/correlation';
 import type { ColumnProfile } from './profile';
 import { EngineError, type Column, type DataTable } from './table';
+import { DAY_MS } from '../units';
 
 export type QualityCode =
   | 'quality.constant'
@@ -83,8 +84,6 @@ export const THRESHOLDS = {
   pureGroupShare: 0.99,
   pureGroupMinRows: 10,
 } as const;
-
-const DAY_MS = 86_400_000;
 
 /**
  * The instant after which dates count as in the future: the end of the

@@ -39,6 +39,7 @@ import {
   type NumericColumnType,
   type StringColumnType,
 } from './table';
+import { DAY_MS } from '../units';
 
 export interface RetypeOptions {
   column: string;
@@ -62,7 +63,7 @@ export interface RetypeReport {
 }
 
 export const MAX_EXAMPLES = 5;
-const DAY_MS = 86_400_000;
+
 /** The table with one column converted to `type`, and what the conversion did. */
 export function retypeTable(
   table: DataTable,

@@ -14,11 +14,10 @@ import {
 } from './infer';
 import { StringInterner } from './interner';
 import type { DelimitedPlan } from './ingestTypes';
+import { DAY_MS } from '../units';
 
 /** A deferred string column interns its values in batches of this many (see StringSink). */
 const SETTLE_EVERY = 1 << 20;
-
-const DAY_MS = 86_400_000;
 
 function growFloat(a: Float64Array, needed: number): Float64Array {
   if (needed <= a.length) return a;

@@ -21,6 +21,7 @@ import {
   withColumns,
   type TransformResult,
 } from './common';
+import { DAY_MS } from '../units';
 
 export interface DeriveSettings {
   /** Name of the new column; an existing name is replaced in place. */
@@ -214,8 +215,6 @@ function toArquero(column: Column): unknown[] {
   }
   return out;
 }
-
-const DAY_MS = 86_400_000;
 
 function fromArquero(name: string, values: ArrayLike<unknown>): Column {
   const n = values.length;

@@ -26,6 +26,7 @@ import {
 import type { IngestWarning } from '../ingestTypes';
 import { dictionaryEncode, StringInterner } from '../interner';
 import type { Column, NumericColumnType } from '../table';
+import { DAY_MS } from '../../units';
 
 export type Cell = string | number | boolean | Date | null | undefined;
 
@@ -33,8 +34,6 @@ export interface BuiltColumn {
   column: Column;
   inference: ColumnInference;
 }
-
-const DAY_MS = 86_400_000;
 
 type Kind = 'number' | 'boolean' | 'date';
 

@@ -39,6 +39,7 @@ import {
   type Progress,
 } from '../table';
 import { StringColumnBuilder } from './cells';
+import { DAY_MS } from '../../units';
 
 export interface ParquetResult {
   table: DataTable;
@@ -46,7 +47,6 @@ export interface ParquetResult {
   warnings: IngestWarning[];
 }
 
-const DAY_MS = 86_400_000;
 const MAX_EXACT = 2 ** 53;
 
 /** Reads a whole file. Throws EngineError parquet.invalid, parquet.nested-unsupported, parquet.type-unsupported and file.no-rows. */

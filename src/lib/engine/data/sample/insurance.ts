@@ -14,6 +14,7 @@
 import { EngineError, type Column, type DataTable } from '../table';
 import { Random, type Seed } from '../random';
 import {
+  DAY_MS,
   days,
   daysFromMonths,
   daysFromYears,
@@ -127,8 +128,6 @@ export function lapseLinearPredictor(x: LapseModelInputs): number {
   );
 }
 
-const MS_PER_DAY = 86_400_000;
-
 interface Policy extends LapseModelInputs {
   order: number; // generation order, to break ties in start date
   customer: number;
@@ -154,16 +153,16 @@ function parseAsOf(asOf: string): number {
   if (!match || new Date(ms).toISOString().slice(0, 10) !== asOf) {
     throw new EngineError('sample.invalid-as-of', { value: asOf });
   }
-  return ms / MS_PER_DAY;
+  return ms / DAY_MS;
 }
 
 /** The day `months` calendar months after `day`, clamped to the month's end (Jan 31 + 1 = Feb 28). */
 function addMonths(day: number, months: number): number {
-  const d = new Date(day * MS_PER_DAY);
+  const d = new Date(day * DAY_MS);
   const y = d.getUTCFullYear();
   const m = d.getUTCMonth() + months;
   const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay)) / MS_PER_DAY;
+  return Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay)) / DAY_MS;
 }
 
 function round2(x: number): number {
@@ -213,10 +212,10 @@ function idList(prefix: string, count: number): string[] {
 
 /** Customers and their policies' covariates: everything except the lapse. */
 function drawBook(rng: Random, n: number, asOfDay: number): Policy[] {
-  const asOfYear = new Date(asOfDay * MS_PER_DAY).getUTCFullYear();
+  const asOfYear = new Date(asOfDay * DAY_MS).getUTCFullYear();
   // Policies start from 1 January ten years before the as-of year until a
   // month before the as-of day, uniformly: a book written at a steady pace.
-  const firstDay = Date.UTC(asOfYear - 10, 0, 1) / MS_PER_DAY;
+  const firstDay = Date.UTC(asOfYear - 10, 0, 1) / DAY_MS;
   const lastDay = asOfDay - 30;
   const startDay = (from: number) => from + Math.floor(rng.uniform() * (lastDay - from + 1));
 
@@ -471,8 +470,8 @@ function policiesTable(
       num('complaints_12m', 'integer', (p) => p.complaints),
       num('claims_12m', 'integer', (p) => p.claims),
       num('claim_denied', 'boolean', (p) => p.claimDenied),
-      num('start_date', 'date', (p) => p.startDay * MS_PER_DAY),
-      num('end_date', 'date', (p) => p.endDay * MS_PER_DAY),
+      num('start_date', 'date', (p) => p.startDay * DAY_MS),
+      num('end_date', 'date', (p) => p.endDay * DAY_MS),
       num('tenure_months', 'decimal', (p) =>
         round2(monthsFromDays(days(observedUntil(p) - p.startDay))),
       ),
@@ -559,7 +558,7 @@ function paymentsTable(
   });
 
   const n = policyCodes.length;
-  const days = (xs: number[]) => Float64Array.from(xs, (d) => d * MS_PER_DAY);
+  const days = (xs: number[]) => Float64Array.from(xs, (d) => d * DAY_MS);
   return {
     rowCount: n,
     columns: [
