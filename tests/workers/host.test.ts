@@ -185,9 +185,12 @@ describe('pause, resume, stop, cancel', () => {
     await until(() => state.epochs >= 10);
     job.pause();
     await sleep(0);
+    const atPause = state.epochs;
     controller.abort();
     await expect(job.result).rejects.toMatchObject({ code: 'cancelled' });
     expect(worker.sent.map((m) => m.type)).toEqual(['request', 'pause', 'cancel']);
+    await until(() => worker.received.some((r) => r.message.type === 'error'));
+    expect(state.epochs).toBe(atPause);
   });
 
   it('a handler that ignores stop runs to completion', async () => {
