@@ -46,6 +46,34 @@ describe('tableToCsv', () => {
   });
 });
 
+describe('numbers without float noise', () => {
+  // 0.1 + 0.2 and the like: values a computation leaves, not values anyone wrote.
+  const noisy = () =>
+    table(
+      col('x', 'decimal', [100.50000000000001, 0.1 + 0.2, 1 / 3, -0, null]),
+      col('big', 'integer', [2 ** 60, 1, 2, 3, 4]),
+    );
+
+  it('CSV writes the shortest decimal after rounding to 15 significant digits', () => {
+    expect([...tableToCsv(noisy())].join('')).toBe(
+      'x,big\r\n' +
+        '100.5,1152921504606846976\r\n' +
+        '0.3,1\r\n' +
+        '0.333333333333333,2\r\n' +
+        '0,3\r\n' +
+        ',4\r\n',
+    );
+  });
+
+  it('XLSX cells hold the same values, and ±Infinity as text', async () => {
+    const t = table(col('x', 'decimal', [100.50000000000001, Infinity, -Infinity, 0.1 + 0.2]));
+    const rows = await readSheet(Buffer.from(await (await tableToXlsx(t)).arrayBuffer()), 'Data');
+    expect(rows.slice(1).map((r) => r[0])).toEqual([100.5, 'Infinity', '-Infinity', 0.3]);
+    const csv = [...tableToCsv(t)].join('');
+    expect(csv).toBe('x\r\n100.5\r\nInfinity\r\n-Infinity\r\n0.3\r\n');
+  });
+});
+
 describe('tableToXlsx', () => {
   it('writes typed cells that read back as numbers, dates, booleans and text', async () => {
     const blob = await tableToXlsx(sample());

@@ -1,8 +1,15 @@
 // Writing a DataTable out as CSV (chunked text) or XLSX. Pure; runs in the
 // compute worker (the page turns the chunks or the Blob into a download) and
 // in Node tests.
+//
+// Numbers keep their precision but not their floating-point noise: each is
+// written as its shortest decimal after rounding a non-integer to 15
+// significant digits (../decimal.ts states the rule and why it loses nothing
+// that was in the data), so a mean of 100.5 is written 100.5, not
+// 100.50000000000001.
 
 import writeXlsxFile, { type Cell, type Row } from 'write-excel-file/universal';
+import { decimalText, withoutNoise } from '../decimal';
 import { EngineError, cellText, type Column, type DataTable } from './table';
 
 export interface CsvOptions {
@@ -19,8 +26,8 @@ const CHUNK_CHARS = 1 << 16;
  * The table as RFC 4180 CSV, in chunks: header row, CRLF line ends, a field
  * quoted (quotes doubled) when it holds the delimiter, a quote, CR or LF, or
  * starts or ends with a space. Missing values are empty; dates are
- * yyyy-mm-dd and datetimes ISO 8601 UTC; booleans true/false; numbers in
- * JavaScript's shortest round-trip form.
+ * yyyy-mm-dd and datetimes ISO 8601 UTC; booleans true/false; numbers as
+ * decimalText writes them (shortest form, without noise; Infinity as is).
  */
 export function* tableToCsv(table: DataTable, options: CsvOptions = {}): Generator<string> {
   const delimiter = options.delimiter ?? ',';
@@ -40,7 +47,7 @@ export function* tableToCsv(table: DataTable, options: CsvOptions = {}): Generat
       return (i) => (c.codes[i] < 0 ? '' : quoted[c.codes[i]]);
     }
     if (c.type === 'integer' || c.type === 'decimal') {
-      return (i) => (Number.isNaN(c.values[i]) ? '' : String(c.values[i]));
+      return (i) => (Number.isNaN(c.values[i]) ? '' : decimalText(c.values[i]));
     }
     return (i) => cellText(c, i);
   });
@@ -67,8 +74,10 @@ export const XLSX_MAX_COLUMNS = 16_384;
 
 /**
  * The table as an .xlsx workbook with one sheet: a header row, numbers as
- * numbers, dates as Excel dates (yyyy-mm-dd, datetimes yyyy-mm-dd hh:mm:ss,
- * in UTC), booleans as booleans, missing as empty cells. Throws
+ * numbers (without noise, see the header; ±Infinity, which a spreadsheet
+ * number cannot hold, as the text the CSV export writes), dates as Excel
+ * dates (yyyy-mm-dd, datetimes yyyy-mm-dd hh:mm:ss, in UTC), booleans as
+ * booleans, missing as empty cells. Throws
  * export.too-many-rows / export.too-many-columns beyond Excel's limits.
  */
 export async function tableToXlsx(table: DataTable, sheet = 'Data'): Promise<Blob> {
@@ -106,5 +115,10 @@ function cellWriter(column: Column): (i: number) => Cell {
   if (type === 'boolean') {
     return (i) => (Number.isNaN(values[i]) ? null : { value: values[i] !== 0, type: Boolean });
   }
-  return (i) => (Number.isNaN(values[i]) ? null : { value: values[i], type: Number });
+  return (i) => {
+    const v = values[i];
+    if (Number.isNaN(v)) return null;
+    if (!Number.isFinite(v)) return { value: String(v), type: String };
+    return { value: withoutNoise(v), type: Number };
+  };
 }

@@ -264,10 +264,4 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Short text for a bound or level: up to 6 significant digits, no trailing zeros. */
-export function formatNumber(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  return String(Number(x.toPrecision(6)));
-}
-
 export { quantile7, sortedValues } from '../stats/quantile';

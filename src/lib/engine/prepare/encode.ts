@@ -2,9 +2,9 @@
 // binning. Pure; runs in the compute worker and in Node tests.
 
 import { EngineError, cellText, type Column, type DataTable } from '../data/table';
+import { decimalText } from '../decimal';
 import {
   compareText,
-  formatNumber,
   invalidSetting,
   numericColumn,
   quantile7,
@@ -238,6 +238,13 @@ export interface BinSettings {
  * as R's seq computes them), with repeated breaks
  * merged (reported as `merged`). Values outside custom breaks are missing.
  * The dictionary lists the bins in order, so codes follow the intervals.
+ * Values are binned by the breaks as computed, as R bins them; the labels and
+ * the reported breaks write them without floating-point noise (decimalText,
+ * ../decimal.ts: 62.400000000000006 reads 62.4), except a break that a value
+ * of the column lies between (or on) its two forms, which the shorter text
+ * would put on the wrong side of the label: that one is written in full
+ * (telco's MonthlyCharges holds 78.55, below the equal-width break
+ * 78.55000000000001 R computes).
  */
 export function binColumn(table: DataTable, settings: BinSettings): TransformResult {
   const column = requireNumeric(table, settings.column, ['integer', 'decimal']);
@@ -275,6 +282,9 @@ export function binColumn(table: DataTable, settings: BinSettings): TransformRes
     throw invalidSetting('method', settings.method);
   }
   const bins = breaks.length - 1;
+  const shortest = breakTexts(breaks, sorted);
+  // Two breaks that differ only in their noise digits: write them all in full.
+  const texts = new Set(shortest).size === breaks.length ? shortest : breaks.map(String);
   let labels: string[];
   if (settings.labels !== undefined) {
     if (settings.labels.length !== bins || new Set(settings.labels).size !== bins) {
@@ -282,18 +292,7 @@ export function binColumn(table: DataTable, settings: BinSettings): TransformRes
     }
     labels = settings.labels.map(String);
   } else {
-    labels = breaks
-      .slice(0, bins)
-      .map(
-        (b, k) =>
-          `[${formatNumber(b)}, ${formatNumber(breaks[k + 1])}${k === bins - 1 ? ']' : ')'}`,
-      );
-    if (new Set(labels).size !== bins) {
-      // Six digits were not enough to tell two breaks apart; show them all.
-      labels = breaks
-        .slice(0, bins)
-        .map((b, k) => `[${b}, ${breaks[k + 1]}${k === bins - 1 ? ']' : ')'}`);
-    }
+    labels = intervalLabels(texts);
   }
   const values = column.values;
   const codes = new Int32Array(values.length);
@@ -331,7 +330,53 @@ export function binColumn(table: DataTable, settings: BinSettings): TransformRes
       bins,
       outside,
       merged: settings.method === 'custom' ? 0 : (settings.bins ?? 0) - bins,
-      breaks: breaks.join(', '),
+      breaks: texts.join(', '),
     },
   };
+}
+
+/**
+ * Each break as decimalText writes it, or in full when some value lies
+ * between (or on) the two forms: there the texts would disagree on which
+ * side of the break the value is (`sorted`: the column's values, ascending).
+ */
+function breakTexts(breaks: readonly number[], sorted: Float64Array): string[] {
+  return breaks.map((b) => {
+    const clean = decimalText(b);
+    const shown = Number(clean);
+    if (shown === b) return clean;
+    const straddled =
+      firstAbove(sorted, Math.max(b, shown)) > firstAtLeast(sorted, Math.min(b, shown));
+    return straddled ? String(b) : clean;
+  });
+}
+
+/** '[a, b)' for each bin of consecutive break texts, '[a, b]' for the last. */
+function intervalLabels(texts: readonly string[]): string[] {
+  const bins = texts.length - 1;
+  return texts.slice(0, bins).map((a, k) => `[${a}, ${texts[k + 1]}${k === bins - 1 ? ']' : ')'}`);
+}
+
+/** Index of the first value >= x in ascending `sorted`. */
+function firstAtLeast(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first value > x in ascending `sorted`. */
+function firstAbove(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
