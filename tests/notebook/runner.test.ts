@@ -43,6 +43,7 @@ interface Harness {
   /** Jobs wait for this before they resolve, when set. */
   gate: Promise<void> | null;
   aborted: string[];
+  stored: string[];
 }
 
 function harness(store = new Map<string, StoredResult>()): Harness {
@@ -53,6 +54,7 @@ function harness(store = new Map<string, StoredResult>()): Harness {
     datasets: new Map([POLICIES, TELCO].map((d) => [d.id, d])),
     gate: null,
     aborted: [],
+    stored: [],
     host: undefined as never,
   };
   h.host = {
@@ -64,14 +66,8 @@ function harness(store = new Map<string, StoredResult>()): Harness {
       // Each result echoes its params, so tests can tell runs apart; a
       // Prepare result names the dataset it stored, as the worker's does.
       if (job.request === 'prepare') {
-        h.datasets.set(
-          'derived',
-          dataset(
-            'derived',
-            POLICIES.columns.map((c) => [c.name, c.type]),
-          ),
-        );
-        return { request: job.request, params: job.params, dataset: h.datasets.get('derived') };
+        const columns = POLICIES.columns.map((c): [string, typeof c.type] => [c.name, c.type]);
+        return { request: job.request, params: job.params, dataset: dataset('derived', columns) };
       }
       return { request: job.request, params: job.params };
     },
@@ -80,6 +76,17 @@ function harness(store = new Map<string, StoredResult>()): Harness {
       save: async (record) => void h.store.set(`${record.notebook}/${record.cell}`, record),
     },
     dataset: (id) => (id ? h.datasets.get(id) : undefined),
+    // The host learns of a Prepare cell's new dataset only when told, as the app does.
+    datasetStored: async (id) => {
+      h.stored.push(id);
+      h.datasets.set(
+        id,
+        dataset(
+          id,
+          POLICIES.columns.map((c) => [c.name, c.type]),
+        ),
+      );
+    },
     async adapt(cell, settings) {
       h.adapted.push({ cell, settings });
       return true;
@@ -178,6 +185,7 @@ describe('NotebookRunner', () => {
     await runner.update(doc, { force: ['prep'] });
     expect(requests(h)).toEqual(['preview', 'kaplan-meier', 'prepare', 'profile']);
     expect(runner.state('prep').output).toEqual({ type: 'dataset', id: 'derived' });
+    expect(h.stored).toEqual(['derived']);
     expect(runner.state('profile-1').status).toBe('done');
 
     // A change: stale, the last result still shown, and nothing sent.

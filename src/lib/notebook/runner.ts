@@ -113,6 +113,11 @@ export interface RunnerHost {
    * validates and saves them into the document; false: refused, keep the old.
    */
   adapt(cellId: string, settings: unknown): Promise<boolean>;
+  /**
+   * A job stored a dataset the host does not list yet (a Prepare cell's
+   * result): the host reads its dataset list again before cells below use it.
+   */
+  datasetStored(id: string): Promise<void>;
   /** A stored result could not be saved (e.g. a full disk): the run still counts. */
   onStoreError?(error: unknown): void;
   /** Today as yyyy-mm-dd, for kinds whose default is "today". */
@@ -371,6 +376,10 @@ export class NotebookRunner {
           def.outputOf?.(result, cell.settings) ??
           own ??
           (def.output !== null && def.output !== 'dataset' ? { type: def.output, id: key } : null);
+        if (output?.type === 'dataset' && !this.#host.dataset(output.id)) {
+          await this.#host.datasetStored(output.id);
+          if (!current()) return;
+        }
         Object.assign(state, {
           status: 'done',
           result,

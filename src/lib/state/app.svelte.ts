@@ -63,6 +63,7 @@ export class AppState {
         },
       },
       dataset: (id) => this.dataset(id),
+      datasetStored: () => this.refreshDatasets(),
       adapt: async (cellId, settings) => this.#setSettings(cellId, settings, false),
       onStoreError: (error) => this.#fail(error),
       today: () => new Date().toISOString().slice(0, 10),

@@ -11,6 +11,7 @@ import { DEFAULT_ROWS_PER_CHUNK, ipcChunks } from '../../engine/data/arrow';
 import type { SampleId } from '../../engine/data/samples';
 import type { DataTable } from '../../engine/data/table';
 import type { PrepareStep } from '../../notebook/document';
+import { contentKey } from '../../notebook/key';
 import { openStorage, type LabStorage } from '../../storage/db';
 import type { DatasetMeta, NewDataset } from '../../storage/types';
 import type { Handler, JobContext } from '../host';
@@ -126,19 +127,6 @@ export async function withFreeName<T>(
  * SHA-256 (hex) of the input ids and the step as canonical JSON (keys
  * sorted), so the same settings typed in another order give the same key.
  */
-export async function derivedKey(inputs: readonly string[], step: PrepareStep): Promise<string> {
-  const text = canonicalJson({ inputs, step });
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+export function derivedKey(inputs: readonly string[], step: PrepareStep): Promise<string> {
+  return contentKey({ inputs, step });
 }
