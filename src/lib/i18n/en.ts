@@ -501,6 +501,10 @@ export const en = {
   'data.choose-hint': 'Choose a stored dataset, load a sample, or drop a file.',
   // sample credits
   'data.sample-credit': 'Source:',
+  // numbers that are not numbers (i18n/format.ts)
+  'number.nan': 'n/a',
+  'number.infinity': 'infinity',
+  'number.minus-infinity': 'minus infinity',
 } as const;
 
 export type MessageKey = keyof typeof en;

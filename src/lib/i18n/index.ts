@@ -2,6 +2,7 @@
 // src/lib/state/locale.svelte.ts; this module only translates.
 
 import { en, type MessageKey } from './en';
+import { formatDecimal, formatStatistic } from './format';
 import { zhCN } from './zh-CN';
 
 export type Locale = 'en' | 'zh-CN';
@@ -37,9 +38,19 @@ function formatParam(locale: Locale, value: string | number): string {
   return typeof value === 'number' ? formatNumber(locale, value) : value;
 }
 
-export function formatNumber(locale: Locale, value: number, maximumFractionDigits = 3): string {
-  if (!Number.isFinite(value)) return String(value);
-  return new Intl.NumberFormat(locale, { maximumFractionDigits }).format(value);
+/**
+ * A number for display (./format.ts has the rules): a statistic by default
+ * (whole numbers whole, others to 4 significant digits), or with at most
+ * `maximumFractionDigits` decimals when given (a percentage with 1).
+ */
+export function formatNumber(
+  locale: Locale,
+  value: number,
+  maximumFractionDigits?: number,
+): string {
+  return maximumFractionDigits === undefined
+    ? formatStatistic(locale, value)
+    : formatDecimal(locale, value, maximumFractionDigits);
 }
 
 export function formatBytes(locale: Locale, bytes: number): string {

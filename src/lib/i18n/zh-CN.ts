@@ -479,4 +479,8 @@ export const zhCN: Record<MessageKey, string> = {
   'data.choose-hint': '请选择已存储的数据集、加载示例数据或拖入文件。',
   // sample credits
   'data.sample-credit': '来源：',
+  // 非有限数值（i18n/format.ts）
+  'number.nan': '无',
+  'number.infinity': '无穷大',
+  'number.minus-infinity': '负无穷大',
 };
