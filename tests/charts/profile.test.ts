@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, View } from 'vega';
 import { expressionInterpreter } from 'vega-interpreter';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { histogramSpec, topValuesSpec } from '../../src/lib/charts/profile';
+import { histogramSpec, profileChartSpec, topValuesSpec } from '../../src/lib/charts/profile';
 import { profileColumn, type ColumnProfile } from '../../src/lib/engine/data/profile';
 import type { Column } from '../../src/lib/engine/data/table';
 
@@ -110,5 +110,42 @@ describe('topValuesSpec', () => {
       ['basic', 1],
     ]);
     view.finalize();
+  });
+});
+
+describe('profileChartSpec', () => {
+  it('draws a 0/1 integer column (a flag) as two bars, not a histogram', async () => {
+    const exited: Column = {
+      kind: 'number',
+      name: 'Exited',
+      type: 'integer',
+      values: Float64Array.from([0, 0, 0, 1, NaN, 0, 1]),
+    };
+    const profile = profileColumn(exited, 7);
+    expect(histogramSpec(profile)).toBeNull();
+    const spec = profileChartSpec(profile)!;
+    expect(spec).toMatchObject({ mark: { type: 'bar' } });
+    const { view } = await run(spec);
+    expect(
+      view.data('top').map((r: { value: string; count: number }) => [r.value, r.count]),
+    ).toEqual([
+      ['0', 4],
+      ['1', 2],
+    ]);
+    view.finalize();
+  });
+
+  it('draws other numbers as a histogram and strings as bars', () => {
+    expect(profileChartSpec(profileColumn(numbers('decimal', [0, 0.5, 2]), 3))).toMatchObject({
+      mark: { type: 'rect' },
+    });
+    const plan: Column = {
+      kind: 'string',
+      name: 'plan',
+      type: 'categorical',
+      codes: Int32Array.from([0, 0, 1]),
+      dictionary: ['basic', 'gold'],
+    };
+    expect(profileChartSpec(profileColumn(plan, 3))).toMatchObject({ mark: { type: 'bar' } });
   });
 });

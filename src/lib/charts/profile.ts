@@ -1,5 +1,6 @@
 // Sparkline-sized charts of a column profile: a histogram for numbers and
-// dates, a bar chart of the most frequent values for strings and booleans.
+// dates, a bar chart of the most frequent values for strings, booleans and
+// 0/1 flags (profileChartSpec chooses).
 // Pure spec builders (profile → Vega-Lite spec); run anywhere. The page
 // embeds them with vega-interpreter (CSP without 'unsafe-eval'), so the specs
 // use no expressions: tooltip texts are formatted here, into the data.
@@ -108,4 +109,18 @@ export function topValuesSpec(
     },
     config: { view: { stroke: null } },
   };
+}
+
+/**
+ * The chart of a column's profile: bars of its values for strings, booleans
+ * and flags (integer 0/1 columns, whose histogram would be two spikes on a
+ * 0–2 axis), a histogram for other numbers and dates; null when there is
+ * nothing to draw.
+ */
+export function profileChartSpec(
+  profile: ColumnProfile,
+  labels: ProfileChartLabels = ENGLISH,
+): TopLevelSpec | null {
+  if (profile.flag || !profile.histogram?.length) return topValuesSpec(profile, labels);
+  return histogramSpec(profile, labels);
 }

@@ -36,10 +36,8 @@ function expectClose(actual: number | undefined, expected: number, what: string)
 
 describe('profileTable against R', () => {
   const cases: [string, string[]][] = [
-    [
-      'ibm__Telco-Customer-Churn.csv',
-      ['tenure', 'MonthlyCharges', 'TotalCharges', 'SeniorCitizen'],
-    ],
+    // SeniorCitizen, a 0/1 flag, is checked against the same reference below.
+    ['ibm__Telco-Customer-Churn.csv', ['tenure', 'MonthlyCharges', 'TotalCharges']],
     ['stedy__insurance.csv', ['age', 'bmi', 'children', 'charges']],
     ['lifetimes__CDNOW_master.txt', ['number_of_cds', 'dollar_value', 'date']],
     ['lifelines__canadian_senators.csv', ['start_date', 'diff_days']],
@@ -90,6 +88,68 @@ describe('profileTable against R', () => {
     const id = profile.columns.find((c) => c.name === 'customerID')!;
     expect(id.top).toHaveLength(10);
     expect(id.distinct).toBe(7043);
+  });
+});
+
+describe('0/1 integer columns are flags', () => {
+  it('Telco SeniorCitizen: counts of 0 and 1 and the share of ones, against R; no median or histogram', async () => {
+    const profile = await profileOf('ibm__Telco-Customer-Churn.csv');
+    const p = profile.columns.find((c) => c.name === 'SeniorCitizen')!;
+    const r = reference['ibm__Telco-Customer-Churn.csv/SeniorCitizen'];
+    expect(p).toMatchObject({ type: 'integer', flag: true, count: r.count, distinct: 2 });
+    // R: sum(telco$SeniorCitizen) = 1142 ones of 7043.
+    expect(p.top).toEqual([
+      { value: '0', count: r.count - r.sum },
+      { value: '1', count: r.sum },
+    ]);
+    expectClose(p.mean, r.mean, 'SeniorCitizen.mean');
+    expectClose(p.std, r.std, 'SeniorCitizen.std');
+    for (const stat of ['min', 'max', 'median', 'q1', 'q3', 'histogram'] as const) {
+      expect(p[stat], stat).toBeUndefined();
+    }
+  });
+
+  it.each([
+    // Counted in the CSV files (Python csv.DictReader + collections.Counter).
+    ['selva86__Churn_Modelling.csv', 'Exited', 7963, 2037],
+    ['selva86__Churn_Modelling.csv', 'HasCrCard', 2945, 7055],
+    ['casdatasets__eudirectlapse.csv', 'lapse', 20106, 2954],
+  ])('%s %s: 0 × %i, 1 × %i', async (file, name, zeros, ones) => {
+    const profile = await profileOf(file);
+    const p = profile.columns.find((c) => c.name === name)!;
+    expect(p.type).toBe('integer');
+    expect(p.flag).toBe(true);
+    const byValue = Object.fromEntries(p.top!.map((t) => [t.value, t.count]));
+    expect(byValue).toEqual({ '0': zeros, '1': ones });
+    expect(p.top![0].count).toBe(Math.max(zeros, ones));
+    expect(p.mean).toBeCloseTo(ones / (zeros + ones), 14);
+    expect(p.histogram).toBeUndefined();
+    expect(p.median).toBeUndefined();
+    // A count with more values is no flag.
+    const products = profile.columns.find((c) => c.name === 'NumOfProducts');
+    if (products) expect(products.flag).toBeUndefined();
+  });
+
+  it('missing values aside; not for one value, other integers, decimals or booleans', () => {
+    const column = (type: 'integer' | 'decimal' | 'boolean', values: number[]) =>
+      profileColumn(
+        { kind: 'number', name: 'x', type, values: Float64Array.from(values) },
+        values.length,
+      );
+    expect(column('integer', [1, NaN, 0, 1])).toMatchObject({
+      flag: true,
+      missing: 1,
+      top: [
+        { value: '1', count: 2 },
+        { value: '0', count: 1 },
+      ],
+    });
+    expect(column('integer', [0, 0, 0]).flag).toBeUndefined();
+    expect(column('integer', [0, 1, 2]).flag).toBeUndefined();
+    expect(column('integer', [1, 2, 1]).flag).toBeUndefined();
+    expect(column('decimal', [0, 1, 1]).flag).toBeUndefined();
+    expect(column('boolean', [0, 1, 1]).flag).toBeUndefined();
+    expect(column('integer', [0, 1, 2]).histogram).toBeDefined();
   });
 });
 

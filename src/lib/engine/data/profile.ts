@@ -6,6 +6,12 @@
 // and quartiles are quantile(type = 7). Dates are in epoch ms, so their
 // statistics are too (sd in ms).
 //
+// An integer column holding only 0 and 1 (missing aside; both present) is a
+// flag — Exited, SeniorCitizen, lapse: it keeps its integer type, so models
+// read it as 0/1, but its profile is a boolean's: the count of each value
+// (`top`, for a bar chart) and the share of ones (`mean`), no median,
+// quartiles, range or histogram, which say nothing about two values.
+//
 // Each profile also carries data-quality warnings (./quality.ts): per column,
 // and for the table (duplicate rows).
 
@@ -34,8 +40,17 @@ export interface ColumnProfile {
   q3?: number;
   /** Sample standard deviation (n − 1). */
   std?: number;
-  /** Up to 10 most frequent values (strings and booleans), ties by first appearance. */
+  /**
+   * Up to 10 most frequent values (strings, booleans and flags), ties by
+   * first appearance (for booleans and flags: true or 1 first).
+   */
   top?: { value: string; count: number }[];
+  /**
+   * An integer column of 0s and 1s (see the header): `top` counts '0' and
+   * '1', `mean` is the share of ones, and there is no min, max, median,
+   * quartile or histogram.
+   */
+  flag?: true;
   /** Numeric and date columns: about 20 bins [x0, x1), the last one closed. */
   histogram?: { x0: number; x1: number; count: number }[];
   /** Data-quality warnings about this column (set by profileTable). */
@@ -163,21 +178,34 @@ function profileNumbers(column: Column & { kind: 'number' }, rowCount: number): 
     ss += d * d;
     correction += d;
   }
+  const flag =
+    column.type === 'integer' && distinct === 2 && values[0] === 0 && values[count - 1] === 1;
+  profile.mean = mean + correction / count;
+  profile.std = count > 1 ? Math.sqrt((ss - (correction * correction) / count) / (count - 1)) : NaN;
+  if (flag) {
+    const ones = count - lowerBound(values, 0.5);
+    profile.flag = true;
+    // The share of ones, exactly (the correction pass above would add ~1e-14).
+    profile.mean = ones / count;
+    profile.top = byCount([
+      { value: '1', count: ones },
+      { value: '0', count: count - ones },
+    ]);
+    return profile;
+  }
   profile.min = values[0];
   profile.max = values[count - 1];
-  profile.mean = mean + correction / count;
   profile.median = quantile7(values, 0.5);
   profile.q1 = quantile7(values, 0.25);
   profile.q3 = quantile7(values, 0.75);
-  profile.std = count > 1 ? Math.sqrt((ss - (correction * correction) / count) / (count - 1)) : NaN;
   if (column.type === 'boolean') {
     const trues = count - lowerBound(values, 0.5);
-    profile.top = [
-      { value: 'true', count: trues },
-      { value: 'false', count: count - trues },
-    ]
-      .filter((t) => t.count > 0)
-      .sort((a, b) => b.count - a.count);
+    profile.top = byCount(
+      [
+        { value: 'true', count: trues },
+        { value: 'false', count: count - trues },
+      ].filter((t) => t.count > 0),
+    );
   } else {
     profile.histogram = histogram(
       values,
@@ -185,6 +213,11 @@ function profileNumbers(column: Column & { kind: 'number' }, rowCount: number): 
     );
   }
   return profile;
+}
+
+/** The two values of a boolean or flag, the more frequent first (ties: as given). */
+function byCount(top: { value: string; count: number }[]): { value: string; count: number }[] {
+  return top.sort((a, b) => b.count - a.count);
 }
 
 /** First index whose value is >= x in sorted values. */
