@@ -112,7 +112,9 @@ test('several notebooks: create, rename, duplicate, open, delete', async ({ page
   await expect(page.getByTestId('notebook-title')).toHaveValue('Untitled notebook');
   await expect(panel.getByTestId('stored-notebook')).toHaveCount(3);
 
-  const original = panel.getByTestId('stored-notebook').filter({ hasText: /^Motor lapse 2026\s/ });
+  const original = panel
+    .getByTestId('stored-notebook')
+    .filter({ has: page.getByText('Motor lapse 2026', { exact: true }) });
   await original.getByRole('button', { name: 'Open' }).click();
   await expect(page.getByTestId('notebook-title')).toHaveValue('Motor lapse 2026');
   await original.getByRole('button', { name: 'Delete' }).click();

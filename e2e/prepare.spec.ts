@@ -54,9 +54,11 @@ test('aggregate, join, derive, profile and export a prepared dataset', async ({ 
   // [6] every policy with its payment summary.
   await page.getByRole('button', { name: '+ Prepare' }).click();
   const join = cells(page).nth(5);
-  await join.getByTestId('input-select').selectOption({ label: '[1] insurance_policies' });
+  await join.getByTestId('input-select').selectOption({ label: '[1] Data: insurance_policies' });
   await join.getByTestId('prepare-op').selectOption('join');
-  await join.getByTestId('prepare-right').selectOption({ label: '[5] Prepare: Aggregate per key' });
+  await join
+    .getByTestId('prepare-right')
+    .selectOption({ label: '[5] Prepare: insurance_payments_aggregate' });
   await join.getByTestId('prepare-left-key').selectOption('policy_id');
   await expect(join.getByTestId('prepare-right-key')).toHaveValue('policy_id');
   await expect(join.getByTestId('prepare-summary')).toContainText(
