@@ -104,6 +104,14 @@ export class DataActions {
     const cell = app.cell(cellId);
     if (cell?.kind !== 'data') return;
     const previous = app.dataset(cell.settings.datasetId);
+    // The cell's own converted copy, used by no other cell: replaced, so its name passes on.
+    const replaced =
+      previous?.source.kind === 'retyped' &&
+      !app.notebook?.cells.some(
+        (c) => c.id !== cellId && c.kind === 'data' && c.settings.datasetId === previous.id,
+      )
+        ? previous
+        : undefined;
     let datasetId = base.id;
     if (Object.keys(overrides).length) {
       const list = Object.entries(overrides).map(([column, type]) => ({ column, type }));
@@ -114,6 +122,7 @@ export class DataActions {
             datasetId: base.id,
             overrides: list,
             name: app.t('data.retyped-name', { name: base.name }),
+            ...(replaced ? { replaces: replaced.id } : {}),
           },
           { signal, onProgress },
         ),
@@ -123,12 +132,7 @@ export class DataActions {
     }
     await app.refreshDatasets();
     await app.updateSettings(cellId, { datasetId, typeOverrides: overrides });
-    if (previous && previous.id !== datasetId && previous.source.kind === 'retyped') {
-      const used = app.notebook?.cells.some(
-        (c) => c.kind === 'data' && c.settings.datasetId === previous.id,
-      );
-      if (!used) await app.deleteDataset(previous.id);
-    }
+    if (replaced && replaced.id !== datasetId) await app.deleteDataset(replaced.id);
   }
 
   async loadSample(cellId: string, sample: SampleId): Promise<void> {

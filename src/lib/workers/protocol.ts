@@ -81,10 +81,12 @@ export type ComputeRequests = {
   /**
    * Store a copy of a dataset with some columns converted to user-chosen
    * types (engine/data/retype.ts); `name` is the new dataset's name (made
-   * unique as for 'ingest-file').
+   * unique as for 'ingest-file'). `replaces`: the copy this one replaces (the
+   * Data cell's previous one, deleted afterwards), whose name counts as free,
+   * so a cell's copy keeps its name from one type change to the next.
    */
   retype: {
-    params: { datasetId: string; overrides: RetypeOptions[]; name: string };
+    params: { datasetId: string; overrides: RetypeOptions[]; name: string; replaces?: string };
     result: { meta: DatasetMeta; reports: RetypeReport[] };
   };
   /** First rows of a dataset, as display strings, for previews. */

@@ -77,6 +77,22 @@ describe('retype request', () => {
     expect([first.meta.name, second.meta.name]).toEqual(['c.csv (types)', 'c.csv (types) (2)']);
   });
 
+  it('a copy that replaces another takes its name: a cell’s copy keeps it from change to change', async () => {
+    const { client } = setup();
+    const original = await client.request('ingest-file', { file: new Blob([csv]), name: 'c.csv' });
+    const request = (type: 'integer' | 'text', replaces?: string) =>
+      client.request('retype', {
+        datasetId: original.id,
+        overrides: [{ column: 'code', type }],
+        name: 'c.csv (types)',
+        ...(replaces ? { replaces } : {}),
+      });
+    const first = await request('integer');
+    const second = await request('text', first.meta.id);
+    expect(second.meta.name).toBe('c.csv (types)');
+    expect(second.meta.id).not.toBe(first.meta.id);
+  });
+
   it('refuses an unknown column or dataset with a message code, storing nothing', async () => {
     const { client, storage } = setup();
     const original = await client.request('ingest-file', { file: new Blob([csv]), name: 'c.csv' });

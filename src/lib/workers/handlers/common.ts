@@ -109,8 +109,10 @@ export async function withFreeName<T>(
   wanted: string,
   context: SharedContext,
   save: (name: string) => Promise<T>,
+  /** A dataset about to be replaced: its name counts as free. */
+  replaces?: string,
 ): Promise<T> {
-  const stored = await (await context.storage()).listDatasets();
+  const stored = (await (await context.storage()).listDatasets()).filter((d) => d.id !== replaces);
   // From here to the reservation nothing awaits, so two requests cannot pick the same name.
   const taken = new Set([...stored.map((d) => d.name), ...context.namesInFlight]);
   let name = wanted;

@@ -25,16 +25,20 @@ export const retype: ComputeHandler<'retype'> = async (params, context) => {
     reports.push(result.report);
   }
   const overrides = Object.fromEntries(params.overrides.map((o) => [o.column, o.type]));
-  const meta = await withFreeName(params.name, context, (name) =>
-    store(
-      table,
-      {
-        name,
-        source: { kind: 'retyped', from: base.id, overrides, reports },
-        ...(base.ingest ? { ingest: base.ingest } : {}),
-      },
-      context,
-    ),
+  const meta = await withFreeName(
+    params.name,
+    context,
+    (name) =>
+      store(
+        table,
+        {
+          name,
+          source: { kind: 'retyped', from: base.id, overrides, reports },
+          ...(base.ingest ? { ingest: base.ingest } : {}),
+        },
+        context,
+      ),
+    params.replaces,
   );
   return { meta, reports };
 };
