@@ -232,6 +232,31 @@ describe('NotebookRunner', () => {
     expect(runner.state('profile-1').status).toBe('done');
   });
 
+  it('a cell whose input produces another type waits and says so', async () => {
+    const h = harness();
+    const runner = new NotebookRunner(h.host);
+    // The profile reads the survival cell (curves, not a dataset): moved below it and pointed at it.
+    const doc = notebook();
+    doc.cells = [doc.cells[0], doc.cells[2], doc.cells[1]];
+    await runner.update(withSettings(doc, 'profile-1', { input: 'survival-1' }));
+    expect(runner.state('survival-1').output).toMatchObject({ type: 'survival-curves' });
+    expect(runner.state('profile-1')).toMatchObject({
+      status: 'waiting',
+      reason: { wait: 'cell.input-wrong-type' },
+    });
+    expect(requests(h)).toEqual(['preview', 'kaplan-meier']);
+  });
+
+  it('a result records every dataset above it, so deleting one finds it', async () => {
+    const h = harness();
+    await new NotebookRunner(h.host).update(notebook());
+    expect(h.store.get('nb/survival-1')!.sources).toEqual(['policies']);
+    expect(h.store.get('nb/survival-1')!.output).toEqual({
+      type: 'survival-curves',
+      id: h.store.get('nb/survival-1')!.key,
+    });
+  });
+
   it('a cell whose input was removed waits and says so', async () => {
     const h = harness();
     const runner = new NotebookRunner(h.host);

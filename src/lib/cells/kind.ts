@@ -26,8 +26,11 @@ import type { DatasetMeta } from '../storage/types';
  * What a cell can hand to the cells below it. A dataset is referred to by its
  * stored id; every other output by the key of the stored result that holds
  * it. New analyses add their types here (e.g. a fitted model, scores).
+ *   dataset          a stored table (Data, Prepare)
+ *   survival-curves  Kaplan–Meier curves per group (Survival), for cells that
+ *                    compare or extend them
  */
-export const OUTPUT_TYPES = ['dataset'] as const;
+export const OUTPUT_TYPES = ['dataset', 'survival-curves'] as const;
 export type OutputType = (typeof OUTPUT_TYPES)[number];
 
 /** A cell's output as another cell receives it: its type and identity. */

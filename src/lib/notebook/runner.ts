@@ -62,6 +62,8 @@ export interface RunState {
   key: string | null;
   /** What the cells below receive; null while there is nothing valid to hand on. */
   output: OutputRef | null;
+  /** The datasets `result` was computed from, directly or through the cells above it. */
+  sources: string[];
   /** The result was read from storage, not computed in this session. */
   restored: boolean;
 }
@@ -75,6 +77,7 @@ export function emptyRunState(): RunState {
     reason: null,
     key: null,
     output: null,
+    sources: [],
     restored: false,
   };
 }
@@ -245,12 +248,15 @@ export class NotebookRunner {
     const problems = inputProblems(doc.cells, index);
     const inputs: Record<string, ResolvedInput> = {};
     let staleInput = false;
+    const sources = new Set<string>();
     for (const { slot, cellId } of inputsOf(cell)) {
       if (cellId === null || problems.some((p) => p.slot === slot)) continue;
       const upstream = this.#states.get(cellId);
       if (upstream?.status === 'stale') staleInput = true;
       const ref = upstream?.output;
       if (!ref) continue;
+      if (ref.type === 'dataset') sources.add(ref.id);
+      for (const id of upstream.sources) sources.add(id);
       inputs[slot] = {
         ref,
         ...(ref.type === 'dataset' ? { dataset: this.#host.dataset(ref.id) } : {}),
@@ -288,6 +294,7 @@ export class NotebookRunner {
         reason: plan,
         key: null,
         output: own,
+        sources: own?.type === 'dataset' ? [own.id] : [],
         restored: false,
       } satisfies Partial<RunState>);
       return;
@@ -313,6 +320,7 @@ export class NotebookRunner {
         reason: null,
         key,
         output: stored.output,
+        sources: stored.sources,
         restored: true,
       } satisfies Partial<RunState>);
       return;
@@ -331,12 +339,9 @@ export class NotebookRunner {
       return;
     }
 
-    // Sources: the input datasets and, for a dataset output, the output itself.
-    const sources = Object.values(inputs)
-      .filter((i) => i.ref.type === 'dataset')
-      .map((i) => i.ref.id);
-    if (own?.type === 'dataset') sources.push(own.id);
-    await this.#run(doc, cell, plan, key, own, sources);
+    // Sources: every dataset above it, and its own dataset output.
+    if (own?.type === 'dataset') sources.add(own.id);
+    await this.#run(doc, cell, plan, key, own, [...sources]);
   }
 
   async #run(
@@ -361,6 +366,7 @@ export class NotebookRunner {
       reason: null,
       // The cells below wait for this run, unless the output is known already (Data).
       output: own,
+      sources: own?.type === 'dataset' ? [own.id] : [],
     } satisfies Partial<RunState>);
 
     flight.done = (async () => {
@@ -380,6 +386,7 @@ export class NotebookRunner {
           await this.#host.datasetStored(output.id);
           if (!current()) return;
         }
+        if (output?.type === 'dataset' && !sources.includes(output.id)) sources.push(output.id);
         Object.assign(state, {
           status: 'done',
           result,
@@ -387,9 +394,9 @@ export class NotebookRunner {
           reason: null,
           key,
           output,
+          sources,
           restored: false,
         } satisfies Partial<RunState>);
-        if (output?.type === 'dataset' && !sources.includes(output.id)) sources.push(output.id);
         await this.#save({
           notebook: doc.id,
           cell: cell.id,
@@ -409,6 +416,7 @@ export class NotebookRunner {
           reason: null,
           key,
           output: null,
+          sources: [],
           restored: false,
         } satisfies Partial<RunState>);
       } finally {

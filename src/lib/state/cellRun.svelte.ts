@@ -15,5 +15,6 @@ export class CellRun implements RunState {
   reason = $state.raw<Wait | null>(null);
   key = $state<string | null>(null);
   output = $state.raw<OutputRef | null>(null);
+  sources = $state.raw<string[]>([]);
   restored = $state(false);
 }

@@ -39,7 +39,7 @@ export const survivalKind = defineCellKind({
     confLevel: 0.95,
   }),
   slots: [datasetInput<SurvivalCellSettings>()],
-  output: null,
+  output: 'survival-curves',
   runs: 'auto',
   plan(s, { inputs }) {
     const input = inputs.input;
