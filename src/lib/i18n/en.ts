@@ -30,7 +30,6 @@ export const en = {
   'cell.input': 'Input data',
   'cell.input.none': 'Choose a Data or Prepare cell',
   'cell.waiting': 'Waiting for its input.',
-  'cell.stale': 'Input changed; re-running…',
 
   'data.choose': 'Dataset',
   'data.none': 'No dataset chosen',

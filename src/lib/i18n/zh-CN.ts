@@ -30,7 +30,6 @@ export const zhCN: Record<MessageKey, string> = {
   'cell.input': '输入数据',
   'cell.input.none': '请选择一个数据或准备单元',
   'cell.waiting': '等待输入数据。',
-  'cell.stale': '输入已变化，正在重新运行…',
 
   'data.choose': '数据集',
   'data.none': '未选择数据集',
