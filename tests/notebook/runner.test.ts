@@ -292,6 +292,19 @@ describe('NotebookRunner', () => {
     });
   });
 
+  it('columns are chosen again only when the input changes: a cleared choice stays cleared', async () => {
+    const h = harness();
+    const runner = new NotebookRunner(h.host);
+    const doc = notebook();
+    await runner.update(doc);
+    await runner.update(withSettings(doc, 'survival-1', { duration: null }));
+    expect(h.adapted).toEqual([]);
+    expect(runner.state('survival-1')).toMatchObject({
+      status: 'waiting',
+      reason: { wait: 'survival.choose-columns' },
+    });
+  });
+
   it('a stored result of a dataset that is gone is not shown', async () => {
     const first = harness();
     await new NotebookRunner(first.host).update(notebook());

@@ -145,6 +145,8 @@ export class NotebookRunner {
   readonly #inFlight = new Map<string, InFlight>();
   /** Cells whose state is owned by other work for now (a Data cell importing a file). */
   readonly #tracked = new Set<string>();
+  /** Per cell, the inputs its settings were last fitted to (adapt). */
+  readonly #adaptedFor = new Map<string, string>();
   #generation = 0;
 
   constructor(host: RunnerHost, createState: () => RunState = emptyRunState) {
@@ -164,6 +166,7 @@ export class NotebookRunner {
     this.#inFlight.get(cellId)?.controller.abort();
     this.#inFlight.delete(cellId);
     this.#states.delete(cellId);
+    this.#adaptedFor.delete(cellId);
   }
 
   /** Forget every cell (another notebook is opened, or all data was deleted). */
@@ -270,11 +273,16 @@ export class NotebookRunner {
       today: this.#host.today(),
     });
 
-    // Settings fitted to the inputs (columns chosen again for a new dataset).
-    const adapted = def.adapt(settings, context());
-    if (canonicalJson(adapted) !== canonicalJson(settings)) {
-      if (await this.#host.adapt(cell.id, adapted)) settings = adapted;
-      if (generation !== this.#generation) return;
+    // Settings fitted to the inputs (columns chosen again for a new dataset) —
+    // only when the inputs changed, so a choice the analyst clears stays cleared.
+    const inputIds = canonicalJson(Object.entries(inputs).map(([slot, i]) => [slot, i.ref.id]));
+    if (this.#adaptedFor.get(cell.id) !== inputIds) {
+      this.#adaptedFor.set(cell.id, inputIds);
+      const adapted = def.adapt(settings, context());
+      if (canonicalJson(adapted) !== canonicalJson(settings)) {
+        if (await this.#host.adapt(cell.id, adapted)) settings = adapted;
+        if (generation !== this.#generation) return;
+      }
     }
 
     const own = def.ownOutput?.(settings, context()) ?? null;
