@@ -22,7 +22,7 @@ export interface DatasetMeta {
       }
     /**
      * The result of a Prepare cell: `key` is a hash of its input dataset ids
-     * and step settings (workers/handlers.ts prepare), so unchanged settings
+     * and step settings (workers/handlers/prepare.ts), so unchanged settings
      * reuse it; `report` is what the step reported when it ran.
      */
     | {
