@@ -1,5 +1,9 @@
 // Build configuration. `base: './'` makes every asset URL relative, so the
 // static dist/ works from any sub-path (e.g. /lab/) on any static server.
+// Charts load apart from the page's entry (docs/decisions/0013-chart-loading.md):
+// VegaView imports vega-embed dynamically, and the bare 'vega' resolves to our
+// lean copy of vega's entry (src/lib/charts/vega-lean.js).
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
@@ -34,6 +38,14 @@ function contentSecurityPolicy(): Plugin {
 export default defineConfig({
   base: './',
   plugins: [svelte(), contentSecurityPolicy()],
+  resolve: {
+    alias: [
+      {
+        find: /^vega$/,
+        replacement: fileURLToPath(new URL('./src/lib/charts/vega-lean.js', import.meta.url)),
+      },
+    ],
+  },
   worker: { format: 'es' },
   // `npm run dev` opens the app in the default browser (set BROWSER=none to skip).
   server: { open: true },
