@@ -1,8 +1,9 @@
 // Build configuration. `base: './'` makes every asset URL relative, so the
 // static dist/ works from any sub-path (e.g. /lab/) on any static server.
 // Charts load apart from the page's entry (docs/decisions/0013-chart-loading.md):
-// VegaView imports vega-embed dynamically, and the bare 'vega' resolves to our
-// lean copy of vega's entry (src/lib/charts/vega-lean.js).
+// VegaView imports vega-embed dynamically, the bare 'vega' resolves to our
+// lean copy of vega's entry (src/lib/charts/vega-lean.js) and
+// 'vega-interpreter' to our copy that reuses its evaluation context.
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
@@ -43,6 +44,12 @@ export default defineConfig({
       {
         find: /^vega$/,
         replacement: fileURLToPath(new URL('./src/lib/charts/vega-lean.js', import.meta.url)),
+      },
+      {
+        find: /^vega-interpreter$/,
+        replacement: fileURLToPath(
+          new URL('./src/lib/charts/vega-interpreter.js', import.meta.url),
+        ),
       },
     ],
   },

@@ -1,11 +1,12 @@
 // The Kaplan–Meier chart spec compiles with Vega-Lite, parses with the Vega
 // the page loads (src/lib/charts/vega-lean.js, vega less unused transforms)
-// and runs headless with the CSP-safe expression interpreter the page uses.
+// and runs headless with the CSP-safe expression interpreter the page uses
+// (src/lib/charts/vega-interpreter.js).
 // Thinned marks are checked against the full curve: the drawn step function
 // is within a pixel of it at every time, and every censoring is counted in one mark.
 import { readFileSync } from 'node:fs';
 import { version as fullVegaVersion } from 'vega';
-import { expressionInterpreter } from 'vega-interpreter';
+import { expressionInterpreter } from '../../src/lib/charts/vega-interpreter';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { parse, View, version as leanVegaVersion } from '../../src/lib/charts/vega-lean';
