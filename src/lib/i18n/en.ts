@@ -171,6 +171,8 @@ export const en = {
   'ingest.duplicate-column-names': 'Repeated column names were given suffixes: {columns}.',
   'ingest.column-demoted':
     'Column “{column}” was read as text: row {row} has “{value}”, which is not a {type}.',
+  'ingest.integers-as-text':
+    'Column “{column}” holds whole numbers too large to store exactly as numbers (row {row}: “{value}”); it was read as text so no digits are lost.',
   'file.xls-unsupported':
     'This is an old binary Excel file (.xls), which can’t be read here. Open it in Excel or WPS and save it as .xlsx or CSV, then import that.',
   'xlsx.invalid': 'This file could not be read as an Excel workbook (.xlsx): {reason}',

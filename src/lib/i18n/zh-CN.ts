@@ -162,6 +162,8 @@ export const zhCN: Record<MessageKey, string> = {
   'ingest.blank-column-names': '空白列名已命名为 {columns}。',
   'ingest.duplicate-column-names': '重复列名已加后缀：{columns}。',
   'ingest.column-demoted': '列“{column}”按文本读取：第 {row} 行的“{value}”不是{type}。',
+  'ingest.integers-as-text':
+    '列“{column}”中的整数过大，无法作为数字精确保存（第 {row} 行：“{value}”），已按文本读取以保留全部位数。',
   'file.xls-unsupported':
     '这是旧版二进制 Excel 文件（.xls），无法在此读取。请用 Excel 或 WPS 打开并另存为 .xlsx 或 CSV 后再导入。',
   'xlsx.invalid': '无法作为 Excel 工作簿（.xlsx）读取此文件：{reason}',

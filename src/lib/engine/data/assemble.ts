@@ -4,7 +4,15 @@
 // values, warnings with rows of the file. Pure; runs in the compute worker
 // (./ingest.ts, ./parts.ts) and in Node tests.
 
-import { classifyStrings, valueParser, type ColumnInference } from './infer';
+import {
+  classifyStrings,
+  isWideInteger,
+  parseNumber,
+  valueParser,
+  WIDE_INTEGERS,
+  wideIntegersWarning,
+  type ColumnInference,
+} from './infer';
 import type { DelimitedPlan, IngestWarning, PartColumn, PartResult } from './ingestTypes';
 import { StringInterner } from './interner';
 import { renderValue } from './sinks';
@@ -77,6 +85,15 @@ export class PartsAssembler {
     const finished = this.columns.map((c) => c.finish(n));
     this.demotions.sort((a, b) => a.row - b.row || a.j - b.j);
     for (const { j, row, value } of this.demotions) {
+      const sampled = plan.inference[j];
+      // An integer column demoted by an integer too large to hold exactly says so.
+      if (
+        sampled.type === 'integer' &&
+        isWideInteger(parseNumber(value, sampled.numberStyle ?? 'dot'))
+      ) {
+        warnings.push(wideIntegersWarning(plan.names[j], row, value));
+        continue;
+      }
       warnings.push({
         code: 'ingest.column-demoted',
         params: {
@@ -192,7 +209,14 @@ class ColumnAssembly {
       column: { kind: 'string', name, type, codes, dictionary },
       inference: demoted
         ? { type, evidence: 'demoted', missing, invalid: this.invalid }
-        : { ...sampled, type, evidence: classified.evidence, missing, invalid: 0 },
+        : {
+            ...sampled,
+            type,
+            // The sample's reason to keep integers as text outlives the classification.
+            evidence: sampled.evidence === WIDE_INTEGERS ? WIDE_INTEGERS : classified.evidence,
+            missing,
+            invalid: 0,
+          },
     };
   }
 }

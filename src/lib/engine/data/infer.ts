@@ -14,7 +14,12 @@
 //   not ',': chosen when values parse only that way, or when the delimiter is
 //   ';' and some value holds a comma. Integers with a leading zero (007) are
 //   codes, not numbers. integer = integral values written without a decimal
-//   separator, exponent or percent; otherwise decimal.
+//   separator, exponent or percent; otherwise decimal. An integer beyond
+//   ±(2^53 − 1) cannot be a double without losing digits (an account number
+//   such as 123456789012345678901234567890): a column with one in its sample
+//   is strings (evidence WIDE_INTEGERS), and an integer column does not parse
+//   one later (valueParser), so the ingest demotes the column and keeps the
+//   value as written. Nothing is rounded silently.
 // - date: yyyy-mm-dd (also / and .), dd/mm/yyyy or mm/dd/yyyy (a first part
 //   above 12 means day-first, a second part above 12 month-first; if neither
 //   occurs we assume month-first, as pandas does, and say so), 2024年1月5日.
@@ -22,6 +27,7 @@
 //   midnight → date, otherwise datetime. Times without a zone are read as UTC.
 // - strings: see classifyStrings.
 
+import type { IngestWarning } from './ingestTypes';
 import type { ColumnType, StringColumnType } from './table';
 import { DAY_MS } from '../units';
 
@@ -42,6 +48,37 @@ export interface ColumnInference {
   dateOrder?: 'dmy' | 'mdy' | 'ymd';
   numberStyle?: NumberStyle;
   dateFormat?: DateFormat;
+}
+
+/**
+ * Evidence of a column of integers too large for exact numbers, kept as
+ * text. Every reader uses it (the key's "int64" is Parquet's, which had it
+ * first); its catalogue text fits them all.
+ */
+export const WIDE_INTEGERS = 'int64-beyond-2^53';
+
+/** A whole number beyond ±Number.MAX_SAFE_INTEGER: the double may not be the integer written. */
+export function isWideInteger(v: number): boolean {
+  return Number.isInteger(v) && Math.abs(v) > Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * The warning that a column holds integers beyond ±(2^53 − 1) and was kept
+ * as text, naming the row and value of the first (every reader gives it).
+ */
+export function wideIntegersWarning(column: string, row: number, value: string): IngestWarning {
+  return { code: 'ingest.integers-as-text', params: { column, row, value: value.slice(0, 50) } };
+}
+
+/**
+ * Index of the first value in `values` that reads as a whole number beyond
+ * ±(2^53 − 1) (with '.' or ',' decimals), or -1: in a column inferred
+ * WIDE_INTEGERS, the value to name in a warning.
+ */
+export function firstWideInteger(values: readonly string[]): number {
+  return values.findIndex(
+    (v) => isWideInteger(parseNumber(v, 'dot')) || isWideInteger(parseNumber(v, 'comma')),
+  );
 }
 
 const MISSING_MARKERS = new Set([
@@ -647,6 +684,10 @@ export function inferColumn(
   const serial = inferExcelSerial(name, present);
   if (serial) return { ...serial, ...base };
   const number = inferNumber(name, present, options.delimiter ?? ',');
+  if (number === WIDE_INTEGERS) {
+    const distinct = [...new Set(present)];
+    return { ...classifyStrings(name, distinct, present.length), evidence: WIDE_INTEGERS, ...base };
+  }
   if (number) return { ...number, ...base };
   const date = inferDate(present, options.dateOrder ?? 'auto');
   if (date) return { ...date, ...base };
@@ -658,7 +699,7 @@ function inferNumber(
   name: string,
   present: readonly string[],
   delimiter: string,
-): Pick<ColumnInference, 'type' | 'evidence' | 'numberStyle'> | null {
+): Pick<ColumnInference, 'type' | 'evidence' | 'numberStyle'> | typeof WIDE_INTEGERS | null {
   if (present.some(hasLeadingZero)) return null;
   const dotOk = present.every((v) => !Number.isNaN(parseNumber(v, 'dot')));
   const commaOk = delimiter !== ',' && present.every((v) => !Number.isNaN(parseNumber(v, 'comma')));
@@ -671,6 +712,7 @@ function inferNumber(
   const integer = present.every(
     (v) => Number.isInteger(parseNumber(v, style)) && !v.includes(separator) && !/[eE%％]/.test(v),
   );
+  if (integer && present.some((v) => isWideInteger(parseNumber(v, style)))) return WIDE_INTEGERS;
   // An integer key (customer number 1..n) is a label, not a quantity.
   if (integer && nameLooksLikeId(name) && present.length > 1) {
     if (new Set(present).size === present.length) return null;
@@ -721,7 +763,14 @@ function inferDate(
  */
 export function valueParser(inference: ColumnInference): ((s: string) => number) | null {
   switch (inference.type) {
-    case 'integer':
+    case 'integer': {
+      // An integer beyond ±(2^53 − 1) would be rounded: it does not parse (see the header).
+      const style = inference.numberStyle ?? 'dot';
+      return (s) => {
+        const v = parseNumber(s, style);
+        return isWideInteger(v) ? NaN : v;
+      };
+    }
     case 'decimal': {
       const style = inference.numberStyle ?? 'dot';
       return style === 'dot' ? (s) => parseNumber(s, 'dot') : (s) => parseNumber(s, 'comma');

@@ -14,7 +14,16 @@ import {
   type ParseOptions,
 } from './csv';
 import { columnNames } from './columnNames';
-import { inferColumn, isMissing, parseBoolean, valueParser, type ColumnInference } from './infer';
+import {
+  firstWideInteger,
+  inferColumn,
+  isMissing,
+  parseBoolean,
+  valueParser,
+  WIDE_INTEGERS,
+  wideIntegersWarning,
+  type ColumnInference,
+} from './infer';
 import {
   SAMPLE_ROWS,
   type DelimitedPlan,
@@ -209,6 +218,10 @@ export class TableBuilder {
       const values = this.sample.map((r) => (j < r.length ? r[j] : ''));
       const inferred = inferColumn(name, values, { delimiter, dateOrder: this.parse.dateOrder });
       inference.push(inferred);
+      if (inferred.evidence === WIDE_INTEGERS) {
+        const k = firstWideInteger(values);
+        this.warnings.push(wideIntegersWarning(name, this.sampleRows[k], values[k]));
+      }
       mostlyDistinct.push(valueParser(inferred) === null && isMostlyDistinct(values));
       const words: [string, string] = ['true', 'false'];
       if (inferred.type === 'boolean') {

@@ -10,17 +10,22 @@
 // written as text read as they would in a CSV file. When the strings do not
 // all parse under the kind of the typed cells, the column becomes strings
 // and a warning names the first value that did not fit, as the CSV ingest's
-// demotion does. Unlike the CSV path, inference sees every value (not a
+// demotion does. Integers beyond ±(2^53 − 1) that arrive as text (XLSX and
+// JSON readers keep them so) make their column strings with their digits,
+// and a warning (ingest.integers-as-text), as in a CSV file. Unlike the CSV path, inference sees every value (not a
 // leading sample): the values are in memory already.
 
 import {
   classifyStrings,
+  firstWideInteger,
   inferColumn,
   isMissing,
   parseBoolean,
   parseDate,
   parseNumber,
   valueParser,
+  WIDE_INTEGERS,
+  wideIntegersWarning,
   type ColumnInference,
 } from '../infer';
 import type { IngestWarning } from '../ingestTypes';
@@ -108,8 +113,12 @@ export function columnFromCells(
   }
 
   const texts = cells.map((c) => (isMissingCell(c) ? '' : cellToText(c)));
+  let wide = false;
   if (!forceText) {
     const inference = inferColumn(name, texts);
+    // Integers beyond ±(2^53 − 1) written as text (or kept as text by the
+    // readers, see ./xlsx.ts and ./json.ts): strings, with a warning.
+    wide = inference.evidence === WIDE_INTEGERS;
     const parse = valueParser(inference);
     if (parse) {
       const values = new Float64Array(n);
@@ -153,7 +162,17 @@ export function columnFromCells(
       },
     });
   }
-  const evidence = forceText ? 'nested-values' : demoted ? 'demoted' : classified.evidence;
+  if (wide) {
+    const k = firstWideInteger(texts);
+    warnings.push(wideIntegersWarning(name, rowOf(k), texts[k]));
+  }
+  const evidence = forceText
+    ? 'nested-values'
+    : demoted
+      ? 'demoted'
+      : wide
+        ? WIDE_INTEGERS
+        : classified.evidence;
   return {
     column: { kind: 'string', name, type, codes, dictionary },
     inference: { type, evidence, missing, invalid },

@@ -11,13 +11,18 @@
 // Memory: a JSON array is decoded into one string and parsed with JSON.parse
 // (a 100 MB file needs a few hundred MB while parsing, which browsers
 // handle); NDJSON is decoded and parsed line by line as the bytes stream in,
-// so only the values are held. JSON numbers beyond 2^53 lose digits in
-// JSON.parse, as in every JavaScript reader: ids that long should be strings.
+// so only the values are held.
+//
+// JSON.parse would round an integer beyond ±(2^53 − 1) (an account number
+// 123456789012345678901234567890) to the nearest double. Before parsing,
+// such integer literals are turned into strings of their digits
+// (quoteWideIntegers), so their column is read as strings with every digit
+// and a warning (see ./cells.ts), as in a CSV file.
 
 import { decodeStream, detectEncoding, streamChunks } from '../decode';
 import { columnNames } from '../columnNames';
 import type { IngestWarning } from '../ingestTypes';
-import type { ColumnInference } from '../infer';
+import { isWideInteger, type ColumnInference } from '../infer';
 import { EngineError, type Column, type DataTable, type Progress } from '../table';
 import { columnFromCells, type Cell } from './cells';
 
@@ -88,6 +93,58 @@ class Records {
   }
 }
 
+/** A run of 16 digits: only then can the text hold an integer beyond 2^53 (16 digits). */
+const LONG_DIGITS = /\d{16}/;
+
+/**
+ * `text` (JSON) with every integer literal beyond ±(2^53 − 1) in quotes, so
+ * that JSON.parse keeps its digits as a string; other text is left alone,
+ * and a text without a run of 16 digits is returned as it is without being
+ * scanned. Outside strings, digits occur in JSON only in numbers.
+ */
+export function quoteWideIntegers(text: string): string {
+  if (!LONG_DIGITS.test(text)) return text;
+  let out = '';
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // a backslash escapes the next character
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 34) {
+      inString = true;
+      continue;
+    }
+    if (c !== 45 && !isDigit(c)) continue;
+    // A number: -? digits, then maybe a fraction and an exponent.
+    const start = c === 45 ? i + 1 : i;
+    let end = start;
+    while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+    const next = text.charCodeAt(end);
+    const integer = next !== 46 && next !== 101 && next !== 69; // . e E
+    if (integer && end - start >= 16 && isWideInteger(Number(text.slice(i, end)))) {
+      out += `${text.slice(from, i)}"${text.slice(i, end)}"`;
+      from = end;
+    }
+    while (end < text.length && isNumberChar(text.charCodeAt(end))) end++;
+    i = end - 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Digits, '.', 'e', 'E', '+', '-': the rest of a number literal. */
+function isNumberChar(c: number): boolean {
+  return isDigit(c) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -123,10 +180,11 @@ export async function readJsonArray(
   for await (const chunk of decodeStream(streamChunks(blob.stream()), encoding)) text += chunk;
   if (text.trim() === '') throw new EngineError('file.empty');
   let parsed: unknown;
+  const source = quoteWideIntegers(text);
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(source);
   } catch (error) {
-    throw new EngineError('json.invalid', { line: errorLine(error, text) });
+    throw new EngineError('json.invalid', { line: errorLine(error, source) });
   }
   // Decoding and parsing are done; building the columns is the other half.
   await progress.report(Math.floor(blob.size / 2), blob.size);
@@ -181,7 +239,7 @@ export async function readNdjson(
     if (text.trim() === '') return;
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(quoteWideIntegers(text));
     } catch {
       throw new EngineError('json.invalid', { line });
     }

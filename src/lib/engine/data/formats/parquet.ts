@@ -30,7 +30,7 @@ import {
 import { compressors } from 'hyparquet-compressors';
 import { columnNames } from '../columnNames';
 import type { IngestWarning } from '../ingestTypes';
-import type { ColumnInference } from '../infer';
+import { WIDE_INTEGERS, type ColumnInference } from '../infer';
 import {
   EngineError,
   type Column,
@@ -310,7 +310,7 @@ class IntegerSink implements Sink {
         code: 'parquet.int64-as-text',
         params: { column: this.name, row: this.firstWide + 1 },
       });
-      return this.text.build(this.name, 'int64-beyond-2^53');
+      return this.text.build(this.name, WIDE_INTEGERS);
     }
     let missing = 0;
     for (const v of this.values) if (v !== v) missing++;

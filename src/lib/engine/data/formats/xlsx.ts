@@ -3,7 +3,9 @@
 // APIs: its unzip and SAX XML parser are plain JavaScript).
 //
 // Cells keep the type Excel gave them: numbers, booleans, and dates (cells
-// whose number format is a date format arrive as Date objects, in UTC).
+// whose number format is a date format arrive as Date objects, in UTC);
+// except that an integer beyond ±(2^53 − 1) written in full stays text
+// (exactNumber), so its column keeps every digit.
 // String cells go through the CSV inference; see ./cells.ts for how a column
 // of mixed kinds is decided. Excel error values (#N/A, #DIV/0!) are missing.
 //
@@ -17,7 +19,7 @@
 import readXlsxFile from 'read-excel-file/universal';
 import { columnNames } from '../columnNames';
 import type { IngestWarning } from '../ingestTypes';
-import type { ColumnInference } from '../infer';
+import { isWideInteger, type ColumnInference } from '../infer';
 import { EngineError, type Column, type DataTable, type Progress } from '../table';
 import { cellToText, columnFromCells, type Cell } from './cells';
 
@@ -51,7 +53,10 @@ export async function readXlsx(
 ): Promise<XlsxResult> {
   let workbook: { sheet: string; data: unknown[][] }[];
   try {
-    workbook = (await readXlsxFile(blob)) as unknown as { sheet: string; data: unknown[][] }[];
+    workbook = (await readXlsxFile(blob, { parseNumber: exactNumber })) as unknown as {
+      sheet: string;
+      data: unknown[][];
+    }[];
   } catch (error) {
     throw new EngineError('xlsx.invalid', {
       reason: error instanceof Error ? error.message.slice(0, 200) : String(error),
@@ -121,6 +126,19 @@ export async function readXlsx(
   });
   await progress.report(rowCount, rowCount);
   return { table: { rowCount, columns }, inference, warnings, sheets, sheet: chosen.sheet };
+}
+
+/**
+ * A number cell's text, as read-excel-file hands it to a parseNumber
+ * option: a whole number beyond ±(2^53 − 1) written out in full (openpyxl
+ * and pandas write Python integers so) stays text, so that its digits
+ * survive (./cells.ts keeps such a column as strings, with a warning); any
+ * other is the number. (Excel itself stores at most 15 digits: its long
+ * numbers are already rounded in the file, and read as numbers.)
+ */
+function exactNumber(text: string): number | string {
+  const v = Number(text);
+  return /^-?\d+$/.test(text) && isWideInteger(v) ? text : v;
 }
 
 function blank(cell: Cell): boolean {
