@@ -313,12 +313,17 @@ function encodeStrings(
   const values = new ArrowColumn([
     batch(type.dictionary, local.length, 0, new Uint8Array(0), bytes, offsets),
   ]);
-  // setDictionary() builds the batch's value cache with dictionary.cache(),
-  // which decodes every UTF-8 value back into a string: for an all-distinct
-  // column that was most of the time it took to encode a chunk. The strings
-  // are at hand, so seed that cache with them (it is the array cache() would
-  // return). Should flechette rename the field, it decodes again: slower,
-  // still correct.
+  // Workaround for flechette (2.6.0): DictionaryBatch.setDictionary() builds
+  // the batch's value cache eagerly with dictionary.cache(), i.e.
+  // Column.toArray(), which decodes every UTF-8 value back into a string with
+  // one TextDecoder.decode call each: for an all-distinct column that was
+  // most of the time it took to encode a chunk. The strings are at hand, so
+  // seed that cache (Column._cache, the array cache() would return) with
+  // them. It can go when flechette builds the cache lazily, on the first
+  // value() of the batch, or lets setDictionary() take the decoded values; no
+  // upstream issue asks for that yet (none found in uwdata/flechette). Should
+  // flechette rename the field, it decodes again: slower, still correct
+  // (arrow.test.ts counts the decode calls).
   (values as unknown as { _cache?: string[] })._cache = local;
   const keyBatch = batch(type, n, nullCount, validity, keys) as Batch<unknown> & {
     setDictionary(d: ArrowColumn<unknown>): unknown;
@@ -382,12 +387,18 @@ const NO_CACHE: readonly unknown[] = Object.freeze([]);
 
 /**
  * Runs `decode` (synchronous) while flechette's `Column.cache()` returns an
- * empty array. flechette's IPC reader calls it on every dictionary it
- * attaches to a batch, which turns each dictionary value into a string with
- * its own `TextDecoder.decode` call: a million distinct ids or e-mails took
- * most of the re-open time in Chromium (it is ~3× slower per call than Node),
- * and we never read that cache (mergeDictionary reads the Utf8 buffers).
- * The original method is restored before returning, even on a throw.
+ * empty array. Workaround for flechette (2.6.0): its IPC reader
+ * (decode/table-from-ipc.js) attaches every dictionary to its batch with
+ * DictionaryBatch.setDictionary(), which calls cache() → toArray() at once
+ * and so turns each dictionary value into a string with its own
+ * `TextDecoder.decode` call: a million distinct ids or e-mails took most of
+ * the re-open time in Chromium (it is ~3× slower per call than Node), and we
+ * never read that cache (mergeDictionary reads the Utf8 buffers). It can go
+ * when setDictionary() leaves the cache to be built on the first value()
+ * (or tableFromIPC has an option not to build it); no upstream issue asks
+ * for that yet (none found in uwdata/flechette). The original method is
+ * restored before returning, even on a throw; arrow.test.ts fails if the
+ * patch stops working after an upgrade (it counts TextDecoder calls).
  */
 function withoutDictionaryCache<T>(decode: () => T): T {
   const proto = ArrowColumn.prototype as { cache(): unknown };
