@@ -1,6 +1,6 @@
 // Build configuration. `base: './'` makes every asset URL relative, so the
 // static dist/ works from any sub-path (e.g. /lab/) on any static server.
-// Charts load apart from the page's entry (docs/decisions/0013-chart-loading.md):
+// Charts load apart from the page's entry (docs/decisions/0014-chart-loading.md):
 // VegaView imports vega-embed dynamically, the bare 'vega' resolves to our
 // lean copy of vega's entry (src/lib/charts/vega-lean.js) and
 // 'vega-interpreter' to our copy that reuses its evaluation context.

@@ -3,7 +3,7 @@
 // `interpreter` below: each compiled expression keeps one evaluation context
 // instead of building one per call. Upstream's rebuild (and the garbage it
 // leaves) was a third of the main thread's task when the insurance sample's
-// Kaplan–Meier chart rendered (docs/decisions/0013-chart-loading.md).
+// Kaplan–Meier chart rendered (docs/decisions/0014-chart-loading.md).
 // vite.config.ts aliases 'vega-interpreter' to this file, so vega-embed uses
 // it too; tests/charts run the chart specs on it. Drop it once upstream
 // builds its context once.
