@@ -13,7 +13,8 @@ test('first start shows the sample insurance notebook with a survival curve', as
   await expect(cellOfKind(page, 'data')).toContainText('rows');
   await expect(cellOfKind(page, 'profile').getByTestId('profile')).toBeVisible();
   const survival = cellOfKind(page, 'survival');
-  // Dense charts draw on canvas, small ones in SVG.
+  // Charts render when they come into view; dense ones draw on canvas, small ones in SVG.
+  await survival.getByTestId('km-chart').scrollIntoViewIfNeeded();
   await expect(survival.getByTestId('km-chart').locator('canvas, svg').first()).toBeVisible();
   await expect(survival.getByTestId('risk-table')).toBeVisible();
   await expect(survival.getByTestId('median-table').locator('tbody tr')).not.toHaveCount(0);
