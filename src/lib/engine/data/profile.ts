@@ -18,7 +18,7 @@
 import { daysFromCivil, type ColumnInference } from './infer';
 import { columnWarnings, tableWarnings, type QualityWarning } from './quality';
 import { type Column, type ColumnType, type DataTable, type Progress } from './table';
-import { quantile7 } from '../stats/quantile';
+import { firstAtLeast, quantile7 } from '../stats/quantile';
 import { DAY_MS } from '../units';
 
 export interface ColumnProfile {
@@ -183,7 +183,7 @@ function profileNumbers(column: Column & { kind: 'number' }, rowCount: number): 
   profile.mean = mean + correction / count;
   profile.std = count > 1 ? Math.sqrt((ss - (correction * correction) / count) / (count - 1)) : NaN;
   if (flag) {
-    const ones = count - lowerBound(values, 0.5);
+    const ones = count - firstAtLeast(values, 0.5);
     profile.flag = true;
     // The share of ones, exactly (the correction pass above would add ~1e-14).
     profile.mean = ones / count;
@@ -199,7 +199,7 @@ function profileNumbers(column: Column & { kind: 'number' }, rowCount: number): 
   profile.q1 = quantile7(values, 0.25);
   profile.q3 = quantile7(values, 0.75);
   if (column.type === 'boolean') {
-    const trues = count - lowerBound(values, 0.5);
+    const trues = count - firstAtLeast(values, 0.5);
     profile.top = byCount(
       [
         { value: 'true', count: trues },
@@ -218,18 +218,6 @@ function profileNumbers(column: Column & { kind: 'number' }, rowCount: number): 
 /** The two values of a boolean or flag, the more frequent first (ties: as given). */
 function byCount(top: { value: string; count: number }[]): { value: string; count: number }[] {
   return top.sort((a, b) => b.count - a.count);
-}
-
-/** First index whose value is >= x in sorted values. */
-function lowerBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** 1, 2 or 5 × 10^k, the smallest not below `raw`. */
@@ -319,7 +307,7 @@ function histogram(
   let from = 0;
   for (let b = 0; b < edges.length - 1; b++) {
     const last = b === edges.length - 2;
-    const to = last ? sorted.length : lowerBound(sorted, edges[b + 1]);
+    const to = last ? sorted.length : firstAtLeast(sorted, edges[b + 1]);
     bins.push({ x0: edges[b], x1: edges[b + 1], count: to - from });
     from = to;
   }

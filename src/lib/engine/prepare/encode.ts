@@ -3,6 +3,7 @@
 
 import { EngineError, cellText, type Column, type DataTable } from '../data/table';
 import { decimalText } from '../decimal';
+import { firstAbove, firstAtLeast } from '../stats/quantile';
 import {
   compareText,
   invalidSetting,
@@ -355,28 +356,4 @@ function breakTexts(breaks: readonly number[], sorted: Float64Array): string[] {
 function intervalLabels(texts: readonly string[]): string[] {
   const bins = texts.length - 1;
   return texts.slice(0, bins).map((a, k) => `[${a}, ${texts[k + 1]}${k === bins - 1 ? ']' : ')'}`);
-}
-
-/** Index of the first value >= x in ascending `sorted`. */
-function firstAtLeast(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first value > x in ascending `sorted`. */
-function firstAbove(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -1,5 +1,6 @@
 // Sample quantiles, shared by profiles, data-quality checks and Prepare
-// transforms so that every number the user sees agrees with R. Pure.
+// transforms so that every number the user sees agrees with R, and the
+// binary searches over sorted values they use. Pure.
 
 /**
  * R's quantile(type = 7) of ascending `sorted` values (no missing), computed
@@ -24,4 +25,28 @@ export function sortedValues(values: Float64Array): Float64Array {
   const out = new Float64Array(k);
   for (let i = 0, j = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out[j++] = values[i];
   return out.sort();
+}
+
+/** Index of the first value >= x in ascending `sorted` (its length when there is none). */
+export function firstAtLeast(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first value > x in ascending `sorted` (its length when there is none). */
+export function firstAbove(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
