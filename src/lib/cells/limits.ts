@@ -1,6 +1,9 @@
 // Bounds on what a notebook document may hold, so a hostile or corrupt file
-// cannot make the app allocate without limit. Pure; used by every kind's
-// settings schema and by the document schema (../notebook/schema.ts).
+// cannot make the app allocate without limit, and the bounded string schemas
+// built on them. Pure; used by every kind's settings schema and by the
+// document schema (../notebook/schema.ts).
+
+import { z } from 'zod';
 
 export const LIMITS = {
   cells: 500,
@@ -17,3 +20,8 @@ export const LIMITS = {
   /** A notebook handed over as JSON text. */
   jsonChars: 5_000_000,
 } as const;
+
+/** An id (of a cell, a dataset, a notebook). */
+export const idText = z.string().min(1).max(LIMITS.id);
+/** Any other string: a name, a column, a value, an expression. */
+export const text = z.string().max(LIMITS.string);

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { NOTEBOOK_VERSION, type NotebookDocument } from './document';
 import { checkGraph } from './graph';
 import { definitionOf, isCellKind, KIND_NAMES, type Cell, type CellKind } from '../cells/registry';
-import { LIMITS } from '../cells/limits';
+import { idText, LIMITS, text } from '../cells/limits';
 
 export { LIMITS };
 
@@ -33,8 +33,8 @@ export type ParseResult =
       error: { code: NotebookErrorCode; params: Record<string, string | number> };
     };
 
-const id = z.string().min(1).max(LIMITS.id);
-const name = z.string().max(LIMITS.string);
+const id = idText;
+const name = text;
 
 /**
  * A cell: its id and kind, and settings checked by that kind's own schema

@@ -6,16 +6,16 @@
 import { z } from 'zod';
 import { COLUMN_TYPES } from '../../engine/data/table';
 import { defineCellKind, job } from '../kind';
-import { LIMITS } from '../limits';
+import { idText, LIMITS, text } from '../limits';
 
 /** Rows of a dataset the Data cell previews. */
 export const DATA_PREVIEW_ROWS = 20;
 
 export const dataSettings = z.strictObject({
-  datasetId: z.string().min(1).max(LIMITS.id).nullable(),
+  datasetId: idText.nullable(),
   /** Column types the user chose over the inferred ones (absent: none). */
   typeOverrides: z
-    .record(z.string().max(LIMITS.string), z.enum(COLUMN_TYPES))
+    .record(text, z.enum(COLUMN_TYPES))
     .refine((o) => Object.keys(o).length <= LIMITS.typeOverrides, {
       message: `at most ${LIMITS.typeOverrides} type overrides`,
     })

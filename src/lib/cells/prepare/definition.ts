@@ -5,13 +5,13 @@
 
 import { z } from 'zod';
 import { defineCellKind, job } from '../kind';
-import { LIMITS } from '../limits';
+import { idText } from '../limits';
 import { datasetInput } from '../slots';
 import { defaultStep, prepareStep, stepReady } from './steps';
 
 export const prepareSettings = z.strictObject({
   /** The id of the Data or Prepare cell whose dataset this step transforms. */
-  input: z.string().min(1).max(LIMITS.id).nullable(),
+  input: idText.nullable(),
   step: prepareStep,
 });
 

@@ -6,10 +6,10 @@
 import { z } from 'zod';
 import { FILTER_OPS } from '../../engine/prepare/rows';
 import { AGGREGATE_FNS } from '../../engine/prepare/aggregate';
-import { LIMITS } from '../limits';
+import { idText, LIMITS, text } from '../limits';
 
-const id = z.string().min(1).max(LIMITS.id);
-const name = z.string().max(LIMITS.string);
+const id = idText;
+const name = text;
 // Prepare steps: the shape of each engine transform's settings. Values are
 // checked here only as far as their type and size; the engine checks the rest
 // (and says what is wrong) when the cell runs.

@@ -4,14 +4,14 @@
 
 import { z } from 'zod';
 import { defineCellKind, job } from '../kind';
-import { LIMITS } from '../limits';
+import { idText, text } from '../limits';
 import { datasetInput } from '../slots';
 
 export const profileSettings = z.strictObject({
   /** The id of the Data or Prepare cell whose dataset is profiled. */
-  input: z.string().min(1).max(LIMITS.id).nullable(),
+  input: idText.nullable(),
   /** Column checked against for leakage (absent in notebooks saved before the check). */
-  target: z.string().max(LIMITS.string).nullable().optional(),
+  target: text.nullable().optional(),
   /** yyyy-mm-dd: dates after it are flagged as in the future; absent or null = today. */
   asOf: z
     .string()

@@ -6,18 +6,18 @@
 
 import { z } from 'zod';
 import { defineCellKind, job } from '../kind';
-import { LIMITS } from '../limits';
+import { idText, LIMITS, text } from '../limits';
 import { datasetInput } from '../slots';
 import { fitSurvivalColumns } from './columns';
 
-const column = z.string().max(LIMITS.string).nullable();
+const column = text.nullable();
 
 export const survivalSettings = z.strictObject({
-  input: z.string().min(1).max(LIMITS.id).nullable(),
+  input: idText.nullable(),
   duration: column,
   event: column,
   /** Values of the event column that mean "the event happened"; empty: non-zero / true. */
-  eventValues: z.array(z.string().max(LIMITS.string)).max(LIMITS.eventValues),
+  eventValues: z.array(text).max(LIMITS.eventValues),
   group: column,
   confType: z.enum(['log', 'log-log', 'plain']),
   confLevel: z.number().gt(0).lt(1),
