@@ -62,6 +62,18 @@ function lungNotebook(): NotebookDocument {
 
 const lungFile = (): DataFile => ({ name: 'lung.csv', blob: new Blob([LUNG]) });
 
+/** The lung notebook with a Prepare cell filtering on `column`, which lung.csv lacks: it fails. */
+function withFailingFilter(column: string): NotebookDocument {
+  const doc = lungNotebook();
+  const filter = newCell('prepare', doc.cells, { id: 'filter' });
+  filter.settings = {
+    input: 'data',
+    step: { op: 'filter', combine: 'and', conditions: [{ column, op: '>', value: 1 }] },
+  };
+  doc.cells.push(filter);
+  return doc;
+}
+
 describe('runNotebook', () => {
   it('runs the sample notebook: Kaplan–Meier equal to the engine on the same book', async () => {
     const report = await runNotebook(serializeNotebook(sampleNotebook()), {
@@ -161,13 +173,7 @@ describe('runNotebook', () => {
   });
 
   it('a failing cell is reported with its message; the others still run', async () => {
-    const doc = lungNotebook();
-    const filter = newCell('prepare', doc.cells, { id: 'filter' });
-    filter.settings = {
-      input: 'data',
-      step: { op: 'filter', combine: 'and', conditions: [{ column: 'age', op: '>', value: 60 }] },
-    };
-    doc.cells.push(filter);
+    const doc = withFailingFilter('age');
     const report = await runNotebook(doc, {
       files: new Map([['lung.csv', lungFile()]]),
       readAppFile,
@@ -229,14 +235,7 @@ describe('npm run notebook', () => {
     expect(await main(['run', join(dir, 'nb.json'), '--data', 'lung.csv', '--out', dir])).toBe(2);
     expect(errors()).toContain('--data takes <dataset name or id>=<file>');
 
-    const failing = lungNotebook();
-    failing.cells[1].settings = { ...failing.cells[1].settings, confLevel: 0.95 };
-    const filter = newCell('prepare', failing.cells, { id: 'filter' });
-    filter.settings = {
-      input: 'data',
-      step: { op: 'filter', combine: 'and', conditions: [{ column: 'nope', op: '>', value: 1 }] },
-    };
-    failing.cells.push(filter);
+    const failing = withFailingFilter('nope');
     await writeFile(join(dir, 'nb.json'), serializeNotebook(failing));
     await writeFile(join(dir, 'lung.csv'), LUNG);
     const code = await main([

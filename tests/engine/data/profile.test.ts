@@ -8,8 +8,8 @@ import {
 } from '../../../src/lib/engine/data/profile';
 import { quantile7 as quantile } from '../../../src/lib/engine/stats/quantile';
 import { NO_PROGRESS, type DataTable } from '../../../src/lib/engine/data/table';
+import { DATASETS, readDataset } from '../datasets';
 
-const DATASETS = new URL('../../fixtures/datasets/', import.meta.url);
 const FILES = new URL('../../fixtures/files/', import.meta.url);
 // Produced by tests/fixtures/files/profile-reference.R (R read.csv/read.table;
 // mean, sd, quantile(type = 7), length(unique())).
@@ -18,12 +18,7 @@ const reference = JSON.parse(
 ) as Record<string, Record<string, number>>;
 
 async function profileOf(file: string): Promise<TableProfile> {
-  const bytes = new Uint8Array(readFileSync(new URL(file, DATASETS)));
-  async function* one() {
-    yield bytes;
-  }
-  const { table } = await ingestDelimited(one(), bytes.length, {}, NO_PROGRESS);
-  return profileTable(table, NO_PROGRESS);
+  return profileTable(await readDataset(file), NO_PROGRESS);
 }
 
 function expectClose(actual: number | undefined, expected: number, what: string) {

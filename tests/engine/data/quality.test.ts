@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ingestDelimited } from '../../../src/lib/engine/data/ingest';
 import { profileColumn, profileTable } from '../../../src/lib/engine/data/profile';
 import {
   asOfInstant,
@@ -21,8 +20,8 @@ import {
   type NumericColumnType,
   type StringColumnType,
 } from '../../../src/lib/engine/data/table';
+import { readDataset } from '../datasets';
 
-const DATASETS = new URL('../../fixtures/datasets/', import.meta.url);
 const FIXTURES = new URL('../../fixtures/quality/', import.meta.url);
 // tests/fixtures/quality/quality-reference.R (R: quantile type 7, table()).
 const R = JSON.parse(readFileSync(new URL('quality-reference.json', FIXTURES), 'utf8')) as Record<
@@ -35,14 +34,6 @@ const PANDAS = JSON.parse(
 ) as Record<string, number>;
 
 const OPTIONS: QualityOptions = { asOf: Date.UTC(2025, 0, 1) };
-
-async function load(file: string): Promise<DataTable> {
-  const bytes = new Uint8Array(readFileSync(new URL(file, DATASETS)));
-  async function* one() {
-    yield bytes;
-  }
-  return (await ingestDelimited(one(), bytes.length, {}, NO_PROGRESS)).table;
-}
 
 function num(name: string, values: number[], type: NumericColumnType = 'decimal'): Column {
   return { kind: 'number', name, type, values: Float64Array.from(values) };
@@ -224,7 +215,7 @@ describe('duplicate rows', () => {
       ['RowNumber', 'CustomerId', 'Surname'],
     ],
   ])('%s (%s) matches pandas', async (file, key, drop) => {
-    const full = await load(file);
+    const full = await readDataset(file);
     const kept = { ...full, columns: full.columns.filter((c) => !drop.includes(c.name)) };
     expect(duplicateRowCount(kept)).toBe(PANDAS[key]);
   });
@@ -339,7 +330,7 @@ describe('against R on real data', () => {
     ],
   ])('%s: Tukey fences and outlier counts', async (file, key, names) => {
     // The single-feature AUCs of the same columns: tests/engine/stats/rank.test.ts.
-    const t = await load(file);
+    const t = await readDataset(file);
     for (const name of names) {
       const column = t.columns.find((c) => c.name === name)! as Column & { kind: 'number' };
       const fences = tukeyOutliers(column, profileColumn(column, t.rowCount))!;
@@ -353,8 +344,8 @@ describe('against R on real data', () => {
   // Pearson and Spearman against R: tests/engine/stats/correlation.test.ts.
 
   it('purity of real groupings', async () => {
-    const telco = await load('ibm__Telco-Customer-Churn.csv');
-    const bank = await load('selva86__Churn_Modelling.csv');
+    const telco = await readDataset('ibm__Telco-Customer-Churn.csv');
+    const bank = await readDataset('selva86__Churn_Modelling.csv');
     const codesOf = (t: DataTable, name: string): { codes: Int32Array; count: number } => {
       const c = t.columns.find((col) => col.name === name)!;
       if (c.kind === 'string') return { codes: c.codes, count: c.dictionary.length };

@@ -1,27 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ingestDelimited } from '../../../src/lib/engine/data/ingest';
 import {
   pairwiseComplete,
   pearsonCorrelation,
   spearmanCorrelation,
 } from '../../../src/lib/engine/stats/correlation';
-import { NO_PROGRESS, type Column, type DataTable } from '../../../src/lib/engine/data/table';
+import type { Column, DataTable } from '../../../src/lib/engine/data/table';
+import { readDataset } from '../datasets';
 
-const DATASETS = new URL('../../fixtures/datasets/', import.meta.url);
 // tests/fixtures/quality/quality-reference.R (R: cor(x, y, use = "complete.obs"),
 // with method = "spearman" for ρ).
 const R = JSON.parse(
   readFileSync(new URL('../../fixtures/quality/quality-reference.json', import.meta.url), 'utf8'),
 ) as Record<string, Record<string, number>>;
-
-async function load(file: string): Promise<DataTable> {
-  const bytes = new Uint8Array(readFileSync(new URL(file, DATASETS)));
-  async function* one() {
-    yield bytes;
-  }
-  return (await ingestDelimited(one(), bytes.length, {}, NO_PROGRESS)).table;
-}
 
 describe('pearsonCorrelation and spearmanCorrelation', () => {
   it('are ±1 for exact linear and monotone relations, NaN for a constant side', () => {
@@ -58,8 +49,8 @@ describe('pearsonCorrelation and spearmanCorrelation', () => {
   });
 
   it('match R on pairwise-complete rows of real data', async () => {
-    const telco = await load('ibm__Telco-Customer-Churn.csv');
-    const bank = await load('selva86__Churn_Modelling.csv');
+    const telco = await readDataset('ibm__Telco-Customer-Churn.csv');
+    const bank = await readDataset('selva86__Churn_Modelling.csv');
     const cases: [DataTable, string, string, string][] = [
       [telco, 'tenure', 'TotalCharges', 'telco/tenure~TotalCharges'],
       [telco, 'MonthlyCharges', 'TotalCharges', 'telco/MonthlyCharges~TotalCharges'],

@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ingestDelimited } from '../../../src/lib/engine/data/ingest';
 import { averageRanks, rankSumAuc } from '../../../src/lib/engine/stats/rank';
-import { NO_PROGRESS, type Column, type DataTable } from '../../../src/lib/engine/data/table';
+import type { Column } from '../../../src/lib/engine/data/table';
+import { readDataset } from '../datasets';
 
-const DATASETS = new URL('../../fixtures/datasets/', import.meta.url);
 // tests/fixtures/quality/quality-reference.R (R: rank-sum AUC, checked there
 // against wilcox.test's W / (n1 n0)).
 const R = JSON.parse(
   readFileSync(new URL('../../fixtures/quality/quality-reference.json', import.meta.url), 'utf8'),
 ) as Record<string, Record<string, number>>;
-
-async function load(file: string): Promise<DataTable> {
-  const bytes = new Uint8Array(readFileSync(new URL(file, DATASETS)));
-  async function* one() {
-    yield bytes;
-  }
-  return (await ingestDelimited(one(), bytes.length, {}, NO_PROGRESS)).table;
-}
 
 describe('averageRanks', () => {
   it('ranks from 1, ties sharing their mean rank (R: rank(c(10, 20, 10, 5, 20, 20)))', () => {
@@ -50,7 +41,7 @@ describe('rankSumAuc', () => {
       ['CreditScore', 'Age', 'Balance', 'NumOfProducts', 'EstimatedSalary'],
     ],
   ])('%s (%s): single-feature AUC against %s matches R', async (file, key, targetName, names) => {
-    const t = await load(file);
+    const t = await readDataset(file);
     const y = t.columns.find((c) => c.name === targetName)! as Column & { kind: 'number' };
     for (const name of names) {
       const column = t.columns.find((c) => c.name === name)! as Column & { kind: 'number' };
