@@ -1,7 +1,7 @@
 // Page entry: starts the compute worker, creates the app state and mounts the UI.
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { loadChartRuntime } from './lib/ui/VegaView.svelte';
+import { loadChartRuntime } from './lib/ui/chartRuntime';
 import { AppState } from './lib/state/app.svelte';
 import { appContext } from './lib/state/context';
 import './app.css';
