@@ -114,6 +114,7 @@ describe('generateInsuranceBook: policies', () => {
     expect(t.columns.map((c) => [c.name, c.type])).toEqual([
       ['policy_id', 'identifier'],
       ['customer_id', 'identifier'],
+      ['multi_policy', 'boolean'],
       ['gender', 'categorical'],
       ['age', 'integer'],
       ['region', 'categorical'],
@@ -164,6 +165,28 @@ describe('generateInsuranceBook: policies', () => {
       } else seen.set(customer[i], [gender[i], region[i]]);
     }
     expect(multi).toBeGreaterThan(0.1 * n); // about a fifth of customers hold 2-3 policies
+  });
+
+  it('flags exactly the policies of customers who hold more than one', () => {
+    const customer = str(t, 'customer_id').codes;
+    const flag = num(t, 'multi_policy');
+    const held = new Map<number, number>();
+    for (let i = 0; i < n; i++) held.set(customer[i], (held.get(customer[i]) ?? 0) + 1);
+    const problems = new Problems();
+    let flagged = 0;
+    for (let i = 0; i < n; i++) {
+      const want = (held.get(customer[i]) ?? 0) > 1 ? 1 : 0;
+      problems.check(flag[i] === want, () => `row ${i}: multi_policy ${flag[i]} != ${want}`);
+      flagged += flag[i];
+    }
+    expect(problems.list).toEqual([]);
+    // Customers hold 1, 2 or 3 policies with probabilities 0.80, 0.15, 0.05, so
+    // multi-policy customers hold 0.45 / 1.25 = 36% of the policies.
+    expect(flagged / n).toBeGreaterThan(0.3);
+    expect(flagged / n).toBeLessThan(0.42);
+    // A book cut short mid-customer counts only the policies it holds.
+    const one = generateInsuranceBook({ policies: 1 }).policies;
+    expect(num(one, 'multi_policy')).toEqual(Float64Array.of(0));
   });
 
   it('has sane values in every column', () => {
@@ -359,6 +382,7 @@ function lapseDesign(t: DataTable): { names: LapseCovariate[]; x: number[][] } {
   const late = num(t, 'late_payments_12m');
   const complaints = num(t, 'complaints_12m');
   const denied = num(t, 'claim_denied');
+  const multi = num(t, 'multi_policy');
   const age = num(t, 'age');
   const x: number[][] = [];
   for (let i = 0; i < t.rowCount; i++) {
@@ -372,7 +396,9 @@ function lapseDesign(t: DataTable): { names: LapseCovariate[]; x: number[][] } {
       else if (column === 'late_payments_12m') row.push(late[i]);
       else if (column === 'complaints_12m') row.push(complaints[i]);
       else if (column === 'claim_denied') row.push(denied[i]);
-      else row.push(age[i] - LAPSE_MODEL.ageCentre);
+      else if (column === 'multi_policy') row.push(multi[i]);
+      else if (column === 'age') row.push(age[i] - LAPSE_MODEL.ageCentre);
+      else throw new Error(`lapseDesign does not know ${name}`);
     }
     x.push(row);
   }
@@ -453,6 +479,7 @@ describe('generateInsuranceBook: lapse times follow LAPSE_MODEL (50,000 policies
     const late = num(t, 'late_payments_12m');
     const complaints = num(t, 'complaints_12m');
     const denied = num(t, 'claim_denied');
+    const multi = num(t, 'multi_policy');
     const age = num(t, 'age');
     const groups = new Map<string, { observed: number; expected: number }>();
     for (let i = 0; i < t.rowCount; i++) {
@@ -463,6 +490,7 @@ describe('generateInsuranceBook: lapse times follow LAPSE_MODEL (50,000 policies
         latePayments: late[i],
         complaints: complaints[i],
         claimDenied: denied[i],
+        multiPolicy: multi[i],
         age: age[i],
       });
       const H = Math.pow(tenure[i] / LAPSE_MODEL.scaleMonths, LAPSE_MODEL.shape) * Math.exp(eta);
@@ -472,6 +500,7 @@ describe('generateInsuranceBook: lapse times follow LAPSE_MODEL (50,000 policies
         `product=${PRODUCTS[product[i]]}`,
         `late_payments_12m=${Math.min(late[i], 3)}`,
         `claim_denied=${denied[i]}`,
+        `multi_policy=${multi[i]}`,
       ]) {
         const g = groups.get(key) ?? { observed: 0, expected: 0 };
         g.observed += lapsed[i];
@@ -479,7 +508,7 @@ describe('generateInsuranceBook: lapse times follow LAPSE_MODEL (50,000 policies
         groups.set(key, g);
       }
     }
-    expect(groups.size).toBe(4 + 3 + 4 + 4 + 2);
+    expect(groups.size).toBe(4 + 3 + 4 + 4 + 2 + 2);
     for (const [key, g] of groups) {
       expect(Math.abs(g.observed - g.expected), key).toBeLessThan(3.5 * Math.sqrt(g.expected));
     }

@@ -74,8 +74,9 @@ const MONTHS_PER_INSTALMENT = [12, 3, 1] as const;
  *
  * so S(t | x) = exp(-(t / lambda)^k · exp(beta · x)). `lambda` is the scale
  * for the reference policyholder (agent channel, annual payment, whole life,
- * age 40 at start, no late payments, complaints or denied claims); k < 1 makes
- * lapse most likely early in a policy's life, as in real books.
+ * age 40 at start, no late payments, complaints or denied claims, the
+ * customer's only policy); k < 1 makes lapse most likely early in a policy's
+ * life, as in real books.
  */
 export const LAPSE_MODEL = {
   shape: 0.8,
@@ -94,6 +95,16 @@ export const LAPSE_MODEL = {
     late_payments_12m: 0.2,
     complaints_12m: 0.35,
     claim_denied: 0.7,
+    // A customer who holds several policies lapses less: leaving means undoing
+    // more than one contract, bundles often carry a multi-policy discount, and
+    // the customer has already chosen the insurer more than once; insurers
+    // cross-sell for exactly this retention (DOMAIN.md: loyal customers get
+    // cross-sell). -0.4 (hazard ratio 0.67) is the model's largest protective
+    // effect, about the online channel's penalty in reverse: clearly visible in
+    // a Kaplan–Meier plot, yet smaller than a denied claim. About a third of
+    // the policies are multi-policy, so the default book estimates it to ±0.05
+    // and the 50,000-policy test to ±0.02.
+    multi_policy: -0.4,
     age: -0.01,
   },
 } as const;
@@ -108,6 +119,8 @@ export interface LapseModelInputs {
   latePayments: number;
   complaints: number;
   claimDenied: number;
+  /** 1 when the customer holds more than one policy in the book, else 0. */
+  multiPolicy: number;
   age: number;
 }
 
@@ -124,6 +137,7 @@ export function lapseLinearPredictor(x: LapseModelInputs): number {
     b.late_payments_12m * x.latePayments +
     b.complaints_12m * x.complaints +
     b.claim_denied * x.claimDenied +
+    b.multi_policy * x.multiPolicy +
     b.age * (x.age - LAPSE_MODEL.ageCentre)
   );
 }
@@ -238,6 +252,10 @@ function drawBook(rng: Random, n: number, asOfDay: number): Policy[] {
     const occupation = rng.categorical([0.45, 0.3, 0.2, 0.05]);
     const dependants = Math.min(6, rng.poisson(firstAge >= 28 && firstAge < 55 ? 1.3 : 0.4));
     const count = Math.min(n - policies.length, 1 + rng.categorical([0.8, 0.15, 0.05]));
+    // Counted from the policies this customer really has in the book: the last
+    // customer can be cut short by the requested size. Not a draw, so the
+    // 'book' stream is unchanged.
+    const multiPolicy = count > 1 ? 1 : 0;
 
     for (let j = 0; j < count; j++) {
       const start = j === 0 ? firstStart : startDay(firstStart);
@@ -307,6 +325,7 @@ function drawBook(rng: Random, n: number, asOfDay: number): Policy[] {
         complaints,
         claims,
         claimDenied,
+        multiPolicy,
         startDay: start,
         endDay: NaN,
         reason: -1,
@@ -454,6 +473,10 @@ function policiesTable(
         codes: Int32Array.from(policies, (p) => customerIds.get(p.customer) ?? -1),
         dictionary: customerDictionary,
       },
+      // Beside customer_id because it summarises that key (does another row
+      // share it?): a fact about the customer, the same on all their policies,
+      // not one of the per-policy 12-month behaviour counts further on.
+      num('multi_policy', 'boolean', (p) => p.multiPolicy),
       cat('gender', GENDERS, (p) => p.gender),
       num('age', 'integer', (p) => p.age),
       cat('region', REGIONS, (p) => p.region),
