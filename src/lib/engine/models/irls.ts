@@ -82,12 +82,20 @@ export interface IrlsResult {
   nObs: number;
 }
 
-/** Column shifts (the mean of a dense, non-0/1 column; 0 otherwise), computed once per matrix. */
-const shiftCache = new WeakMap<Float64Array, Float64Array>();
+/**
+ * How the fit reads a design's columns, computed once per matrix: the shift
+ * (the mean of a dense, non-0/1 column; 0 otherwise) and whether the column
+ * is sparse (zero on most rows: dummies and their interactions).
+ */
+interface Layout {
+  shifts: Float64Array;
+  sparse: Uint8Array;
+}
+const layoutCache = new WeakMap<Float64Array, Layout>();
 
-function columnShifts(design: Design): Float64Array {
-  const cached = shiftCache.get(design.X);
-  if (cached && cached.length === design.p) return cached;
+function layoutOf(design: Design): Layout {
+  const cached = layoutCache.get(design.X);
+  if (cached && cached.shifts.length === design.p) return cached;
   const { n, p, X } = design;
   const sum = new Float64Array(p);
   const nonzero = new Float64Array(p);
@@ -104,12 +112,20 @@ function columnShifts(design: Design): Float64Array {
     }
   }
   const shifts = new Float64Array(p);
-  // Shift only where it costs no sparsity (columns that are rarely zero) and
-  // helps (0/1 columns are well scaled already).
-  for (let j = 1; j < p; j++) if (!binary[j] && nonzero[j] > 0.5 * n) shifts[j] = sum[j] / n;
-  shiftCache.set(design.X, shifts);
-  return shifts;
+  const sparse = new Uint8Array(p);
+  for (let j = 1; j < p; j++) {
+    // Shift only where it costs no sparsity (columns that are rarely zero) and
+    // helps (0/1 columns are well scaled already).
+    if (!binary[j] && nonzero[j] > 0.5 * n) shifts[j] = sum[j] / n;
+    else if (nonzero[j] < n / 3) sparse[j] = 1;
+  }
+  const layout = { shifts, sparse };
+  layoutCache.set(design.X, layout);
+  return layout;
 }
+
+/** Rows per block: the block's columns (q × BLOCK doubles) stay in cache while their products are summed. */
+const BLOCK = 256;
 
 /** Working buffers of one fit, sized by its number of free columns q. */
 interface Work {
@@ -118,8 +134,15 @@ interface Work {
   b: Float64Array;
   /** Σ w·x² per free column in the original (unshifted) coordinates, for the aliasing test. */
   norm: Float64Array;
-  idx: Int32Array;
-  val: Float64Array;
+  /** The block's rows, column-major (column k at k·BLOCK), in shifted coordinates. */
+  vals: Float64Array;
+  /** Per sparse column, the block rows where it is not zero (at k·BLOCK), and how many. */
+  nz: Int32Array;
+  nzCount: Int32Array;
+  /** The block rows' working weights and responses, and W·x of the current column. */
+  Wb: Float64Array;
+  zb: Float64Array;
+  wv: Float64Array;
   deviance: number;
   boundary: number;
 }
@@ -141,10 +164,11 @@ export async function irls(design: Design, options: IrlsOptions = {}): Promise<I
   const q = free.length;
   const freeCols = Int32Array.from(free);
   const hasIntercept = free[0] === 0;
-  const allShifts = columnShifts(design);
+  const layout = layoutOf(design);
   // Shifting goes through the intercept, so only when the intercept is free.
   const shift = new Float64Array(q);
-  if (hasIntercept) for (let k = 1; k < q; k++) shift[k] = allShifts[free[k]];
+  if (hasIntercept) for (let k = 1; k < q; k++) shift[k] = layout.shifts[free[k]];
+  const sparse = Uint8Array.from(free, (j) => layout.sparse[j]);
   const penal = new Float64Array(q);
   for (let k = 0; k < q; k++) penal[k] = free[k] === 0 ? 0 : lambda;
 
@@ -153,12 +177,17 @@ export async function irls(design: Design, options: IrlsOptions = {}): Promise<I
     A: new Float64Array(q * q),
     b: new Float64Array(q),
     norm: new Float64Array(q),
-    idx: new Int32Array(q),
-    val: new Float64Array(q),
+    vals: new Float64Array(q * BLOCK),
+    nz: new Int32Array(q * BLOCK),
+    nzCount: new Int32Array(q),
+    Wb: new Float64Array(BLOCK),
+    zb: new Float64Array(BLOCK),
+    wv: new Float64Array(BLOCK),
     deviance: 0,
     boundary: 0,
   };
   const mu = new Float64Array(n);
+  const zeros = new Float64Array(q);
 
   // β̃: coefficients in the shifted coordinates (x̃ⱼ = xⱼ − sⱼ, same slopes, moved intercept).
   let betaT: Float64Array | null = null;
@@ -177,66 +206,129 @@ export async function irls(design: Design, options: IrlsOptions = {}): Promise<I
   // One pass: η, μ and the deviance at betaT (or at mustart when null), and
   // XᵀWX, XᵀWz there for the next solve.
   const pass = (beta: Float64Array | null): void => {
-    const { A, b, norm, idx, val } = work;
+    const { A, b, norm, vals, nz, nzCount, Wb, zb, wv } = work;
     A.fill(0);
     b.fill(0);
-    norm.fill(0);
     let deviance = 0;
     let boundary = 0;
-    for (let i = 0; i < n; i++) {
-      const wi = weights ? weights[i] : 1;
-      const base = i * p;
-      const yi = y[i];
-      // The row's non-zero entries in shifted coordinates, and η.
-      let nnz = 0;
-      let eta = 0;
-      for (let k = 0; k < q; k++) {
-        const v = X[base + freeCols[k]] - shift[k];
-        if (v !== 0) {
-          idx[nnz] = k;
-          val[nnz] = v;
-          nnz++;
-          if (beta) eta += v * beta[k];
+    // η = Σ (xₖ − sₖ)·β̃ₖ = Σ xₖβ̃ₖ − Σ sₖβ̃ₖ: the row is read as it is stored.
+    let etaShift = 0;
+    if (beta) for (let k = 0; k < q; k++) etaShift += shift[k] * beta[k];
+    const coef = beta ?? zeros;
+    for (let first = 0; first < n; first += BLOCK) {
+      const last = Math.min(n, first + BLOCK);
+      nzCount.fill(0);
+      // Per row: η, μ, the deviance, the working weight and response, and the
+      // row copied into the block's column-major buffer (rows with weight 0 skipped).
+      let rows = 0;
+      for (let i = first; i < last; i++) {
+        const wi = weights ? weights[i] : 1;
+        const base = i * p;
+        const yi = y[i];
+        const offset = fixedColumn >= 0 ? X[base + fixedColumn] * fixedValue : 0;
+        // One loop reads the row: η, and (for a row that counts) its copy
+        // into the block's slot `rows`, which the next row overwrites if not.
+        const slot = rows;
+        let eta = 0;
+        if (wi !== 0) {
+          for (let k = 0, o = slot; k < q; k++, o += BLOCK) {
+            const x = X[base + freeCols[k]];
+            eta += x * coef[k];
+            const v = x - shift[k];
+            vals[o] = v;
+            if (sparse[k] && v !== 0) nz[k * BLOCK + nzCount[k]++] = slot;
+          }
+        } else if (beta) for (let k = 0; k < q; k++) eta += X[base + freeCols[k]] * coef[k];
+        if (beta) eta += offset - etaShift;
+        else {
+          const m0 = (wi * yi + 0.5) / (wi + 1);
+          eta = Math.log(m0 / (1 - m0));
         }
+        // R's logit linkinv and mu.eta, with their clamps.
+        let m: number;
+        let muEta: number;
+        if (eta < -THRESH) {
+          m = DBL_EPSILON / (1 + DBL_EPSILON);
+          muEta = DBL_EPSILON;
+        } else if (eta > THRESH) {
+          m = INV_EPS / (1 + INV_EPS);
+          muEta = DBL_EPSILON;
+        } else {
+          const ex = Math.exp(eta);
+          m = ex / (1 + ex);
+          muEta = ex / ((1 + ex) * (1 + ex));
+        }
+        mu[i] = m;
+        if (wi === 0) continue;
+        deviance += yi ? -2 * wi * Math.log(m) : -2 * wi * Math.log(1 - m);
+        if (m > 1 - 10 * DBL_EPSILON || m < 10 * DBL_EPSILON) boundary++;
+        rows++;
+        Wb[slot] = (wi * muEta * muEta) / (m * (1 - m));
+        zb[slot] = eta - offset + (yi - m) / muEta;
       }
-      const offset = fixedColumn >= 0 ? X[base + fixedColumn] * fixedValue : 0;
-      if (beta) eta += offset;
-      else {
-        const m = (wi * yi + 0.5) / (wi + 1);
-        eta = Math.log(m / (1 - m));
-      }
-      // R's logit linkinv and mu.eta, with their clamps.
-      let m: number;
-      let muEta: number;
-      if (eta < -THRESH) {
-        m = DBL_EPSILON / (1 + DBL_EPSILON);
-        muEta = DBL_EPSILON;
-      } else if (eta > THRESH) {
-        m = INV_EPS / (1 + INV_EPS);
-        muEta = DBL_EPSILON;
-      } else {
-        const ex = Math.exp(eta);
-        m = ex / (1 + ex);
-        muEta = ex / ((1 + ex) * (1 + ex));
-      }
-      mu[i] = m;
-      if (wi === 0) continue;
-      deviance += yi ? -2 * wi * Math.log(m) : -2 * wi * Math.log(1 - m);
-      if (m > 1 - 10 * DBL_EPSILON || m < 10 * DBL_EPSILON) boundary++;
-      const W = (wi * muEta * muEta) / (m * (1 - m));
-      const z = eta - offset + (yi - m) / muEta;
-      for (let a = 0; a < nnz; a++) {
-        const ka = idx[a];
-        const wa = W * val[a];
-        const row = ka * q;
-        b[ka] += wa * z;
-        for (let c = a; c < nnz; c++) A[row + idx[c]] += wa * val[c];
+      // The block's share of X̃ᵀWX̃ (upper triangle) and X̃ᵀWz: dot products
+      // over contiguous columns, summed in registers; a sparse column's only
+      // over its non-zero rows.
+      for (let a = 0; a < q; a++) {
+        const oa = a * BLOCK;
+        const rowA = a * q;
+        if (!sparse[a]) {
+          let sb = 0;
+          for (let s = 0; s < rows; s++) {
+            const w = Wb[s] * vals[oa + s];
+            wv[s] = w;
+            sb += w * zb[s];
+          }
+          b[a] += sb;
+          for (let c = a; c < q; c++) {
+            const oc = c * BLOCK;
+            let t = 0;
+            if (!sparse[c]) {
+              // Four independent sums: the loop is bound by the adds' latency, not by loads.
+              let t1 = 0;
+              let t2 = 0;
+              let t3 = 0;
+              let s = 0;
+              for (; s + 3 < rows; s += 4) {
+                t += wv[s] * vals[oc + s];
+                t1 += wv[s + 1] * vals[oc + s + 1];
+                t2 += wv[s + 2] * vals[oc + s + 2];
+                t3 += wv[s + 3] * vals[oc + s + 3];
+              }
+              for (; s < rows; s++) t += wv[s] * vals[oc + s];
+              t += t1 + t2 + t3;
+            } else
+              for (let r = 0, cnt = nzCount[c]; r < cnt; r++) {
+                const s = nz[oc + r];
+                t += wv[s] * vals[oc + s];
+              }
+            A[rowA + c] += t;
+          }
+        } else {
+          const cnt = nzCount[a];
+          if (cnt === 0) continue;
+          let sb = 0;
+          for (let r = 0; r < cnt; r++) {
+            const s = nz[oa + r];
+            sb += Wb[s] * vals[oa + s] * zb[s];
+          }
+          b[a] += sb;
+          for (let c = a; c < q; c++) {
+            const oc = c * BLOCK;
+            let t = 0;
+            for (let r = 0; r < cnt; r++) {
+              const s = nz[oa + r];
+              t += Wb[s] * vals[oa + s] * vals[oc + s];
+            }
+            A[rowA + c] += t;
+          }
+        }
       }
     }
     // Σ W x² of the original column: Ã_kk + 2 s Ã_0k + s² Ã_00 (the intercept row of Ã).
     for (let k = 0; k < q; k++) {
-      const s = shift[k];
-      norm[k] = s === 0 ? A[k * q + k] : A[k * q + k] + 2 * s * A[k] + s * s * A[0];
+      const sk = shift[k];
+      norm[k] = sk === 0 ? A[k * q + k] : A[k * q + k] + 2 * sk * A[k] + sk * sk * A[0];
     }
     work.deviance = deviance;
     work.boundary = boundary;
