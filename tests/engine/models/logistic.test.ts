@@ -86,9 +86,10 @@ function compare(fit: Awaited<ReturnType<typeof fitLogistic>>['fit'], ref: RFit,
       close(c[key], r[key], `${c.name} ${key}`);
     // p-values relative to themselves too, far into the tail (2·pnorm(−|z|) keeps them).
     close(c.p, r.p, `${c.name} p`);
+    // Profile bounds are searched to 1e-8 on the log-odds scale.
     if (profile && j > 0) {
-      close(c.profileLower, r.profileLower, `${c.name} profile lower`);
-      close(c.profileUpper, r.profileUpper, `${c.name} profile upper`);
+      close(c.profileLower, r.profileLower, `${c.name} profile lower`, 5e-8);
+      close(c.profileUpper, r.profileUpper, `${c.name} profile upper`, 5e-8);
     }
   });
   expect(fit.iterations).toBe(ref.iterations);

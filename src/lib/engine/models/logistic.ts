@@ -41,8 +41,10 @@ export interface LogisticOptions {
   weights?: Float64Array;
   /** L2 penalty λ on the log-likelihood scale (not on the intercept); null or 0 for maximum likelihood. */
   penalty?: number | null;
-  /** Profile-likelihood intervals (two constrained fits' root searches per coefficient). */
+  /** Profile-likelihood intervals (two root searches over constrained refits per coefficient). */
   profile?: boolean;
+  /** Rows × coefficients above which profile intervals are skipped (default PROFILE_CELL_LIMIT). */
+  profileCellLimit?: number;
   /** IRLS limits (R's glm.control): default 1e-8 and 25. */
   epsilon?: number;
   maxit?: number;
@@ -50,6 +52,18 @@ export interface LogisticOptions {
 
 /** z for the 95 % intervals, and χ²₁(0.95) as its square. */
 const Z95 = qnorm(0.975);
+
+/**
+ * Profile intervals cost two root searches per coefficient, each a few
+ * constrained refits (about 12 passes over the rows per coefficient): past
+ * this many design cells (rows × coefficients) they are skipped with a
+ * warning unless the caller raises the limit. 2.5e6 cells took about 15 s on
+ * a busy two-core machine (docs/perf/logistic.md, decision 0015).
+ */
+export const PROFILE_CELL_LIMIT = 2_500_000;
+
+/** Convergence of the profile's refits: tight enough that the deviance is exact to its rounding. */
+const PROFILE_EPSILON = 1e-12;
 
 /**
  * Fits the model of `design` (built from `pipeline`) and computes its
@@ -139,10 +153,16 @@ export async function fitLogistic(
   const lrDf = result.rank - 1;
   const coxSnell = 1 - Math.exp((deviance - nullDeviance) / totalWeight);
 
-  const profile =
-    options.profile && penalty === null && result.converged
-      ? await profileIntervals(design, weights, result, progress)
-      : null;
+  const cellLimit = options.profileCellLimit ?? PROFILE_CELL_LIMIT;
+  let profile: [number | null, number | null][] | null = null;
+  if (options.profile && penalty === null && result.converged) {
+    if (n * p <= cellLimit) profile = await profileIntervals(design, weights, result, progress);
+    else
+      warnings.push({
+        code: 'model.profile-skipped',
+        params: { rows: n, coefficients: p, limit: cellLimit },
+      });
+  }
 
   const coefficients: CoefficientRow[] = pipeline.coefficients.map((c, j) => {
     const estimate = aliased.has(j) ? null : result.beta[j];
@@ -430,7 +450,7 @@ async function profileIntervals(
     weights,
     columns,
     start: mle.beta,
-    epsilon: 1e-14,
+    epsilon: PROFILE_EPSILON,
     maxit: 50,
   });
   const devHat = best.deviance;
@@ -462,41 +482,68 @@ async function profileBound(
 ): Promise<number | null> {
   const betaHat = best.beta[j];
   const target = side * Z95;
-  let start = best.beta;
+  // Where the other coefficients go as βⱼ is moved: dβ₋ⱼ/dβⱼ = Cov₋ⱼ,ⱼ / Covⱼⱼ
+  // (exact for a quadratic log-likelihood). Each refit starts from the last
+  // one moved along it, close enough that it converges in one step.
+  const { p } = design;
+  const slope = new Float64Array(p);
+  for (let k = 0; k < p; k++) slope[k] = best.covariance[k * p + j] / best.covariance[j * p + j];
+  let last = best.beta;
+  let lastB = betaHat;
+  const start = new Float64Array(p);
   const signedRoot = async (b: number): Promise<number> => {
+    for (let k = 0; k < p; k++) start[k] = last[k] + (b - lastB) * slope[k];
     const fit = await irls(design, {
       weights,
       columns,
       fixed: { column: j, value: b },
       start,
-      epsilon: 1e-14,
+      epsilon: PROFILE_EPSILON,
       maxit: 50,
     });
-    start = fit.beta;
+    last = fit.beta;
+    lastB = b;
     return Math.sign(b - betaHat) * Math.sqrt(Math.max(0, fit.deviance - devHat));
   };
-  // f(b) = r(b) − target changes sign between β̂ (f = −target) and a far enough b.
+  // f(b) = r(b) − target is −target at β̂. Each step: while no b with f of the
+  // other sign is known, the quadratic through r(β̂) = 0 with r'(β̂) = 1/se
+  // (the Wald slope) and the latest point — it lands within about 1e-6·se,
+  // on either side of the root; once the root is bracketed, Illinois
+  // (regula falsi that halves a stale end).
   let b0 = betaHat;
   let f0 = -target;
   let b1 = betaHat + target * se;
   let f1 = (await signedRoot(b1)) - target;
-  for (let k = 0; side * f1 < 0; k++) {
-    if (k === 12) return null; // unbounded on this side (separation)
-    b0 = b1;
-    f0 = f1;
-    b1 = betaHat + target * se * 2 ** (k + 1);
-    f1 = (await signedRoot(b1)) - target;
-  }
-  // Illinois (regula falsi that halves a stale end): r is almost linear, so
-  // the first secant lands within a few 1e-4·se and the rest is quick.
+  let bracketed = side * f1 >= 0;
   for (let iter = 0; iter < 60; iter++) {
-    const b = b1 - (f1 * (b1 - b0)) / (f1 - f0);
+    let b: number;
+    const d1 = b1 - betaHat;
+    const c = (f1 + target - d1 / se) / (d1 * d1);
+    const disc = 1 / (se * se) + 4 * c * target;
+    const quadratic = disc >= 0 ? betaHat + (2 * target) / (1 / se + Math.sqrt(disc)) : NaN;
+    if (bracketed && (iter > 0 || !Number.isFinite(quadratic)))
+      b = b1 - (f1 * (b1 - b0)) / (f1 - f0);
+    else if (Number.isFinite(quadratic)) b = quadratic;
+    else b = betaHat + 2 * d1; // the profile flattens faster than a quadratic: step out
+    if (!bracketed && Math.abs(b - betaHat) > 4096 * se) return null; // unbounded (separation)
     const f = (await signedRoot(b)) - target;
-    if (Math.abs(f) < 1e-10 || Math.abs(b - b1) < 1e-13 * (Math.abs(b) + se)) return b;
+    // Done when the bound is known to 1e-8 on the log-odds scale (f is in
+    // units of se there), or f has reached the deviance's rounding noise.
+    if (
+      Math.abs(f) * se < 1e-8 ||
+      Math.abs(f) < 1e-10 ||
+      Math.abs(b - b1) < 1e-13 * (Math.abs(b) + se)
+    )
+      return b;
     if (f * f1 < 0) {
       b0 = b1;
       f0 = f1;
-    } else f0 /= 2;
+      bracketed = true;
+    } else if (bracketed) f0 /= 2;
+    else {
+      b0 = b1;
+      f0 = f1;
+    }
     b1 = b;
     f1 = f;
   }
