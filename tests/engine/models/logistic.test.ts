@@ -357,6 +357,22 @@ describe('fitLogistic: trouble named', () => {
     expect(model.penalty).toBe(2);
   });
 
+  it('profile intervals past the cell limit are skipped with a warning, Wald kept', async () => {
+    const { fit } = await fitOf({ x }, ['x'], { profile: true, profileCellLimit: 50 });
+    expect(fit.warnings).toContainEqual({
+      code: 'model.profile-skipped',
+      params: { rows: 40, coefficients: 2, limit: 50 },
+    });
+    expect(fit.coefficients[1].profileLower).toBeNull();
+    expect(fit.coefficients[1].waldLower).toBeGreaterThan(0);
+    const profiled = await fitOf({ x }, ['x'], { profile: true });
+    const c = profiled.fit.coefficients[1];
+    // The likelihood-ratio interval lies around the estimate, and differs from Wald's.
+    expect(c.profileLower!).toBeLessThan(c.oddsRatio!);
+    expect(c.profileUpper!).toBeGreaterThan(c.oddsRatio!);
+    expect(c.profileLower).not.toBe(c.waldLower);
+  });
+
   it('invalid weights are refused', async () => {
     const t = table({ x, y: outcome });
     const pipeline = buildPipeline(t, { target: { column: 'y', positive: '1' }, features: ['x'] });

@@ -15,16 +15,22 @@
 // What differs, for speed: instead of a pivoted QR of √W·X (n × p memory and
 // two passes per iteration) each iteration makes one pass over the rows that
 // computes η, μ and the deviance and accumulates XᵀWX (upper triangle) and
-// XᵀWz, and solves by Cholesky. The pass reads each row once, skips its zero
-// entries (most dummy columns are 0 on most rows: the products cost nnz²/2,
-// not p²/2) and allocates nothing. Continuous columns are shifted by their
-// mean inside the fit (an exact reparametrisation through the intercept) so
-// that the normal equations stay well conditioned; coefficients and their
-// covariance are mapped back. Aliasing is judged on the Cholesky pivots: column j is
+// XᵀWz, and solves by Cholesky. The pass reads the rows in blocks of BLOCK,
+// copies each block into a column-major buffer that stays in cache, and sums
+// each product as a dot product in registers; a sparse column (a dummy, zero
+// on most rows) is summed over its non-zero rows only, so its cost follows
+// the non-zeros, not p. Nothing is allocated per row or per block.
+// Continuous columns are shifted by their mean inside the fit (an exact
+// reparametrisation through the intercept) so that the normal equations stay
+// well conditioned; coefficients and their covariance are mapped back.
+//
+// Aliasing is judged on the Cholesky pivots, in column order: column j is
 // aliased when its squared residual norm against the earlier kept columns is
-// at most ALIAS_TOLERANCE times its squared norm (both in the W metric) —
+// at most ALIAS_TOLERANCE times its squared norm (both in the W metric).
 // R's QR uses 1e-11 on the unsquared ratio, which the normal equations cannot
-// resolve; exact collinearity, the case that matters, comes out the same.
+// resolve; exact collinearity, the case that matters, comes out the same,
+// and a column R keeps with a relative residual between 1e-11 and 1e-5 (a
+// VIF above 1e10, estimates R itself prints as noise) is aliased here.
 
 import type { Progress } from '../data/table';
 import type { Design } from './types';
@@ -244,26 +250,29 @@ export async function irls(design: Design, options: IrlsOptions = {}): Promise<I
           const m0 = (wi * yi + 0.5) / (wi + 1);
           eta = Math.log(m0 / (1 - m0));
         }
-        // R's logit linkinv and mu.eta, with their clamps.
+        // R's logit linkinv and mu.eta, with their clamps. The working weight
+        // w·mu.eta²/variance is w·mu.eta, since mu.eta = μ(1 − μ) for the logit,
+        // except where the clamps make them differ.
         let m: number;
         let muEta: number;
-        if (eta < -THRESH) {
-          m = DBL_EPSILON / (1 + DBL_EPSILON);
+        let W: number;
+        if (eta < -THRESH || eta > THRESH) {
+          m = eta < 0 ? DBL_EPSILON / (1 + DBL_EPSILON) : INV_EPS / (1 + INV_EPS);
           muEta = DBL_EPSILON;
-        } else if (eta > THRESH) {
-          m = INV_EPS / (1 + INV_EPS);
-          muEta = DBL_EPSILON;
+          W = (wi * muEta * muEta) / (m * (1 - m));
         } else {
           const ex = Math.exp(eta);
-          m = ex / (1 + ex);
-          muEta = ex / ((1 + ex) * (1 + ex));
+          const inv = 1 / (1 + ex);
+          m = ex * inv;
+          muEta = m * inv;
+          W = wi * muEta;
         }
         mu[i] = m;
         if (wi === 0) continue;
         deviance += yi ? -2 * wi * Math.log(m) : -2 * wi * Math.log(1 - m);
         if (m > 1 - 10 * DBL_EPSILON || m < 10 * DBL_EPSILON) boundary++;
         rows++;
-        Wb[slot] = (wi * muEta * muEta) / (m * (1 - m));
+        Wb[slot] = W;
         zb[slot] = eta - offset + (yi - m) / muEta;
       }
       // The block's share of X̃ᵀWX̃ (upper triangle) and X̃ᵀWz: dot products
