@@ -76,5 +76,16 @@ describe('kFolds', () => {
     }
     expect(kFolds(outcome, 5, 3)).toEqual(kFolds(outcome, 5, 3));
     expect(() => kFolds(outcome, 1, 3)).toThrow(/model.invalid-folds/);
+    expect(() => kFolds(outcome, 21, 3)).toThrow(/model.invalid-folds/);
+    expect(() => kFolds(outcome.subarray(0, 4), 5, 3)).toThrow(/model.too-few-rows/);
+  });
+
+  it('any k from 2 to 20 uses every fold; unstratified folds are near-equal too', () => {
+    for (const k of [2, 3, 7, 20]) {
+      const folds = kFolds(outcome, k, 11, false);
+      const totals = Array.from({ length: k }, (_, f) => folds.filter((v) => v === f).length);
+      expect(Math.min(...totals)).toBe(Math.floor(outcome.length / k));
+      expect(Math.max(...totals)).toBe(Math.ceil(outcome.length / k));
+    }
   });
 });

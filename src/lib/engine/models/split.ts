@@ -35,7 +35,7 @@ export const MAX_FOLDS = 20;
 /**
  * Part of each row: 0 train, 1 validation, 2 test.
  *
- * Shares are relative (60/20/20 and 0.6/0.2/0.2 are the same split). With
+ * Shares are fractions adding up to 1, training's above 0. With
  * `stratify`, each outcome class is split on its own, so every part has the
  * class's share of the rows exactly up to rounding; without it, all rows are
  * one group. Within a group of n rows, part k gets ⌊n·sₖ⌋ rows and the rows
@@ -51,12 +51,12 @@ export function splitParts(
   seed: Seed = 0,
   stratify = true,
 ): Uint8Array {
-  const s = normalisedShares(shares);
+  const s = checkedShares(shares);
   const random = new Random(seed).derive('split');
   const parts = new Uint8Array(outcome.length);
   for (const group of groupsOf(outcome, stratify)) {
     shuffle(group, random);
-    const counts = largestRemainder(group.length, s);
+    const counts = apportion(group.length, s);
     let k = 0;
     for (let part = 0; part < counts.length; part++)
       for (let c = 0; c < counts[part]; c++) parts[group[k++]] = part;
@@ -78,7 +78,7 @@ export function splitByColumn(
 ): Uint8Array {
   const { validationFrom, testFrom } = bounds;
   if (Number.isNaN(validationFrom) || Number.isNaN(testFrom) || validationFrom > testFrom)
-    throw new EngineError('split.column-bounds', {
+    throw new EngineError('model.invalid-cuts', {
       validationFrom: String(validationFrom),
       testFrom: String(testFrom),
     });
@@ -107,10 +107,15 @@ export function splitByColumn(
  * class differently; the folds are not the same rows as its folds, and need
  * not be.)
  */
-export function kFolds(outcome: Uint8Array, k: number, seed: Seed = 0, stratify = true): Uint8Array {
+export function kFolds(
+  outcome: Uint8Array,
+  k: number,
+  seed: Seed = 0,
+  stratify = true,
+): Uint8Array {
   if (!Number.isInteger(k) || k < 2 || k > MAX_FOLDS)
-    throw new EngineError('split.folds', { k: String(k), max: MAX_FOLDS });
-  if (outcome.length < k) throw new EngineError('split.too-few-rows', { k, rows: outcome.length });
+    throw new EngineError('model.invalid-folds', { k: String(k), max: MAX_FOLDS });
+  if (outcome.length < k) throw new EngineError('model.too-few-rows', { k, rows: outcome.length });
   const random = new Random(seed).derive('folds');
   const folds = new Uint8Array(outcome.length);
   let next = 0;
@@ -124,12 +129,23 @@ export function kFolds(outcome: Uint8Array, k: number, seed: Seed = 0, stratify 
   return folds;
 }
 
-/** Shares as fractions adding to 1, or an error naming what is wrong. */
-function normalisedShares(shares: Shares): number[] {
+/** How far the shares' sum may be from 1: what typing 0.6 / 0.2 / 0.2 in decimals leaves. */
+const SHARE_TOLERANCE = 1e-9;
+
+/**
+ * The shares as given, or an error: each at least 0, a positive training
+ * share (a model needs rows to learn from), and a sum of 1 — a sum of 1.1 is
+ * a typing slip the analyst should see, not something to rescale silently.
+ */
+function checkedShares(shares: Shares): number[] {
   const s = [shares.train, shares.validation, shares.test];
   const total = s[0] + s[1] + s[2];
-  if (s.some((v) => !Number.isFinite(v) || v < 0) || !(total > 0))
-    throw new EngineError('split.shares', {
+  if (
+    s.some((v) => !Number.isFinite(v) || v < 0) ||
+    !(shares.train > 0) ||
+    !(Math.abs(total - 1) <= SHARE_TOLERANCE)
+  )
+    throw new EngineError('model.invalid-split', {
       train: String(shares.train),
       validation: String(shares.validation),
       test: String(shares.test),
@@ -172,7 +188,7 @@ function shuffle(items: Uint32Array, random: Random): void {
 }
 
 /** n split by `shares` (adding to 1) in whole rows by largest remainder; ties to the earlier part. */
-export function largestRemainder(n: number, shares: readonly number[]): number[] {
+export function apportion(n: number, shares: readonly number[]): number[] {
   const exact = shares.map((s) => n * s);
   const counts = exact.map(Math.floor);
   let left = n - counts.reduce((a, b) => a + b, 0);
