@@ -373,6 +373,28 @@ describe('fitLogistic: trouble named', () => {
     expect(c.profileLower).not.toBe(c.waldLower);
   });
 
+  it('Hosmer–Lemeshow needs three groups: with two fitted values it is left out and said why', async () => {
+    const binary = x.map((v) => (v > 0 ? 1 : 0));
+    const { fit } = await fitOf({ b: binary }, ['b']);
+    expect(fit.hosmerLemeshow).toBeNull();
+    expect(fit.warnings).toContainEqual({ code: 'model.hosmer-lemeshow-ties', params: {} });
+  });
+
+  it('a feature constant on the rows fitted (e.g. a subset) is named', async () => {
+    const level = x.map((_, i) => (i < 30 ? 5 : i));
+    const t = table({ x, level, y: outcome });
+    const pipeline = buildPipeline(t, {
+      target: { column: 'y', positive: '1' },
+      features: ['x', 'level'],
+    });
+    const rows = Uint32Array.from({ length: 30 }, (_, i) => i);
+    const error = await expectEngineError(
+      fitLogistic(designOf(t, pipeline, { rows }), pipeline),
+      'model.constant-feature',
+    );
+    expect(error.params).toEqual({ column: 'level' });
+  });
+
   it('invalid weights are refused', async () => {
     const t = table({ x, y: outcome });
     const pipeline = buildPipeline(t, { target: { column: 'y', positive: '1' }, features: ['x'] });
