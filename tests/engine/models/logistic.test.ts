@@ -338,6 +338,23 @@ describe('fitLogistic: trouble named', () => {
     expect(error.params).toEqual({ features: 's' });
   });
 
+  it('complete separation by a combination of features: an error naming them', async () => {
+    // Neither u nor v separates alone; u + v > 0 does.
+    const u = x.map((v, i) => v + Math.cos(i * 0.9) * 4);
+    const v = x.map((w, i) => -Math.cos(i * 0.9) * 4 + Math.sin(i * 3.1));
+    const y = u.map((a, i) => (a + v[i] > 0 ? 1 : 0));
+    const t = table({ u, v, y });
+    const pipeline = buildPipeline(t, {
+      target: { column: 'y', positive: '1' },
+      features: ['u', 'v'],
+    });
+    const error = await expectEngineError(
+      fitLogistic(designOf(t, pipeline), pipeline),
+      'model.separation',
+    );
+    expect(error.params).toEqual({ features: 'u, v' });
+  });
+
   it('not converged within the iteration limit: a warning, the result still shown', async () => {
     const { fit } = await fitOf({ x }, ['x'], { maxit: 1 });
     expect(fit.converged).toBe(false);

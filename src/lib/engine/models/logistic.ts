@@ -135,12 +135,12 @@ export async function fitLogistic(
     -2 * (weightedEvents * Math.log(share) + (totalWeight - weightedEvents) * Math.log(1 - share));
 
   if (penalty === null) {
-    const separating = separation(pipeline, stats, result);
+    // Complete separation: the likelihood reaches its supremum 1, nothing to show.
+    const complete = result.deviance < 1e-6 * nullDeviance;
+    const separating = separation(pipeline, stats, result, complete);
     if (separating.length > 0) {
       const features = separating.join(', ');
-      // Complete separation: the likelihood reaches its supremum 1, nothing to show.
-      if (result.deviance < 1e-6 * nullDeviance)
-        throw new EngineError('model.separation', { features });
+      if (complete) throw new EngineError('model.separation', { features });
       warnings.push({ code: 'model.quasi-separation', params: { features } });
     }
   } else warnings.push({ code: 'model.penalised', params: { penalty } });
@@ -298,10 +298,16 @@ function columnStats(design: Design, weights: Float64Array | undefined): ColumnS
  * values in one class all lie at or beyond its values in the other (e.g. a
  * level with no event, or none without) makes the maximum-likelihood estimate
  * infinite, whatever else is in the model: named first. Otherwise, when
- * fitted probabilities reached 0 or 1 (R's warning), the features with the
- * largest standardised coefficients, which are the ones diverging.
+ * fitted probabilities reached 0 or 1 (R's warning) or the deviance is 0
+ * (complete separation by a combination of features), the features with
+ * the largest standardised coefficients, which are the ones diverging.
  */
-function separation(pipeline: Pipeline, stats: ColumnStats, result: IrlsResult): string[] {
+function separation(
+  pipeline: Pipeline,
+  stats: ColumnStats,
+  result: IrlsResult,
+  complete: boolean,
+): string[] {
   const aliased = new Set(result.aliased);
   const features = new Set<string>();
   const p = pipeline.coefficients.length;
@@ -310,7 +316,7 @@ function separation(pipeline: Pipeline, stats: ColumnStats, result: IrlsResult):
     if (stats.max0[j] <= stats.min1[j] || stats.max1[j] <= stats.min0[j])
       features.add(pipeline.coefficients[j].term);
   }
-  if (features.size === 0 && result.boundary > 0) {
+  if (features.size === 0 && (result.boundary > 0 || complete)) {
     let largest = 0;
     const size = new Float64Array(p);
     for (let j = 1; j < p; j++) {
