@@ -78,7 +78,6 @@ export async function stepwise(
   for (const { a, b } of pipeline.interactions) parts.set(`${a}:${b}`, [a, b]);
 
   const cache = new Map<string, Scored>();
-  let fits = 0;
   const score = async (terms: readonly string[]): Promise<Scored> => {
     const key = [...terms].sort().join('\u0000');
     const known = cache.get(key);
@@ -95,7 +94,6 @@ export async function stepwise(
       df: fit.nObs - fit.rank,
     };
     cache.set(key, scored);
-    await progress.report(++fits, fits + 1);
     return scored;
   };
 
@@ -115,31 +113,45 @@ export async function stepwise(
   for (let step = 0; step < MAX_STEPS; step++) {
     let change: { action: 'add' | 'remove'; term: string } | null = null;
     const candidates: { action: 'add' | 'remove'; term: string; scored: Scored }[] = [];
+    // This step's candidates: drops (marginality: no main effect inside an
+    // interaction that stays), then additions (an interaction only with both
+    // main effects in).
+    const drops: string[] = [];
     if (backward) {
       const inInteraction = new Set<string>();
       for (const t of current) for (const part of parts.get(t) ?? []) inInteraction.add(part);
-      const zeroDf: string[] = [];
-      for (const term of current) {
-        if (inInteraction.has(term)) continue;
-        const scored = await score(current.filter((t) => t !== term));
-        if (scored.rank === fit.rank) zeroDf.push(term);
-        candidates.push({ action: 'remove', term, scored });
-      }
-      // drop1's Df = 0 rows: the last of them goes first (step(): rev(...)[1]).
-      if (zeroDf.length > 0) change = { action: 'remove', term: zeroDf[zeroDf.length - 1] };
+      for (const term of current) if (!inInteraction.has(term)) drops.push(term);
     }
-    if (change === null && forward) {
+    const adds: string[] = [];
+    if (forward) {
       const inModel = new Set(current);
       for (const term of allTerms) {
         if (inModel.has(term)) continue;
         const both = parts.get(term);
         if (both && !(inModel.has(both[0]) && inModel.has(both[1]))) continue;
+        adds.push(term);
+      }
+    }
+    // Progress counts this step's refits; the worker can cancel between them.
+    const total = drops.length + adds.length;
+    let done = 0;
+    const zeroDf: string[] = [];
+    for (const term of drops) {
+      const scored = await score(current.filter((t) => t !== term));
+      await progress.report(++done, total);
+      if (scored.rank === fit.rank) zeroDf.push(term);
+      candidates.push({ action: 'remove', term, scored });
+    }
+    // drop1's Df = 0 rows: the last of them goes first (step(): rev(...)[1]).
+    if (zeroDf.length > 0) change = { action: 'remove', term: zeroDf[zeroDf.length - 1] };
+    if (change === null)
+      for (const term of adds) {
         const scored = await score(ordered([...current, term]));
+        await progress.report(++done, total);
         // add1's Df = 0 rows (a term that adds nothing estimable) are not candidates.
         if (scored.rank === fit.rank) continue;
         candidates.push({ action: 'add', term, scored });
       }
-    }
     if (change === null) {
       let best = fit.aic;
       for (const c of candidates)
