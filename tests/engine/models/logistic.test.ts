@@ -191,7 +191,7 @@ describe('fitLogistic against R glm(family = binomial)', () => {
     expect(fit.n).toBe(ref.n);
     // R prints NA for both "No internet service" levels: InternetServiceNo already says it.
     expect(fit.warnings).toContainEqual({
-      code: 'model.aliased',
+      code: 'model.aliased-coefficients',
       params: { coefficients: 'OnlineSecurityNo internet service, TechSupportNo internet service' },
     });
     expect(model.beta.filter((b) => b === null)).toHaveLength(2);

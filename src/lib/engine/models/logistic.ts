@@ -125,7 +125,7 @@ export async function fitLogistic(
   const aliased = new Set(result.aliased);
   if (aliased.size > 0)
     warnings.push({
-      code: 'model.aliased',
+      code: 'model.aliased-coefficients',
       params: { coefficients: result.aliased.map((j) => names[j]).join(', ') },
     });
 
