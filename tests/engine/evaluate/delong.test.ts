@@ -95,8 +95,8 @@ describe('delongTest against pROC roc.test(method = "delong", paired = TRUE)', (
 });
 
 describe('fast placements at scale', () => {
-  it('200,000 rows with ties: the DeLong AUC equals the sort-based AUC; the variance is positive', () => {
-    const { score, outcome } = synthetic(200_000, 'delong-200k', 3);
+  it('1,000,000 rows with ties: the DeLong AUC equals the sort-based AUC; the variance is positive', () => {
+    const { score, outcome } = synthetic(1_000_000, 'delong-1m', 3);
     const ci = delongCi(score, outcome);
     close(ci.auc, rocAuc(score, outcome), 1e-12, 'auc');
     expect(ci.variance).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import {
   thresholdTable,
   THRESHOLD_ROWS,
 } from '../../../src/lib/engine/evaluate/threshold';
-import { close, inputs, synthetic } from './fixtures';
+import { close, inputs, synthetic, telco } from './fixtures';
 
 // Reference: tests/fixtures/evaluate/make-evaluate.py (scikit-learn 1.2.1), at
 // each threshold t with pred = score >= t: confusion_matrix(y, pred),
@@ -42,6 +42,17 @@ describe('confusionAt and metricsOf against scikit-learn', () => {
     expect(m.recall).toBe(0);
     const empty = metricsOf({ tp: 0, fp: 0, fn: 0, tn: 0 });
     expect(Object.values(empty).every((v) => v === null)).toBe(true);
+  });
+});
+
+describe('a thinned table', () => {
+  it('of at most 10 rows on Telco model a, exact at each kept score', () => {
+    const full = thresholdTable(telco.a, telco.outcome);
+    const small = thresholdTable(telco.a, telco.outcome, 10);
+    expect(small.thresholds.length).toBeLessThanOrEqual(10);
+    expect(small.exact).toBe(false);
+    small.thresholds.forEach((t) => expect(confusionAt(small, t)).toEqual(confusionAt(full, t)));
+    expect(() => thresholdTable(telco.a, telco.outcome, 9)).toThrow('evaluate.bad-option');
   });
 });
 

@@ -61,7 +61,9 @@ export interface ProfitResult {
 }
 
 function checkOptions(n: number, options: ProfitOptions): void {
-  const { contactCost, value, success = 1 } = options;
+  const { contactCost, value, success = 1, maxPoints = 400 } = options;
+  if (!Number.isInteger(maxPoints) || maxPoints < 3)
+    throw new EngineError('evaluate.bad-option', { option: 'maxPoints', value: maxPoints });
   if (!Number.isFinite(contactCost))
     throw new EngineError('evaluate.bad-cost', { field: 'contactCost' });
   if (!(success >= 0 && success <= 1))
