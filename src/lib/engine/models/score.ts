@@ -1,0 +1,358 @@
+// A fitted logistic model applied to a table: each row's probability and
+// linear predictor, its top reasons, its risk decile and band. Pure; runs in
+// the compute worker (a Score cell) and in Node (the headless runner).
+//
+// Reasons. A row's linear predictor, less the average customer's, splits
+// exactly into one contribution per term of the model:
+//   numeric or boolean feature j     βⱼ·(xᵢⱼ − x̄ⱼ)
+//   categorical feature              Σₖ βₖ·(dᵢₖ − d̄ₖ) over its dummies: the
+//                                    row's level against the reference, less
+//                                    the average customer's mix of levels
+//   interaction a:b                  Σ β_c·(x_ia·x_ib − x̄_a·x̄_b) over its
+//                                    columns: the average customer is the
+//                                    point of the features' means, so an
+//                                    interaction column is read against the
+//                                    product of its factors' means
+// with the means of the training rows (FeatureSpec.mean / means). The top
+// reasons are the terms with the largest |contribution| (ties: the earlier
+// term; a term contributing exactly 0 is no reason). They are kept as Int32
+// term indices and Float64 contributions, row-major (row i's r-th reason at
+// i·k + r); their texts ("+ late_payments_12m = 3", "− channel = online vs
+// agent") are language-neutral, since they go into exported files, and are
+// built in a separate pass, once per distinct (term, value).
+//
+// Speed: the table is coded in blocks of BLOCK rows by design.ts's designOf
+// (the same coding, missing-value and unseen-level rules as fitting, in
+// bounded memory), and each block is scored in one loop over typed arrays
+// that allocates nothing per row. The linear predictor adds up as train.ts's
+// predict does (offset, then β₀, β₁, …), so probabilities are the same to
+// the last bit.
+
+import { EngineError, getColumn, type Column, type DataTable } from '../data/table';
+import { designOf } from './design';
+import type { FeatureSpec, LogisticModel, Pipeline } from './types';
+
+/** Rows coded at a time: a block's design matrix stays a few megabytes. */
+export const BLOCK = 8192;
+
+export interface ScoreTableOptions {
+  /** A category level the model never saw: refuse (default), or score it as the reference level and count it. */
+  unseen?: 'error' | 'reference';
+  /** Reasons kept per row (default 3). */
+  reasons?: number;
+}
+
+/** One term a reason can name: a feature (all its dummies together) or an interaction. */
+export interface ReasonTerm {
+  /** The pipeline's term: 'age', 'channel', 'tenure:Contract'. */
+  term: string;
+  /** Its features, as indices into pipeline.features (one, or two for an interaction). */
+  features: number[];
+}
+
+export interface Scores {
+  /** Table rows (every array below has one entry, or `reasons` entries, per table row). */
+  rows: number;
+  /** P(positive class), offset included; NaN where a feature (or the row) could not be scored. */
+  probability: Float64Array;
+  /** The linear predictor η (log-odds), offset included; NaN where not scored. */
+  linear: Float64Array;
+  /** Reasons per row. */
+  reasons: number;
+  terms: ReasonTerm[];
+  /** Row i's r-th reason: index into `terms`, or −1 for none. */
+  reasonTerm: Int32Array;
+  /** Its contribution to the log-odds (NaN for none). */
+  reasonContribution: Float64Array;
+  /** The linear predictor of the average customer, from which contributions are measured. */
+  baseline: number;
+  /** Rows scored, and rows without a score because a feature was missing (by column). */
+  scored: number;
+  missing: number;
+  missingBy: Record<string, number>;
+  /** Levels the model never saw, scored as the reference (unseen: 'reference'). */
+  unseen: { column: string; level: string; rows: number }[];
+}
+
+/** Every table row scored by `model`; see the file header for the reasons. */
+export function scoreTable(
+  table: DataTable,
+  model: LogisticModel,
+  options: ScoreTableOptions = {},
+): Scores {
+  const k = options.reasons ?? 3;
+  if (!Number.isInteger(k) || k < 0 || k > 20)
+    throw new EngineError('score.invalid-reasons', { reasons: String(k) });
+  const { pipeline } = model;
+  const p = pipeline.coefficients.length;
+  const beta = Float64Array.from(model.beta, (b) => b ?? 0);
+  const { terms, termOf, centre } = layout(pipeline);
+  const T = terms.length;
+  let baseline = model.offset;
+  for (let j = 0; j < p; j++) baseline += beta[j] * centre[j];
+
+  const n = table.rowCount;
+  const probability = new Float64Array(n).fill(NaN);
+  const linear = new Float64Array(n).fill(NaN);
+  const reasonTerm = new Int32Array(n * k).fill(-1);
+  const reasonContribution = new Float64Array(n * k).fill(NaN);
+  const missingBy: Record<string, number> = {};
+  const unseen = new Map<string, { column: string; level: string; rows: number }>();
+  let scored = 0;
+
+  const contribution = new Float64Array(T);
+  const topTerm = new Int32Array(k);
+  const topSize = new Float64Array(k);
+  const blockRows = new Uint32Array(Math.min(BLOCK, n));
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    const rows = end - start === blockRows.length ? blockRows : new Uint32Array(end - start);
+    for (let i = 0; i < rows.length; i++) rows[i] = start + i;
+    const design = designOf(table, pipeline, { rows, target: false, unseen: options.unseen });
+    for (const [column, count] of Object.entries(design.missingBy))
+      missingBy[column] = (missingBy[column] ?? 0) + count;
+    for (const u of design.unseen) {
+      const key = `${u.column}\u0000${u.level}`;
+      const entry = unseen.get(key);
+      if (entry) entry.rows += u.rows;
+      else unseen.set(key, { ...u });
+    }
+    const X = design.X;
+    for (let i = 0; i < design.n; i++) {
+      const row = design.rows[i];
+      const base = i * p;
+      // Same order of additions as train.ts's predict: the offset, then β₀x₀, β₁x₁, …
+      let eta = model.offset;
+      contribution.fill(0);
+      for (let j = 0; j < p; j++) {
+        const x = X[base + j];
+        eta += x * beta[j];
+        const t = termOf[j];
+        if (t >= 0) contribution[t] += beta[j] * (x - centre[j]);
+      }
+      linear[row] = eta;
+      probability[row] = 1 / (1 + Math.exp(-eta));
+      if (k === 0) continue;
+      // Top k by |contribution|: insertion into k slots; a strict > keeps the earlier term on ties.
+      let size = 0;
+      for (let t = 0; t < T; t++) {
+        const a = Math.abs(contribution[t]);
+        if (!(a > 0)) continue;
+        if (size === k && a <= topSize[k - 1]) continue;
+        let at = size < k ? size++ : k - 1;
+        while (at > 0 && topSize[at - 1] < a) {
+          topSize[at] = topSize[at - 1];
+          topTerm[at] = topTerm[at - 1];
+          at--;
+        }
+        topSize[at] = a;
+        topTerm[at] = t;
+      }
+      const out = row * k;
+      for (let r = 0; r < size; r++) {
+        reasonTerm[out + r] = topTerm[r];
+        reasonContribution[out + r] = contribution[topTerm[r]];
+      }
+    }
+    scored += design.n;
+  }
+  return {
+    rows: n,
+    probability,
+    linear,
+    reasons: k,
+    terms,
+    reasonTerm,
+    reasonContribution,
+    baseline,
+    scored,
+    missing: n - scored,
+    missingBy,
+    unseen: [...unseen.values()],
+  };
+}
+
+/** Per design column: its reason term (−1 for the intercept) and the average customer's value. */
+function layout(pipeline: Pipeline): {
+  terms: ReasonTerm[];
+  termOf: Int32Array;
+  centre: Float64Array;
+} {
+  const p = pipeline.coefficients.length;
+  const termOf = new Int32Array(p).fill(-1);
+  const centre = new Float64Array(p);
+  centre[0] = 1;
+  const terms: ReasonTerm[] = [];
+  const centres: number[][] = [];
+  let j = 1;
+  pipeline.features.forEach((f, i) => {
+    const c = f.kind === 'categorical' ? f.means : [f.mean];
+    centres.push(c);
+    for (const v of c) {
+      termOf[j] = terms.length;
+      centre[j++] = v;
+    }
+    terms.push({ term: f.column, features: [i] });
+  });
+  const index = new Map(pipeline.features.map((f, i) => [f.column, i]));
+  for (const { a, b } of pipeline.interactions) {
+    const ia = index.get(a)!;
+    const ib = index.get(b)!;
+    for (const cb of centres[ib])
+      for (const ca of centres[ia]) {
+        termOf[j] = terms.length;
+        centre[j++] = ca * cb;
+      }
+    terms.push({ term: `${a}:${b}`, features: [ia, ib] });
+  }
+  if (j !== p) throw new Error(`score: the pipeline lays out ${j} columns for ${p} coefficients`);
+  return { terms, termOf, centre };
+}
+
+/**
+ * The reasons as dictionary-encoded text columns, one per reason slot
+ * (codes −1 where a row has no such reason), sharing one dictionary. A
+ * text is built once per distinct (term, value) and reused.
+ */
+export function reasonTexts(
+  table: DataTable,
+  model: LogisticModel,
+  scores: Scores,
+): { dictionary: string[]; codes: Int32Array[] } {
+  const { features } = model.pipeline;
+  const columns = features.map((f) => getColumn(table, f.column));
+  const dictionary: string[] = [];
+  // Per term, a cache from the row's value (a number, or a dictionary code) — or pair of values — to a text's code.
+  const caches = scores.terms.map(() => new Map<number, number | Map<number, number>>());
+  const k = scores.reasons;
+  const codes = Array.from({ length: k }, () => new Int32Array(scores.rows).fill(-1));
+  const valueOf = (c: Column, row: number) => (c.kind === 'string' ? c.codes[row] : c.values[row]);
+  for (let row = 0; row < scores.rows; row++)
+    for (let r = 0; r < k; r++) {
+      const t = scores.reasonTerm[row * k + r];
+      if (t < 0) continue;
+      const term = scores.terms[t];
+      const positive = scores.reasonContribution[row * k + r] > 0;
+      const cache = caches[t];
+      const v0 = valueOf(columns[term.features[0]], row);
+      let code: number | undefined;
+      let inner: Map<number, number> | undefined;
+      if (term.features.length === 1) code = cache.get(v0) as number | undefined;
+      else {
+        inner = cache.get(v0) as Map<number, number> | undefined;
+        if (!inner) cache.set(v0, (inner = new Map()));
+        code = inner.get(valueOf(columns[term.features[1]], row));
+      }
+      if (code === undefined) {
+        const text = `${positive ? '+' : '\u2212'} ${term.features
+          .map((fi) => factorText(features[fi], columns[fi], row, term.features.length === 1))
+          .join(' \u00d7 ')}`;
+        code = dictionary.length;
+        dictionary.push(text);
+        if (inner) inner.set(valueOf(columns[term.features[1]], row), code);
+        else cache.set(v0, code);
+      }
+      codes[r][row] = code;
+    }
+  return { dictionary, codes };
+}
+
+/** One row's r-th reason as text ('' for none); for a preview, where building every text is not needed. */
+export function reasonText(
+  table: DataTable,
+  model: LogisticModel,
+  scores: Scores,
+  row: number,
+  r: number,
+): string {
+  const t = scores.reasonTerm[row * scores.reasons + r];
+  if (t < 0) return '';
+  const { features } = model.pipeline;
+  const term = scores.terms[t];
+  const sign = scores.reasonContribution[row * scores.reasons + r] > 0 ? '+' : '\u2212';
+  return `${sign} ${term.features
+    .map((fi) =>
+      factorText(
+        features[fi],
+        getColumn(table, features[fi].column),
+        row,
+        term.features.length === 1,
+      ),
+    )
+    .join(' \u00d7 ')}`;
+}
+
+/** "age = 41", "claim_denied = true", "channel = online vs agent" (main effect) or "channel = online" (in an interaction). */
+function factorText(f: FeatureSpec, column: Column, row: number, alone: boolean): string {
+  if (column.kind === 'string') {
+    const level = column.dictionary[column.codes[row]];
+    if (f.kind !== 'categorical') return `${f.column} = ${level}`;
+    // A level the model never saw was scored as the reference: say both.
+    if (level !== f.reference && !f.levels.includes(level))
+      return `${f.column} = ${level} (${f.reference})`;
+    return alone && level !== f.reference
+      ? `${f.column} = ${level} vs ${f.reference}`
+      : `${f.column} = ${level}`;
+  }
+  const v = column.values[row];
+  if (f.kind === 'boolean') return `${f.column} = ${v ? 'true' : 'false'}`;
+  return `${f.column} = ${formatValue(v)}`;
+}
+
+/** A value as written in a reason: at most 6 significant digits, no exponent for ordinary sizes. */
+function formatValue(v: number): string {
+  return String(Number(v.toPrecision(6)));
+}
+
+/**
+ * Risk decile of each row: 1 for the tenth of scored rows with the highest
+ * probabilities … 10 for the lowest; 0 where the probability is NaN. A row's
+ * decile is ⌊10·h / m⌋ + 1, h the number of scored rows with a strictly
+ * higher probability and m the rows scored, so tied rows share a decile and,
+ * without ties, deciles hold ⌊m/10⌋ or ⌈m/10⌉ rows.
+ */
+export function deciles(probability: Float64Array): Uint8Array {
+  const sorted = probability.filter((v) => !Number.isNaN(v)).sort();
+  const m = sorted.length;
+  const out = new Uint8Array(probability.length);
+  for (let i = 0; i < probability.length; i++) {
+    const v = probability[i];
+    if (Number.isNaN(v)) continue;
+    // Rows above v: m minus the first index holding a value greater than v.
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    out[i] = Math.floor((10 * (m - lo)) / m) + 1;
+  }
+  return out;
+}
+
+/** Band codes of riskBands, ordered as deciles are (1 is the highest risk). */
+export const BAND = { none: 0, high: 1, medium: 2, low: 3 } as const;
+export const BAND_NAMES = ['', 'high', 'medium', 'low'] as const;
+
+/** Risk band of each row: high from `high` on, medium from `medium` on, low below; none where NaN. */
+export function riskBands(
+  probability: Float64Array,
+  cuts: { high: number; medium: number },
+): Uint8Array {
+  const { high, medium } = cuts;
+  if (!(medium >= 0 && medium <= high && high <= 1))
+    throw new EngineError('score.invalid-bands', { high: String(high), medium: String(medium) });
+  const out = new Uint8Array(probability.length);
+  for (let i = 0; i < probability.length; i++) {
+    const v = probability[i];
+    out[i] = Number.isNaN(v)
+      ? BAND.none
+      : v >= high
+        ? BAND.high
+        : v >= medium
+          ? BAND.medium
+          : BAND.low;
+  }
+  return out;
+}

@@ -1,0 +1,232 @@
+// Scoring: probabilities as the model's own prediction, NaN where a feature
+// is missing; reasons that add up to the row's log-odds against the average
+// customer, the largest first, with hand-checked texts; unseen levels refused
+// or counted; deciles and risk bands.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EngineError, type DataTable } from '../../../src/lib/engine/data/table';
+import { buildPipeline, designOf } from '../../../src/lib/engine/models/design';
+import { fitLogistic } from '../../../src/lib/engine/models/logistic';
+import { withCoefficients } from '../../../src/lib/engine/models/modelFile';
+import {
+  BAND,
+  deciles,
+  reasonText,
+  reasonTexts,
+  riskBands,
+  scoreTable,
+} from '../../../src/lib/engine/models/score';
+import { predict } from '../../../src/lib/engine/models/train';
+import type { LogisticModel } from '../../../src/lib/engine/models/types';
+import { readDataset } from '../datasets';
+
+let telco: DataTable;
+let model: LogisticModel;
+beforeAll(async () => {
+  telco = await readDataset('ibm__Telco-Customer-Churn.csv');
+  const pipeline = buildPipeline(telco, {
+    target: { column: 'Churn', positive: 'Yes' },
+    features: ['tenure', 'Contract', 'InternetService', 'Partner', 'TotalCharges'],
+    interactions: [
+      { a: 'Contract', b: 'tenure' },
+      { a: 'InternetService', b: 'Partner' },
+    ],
+  });
+  model = (await fitLogistic(designOf(telco, pipeline), pipeline)).model;
+  model.offset = -0.5;
+});
+
+function table(columns: Record<string, number[] | string[]>): DataTable {
+  const names = Object.keys(columns);
+  return {
+    rowCount: columns[names[0]].length,
+    columns: names.map((name) => {
+      const values = columns[name];
+      if (typeof values[0] === 'number')
+        return {
+          kind: 'number',
+          name,
+          type: name === 'claim_denied' ? 'boolean' : 'decimal',
+          values: Float64Array.from(values as number[]),
+        } as const;
+      const dictionary = [...new Set(values as string[])];
+      return {
+        kind: 'string',
+        name,
+        type: 'categorical',
+        dictionary,
+        codes: Int32Array.from(values as string[], (v) => dictionary.indexOf(v)),
+      } as const;
+    }),
+  };
+}
+
+/** A hand-set model: age (mean 40), channel (agent reference; shares .3 .2), claim_denied (mean .1), optionally age × channel. */
+function handModel(interaction: boolean): LogisticModel {
+  const pipeline = withCoefficients({
+    target: { column: 'lapsed', positive: 'Yes' },
+    features: [
+      { kind: 'numeric', column: 'age', mean: 40 },
+      {
+        kind: 'categorical',
+        column: 'channel',
+        reference: 'agent',
+        levels: ['online', 'phone'],
+        means: [0.3, 0.2],
+      },
+      { kind: 'boolean', column: 'claim_denied', mean: 0.1 },
+    ],
+    interactions: interaction ? [{ a: 'age', b: 'channel' }] : [],
+  });
+  const beta = [-1, 0.1, -0.5, 0.2, 1.0, ...(interaction ? [0.01, 0] : [])];
+  return { format: 'lifecycle-lab.logistic', version: 1, pipeline, beta, offset: 0, penalty: null };
+}
+
+const book = () =>
+  table({
+    age: [43, 40, 43, 50],
+    channel: ['online', 'agent', 'online', 'drone'],
+    claim_denied: [1, 0, 1, 0],
+  });
+
+describe('scoreTable', () => {
+  it("gives the model's own probabilities, NaN where a feature is missing", () => {
+    const scores = scoreTable(telco, model);
+    const design = designOf(telco, model.pipeline, { target: false });
+    const expected = predict(design, model);
+    design.rows.forEach((row, i) => expect(scores.probability[row]).toBe(expected[i]));
+    // TotalCharges is blank for 11 Telco customers (new ones, tenure 0).
+    expect(scores.missing).toBe(11);
+    expect(scores.missingBy).toEqual({ TotalCharges: 11 });
+    expect(scores.probability.filter(Number.isNaN).length).toBe(11);
+    expect(scores.scored).toBe(telco.rowCount - 11);
+  });
+
+  it('reasons add up to the log-odds against the average customer, the largest first', () => {
+    const all = scoreTable(telco, model, { reasons: 20 });
+    const top = scoreTable(telco, model, { reasons: 3 });
+    const T = all.terms.length;
+    expect(all.terms.map((t) => t.term)).toEqual([
+      'tenure',
+      'Contract',
+      'InternetService',
+      'Partner',
+      'TotalCharges',
+      'tenure:Contract',
+      'InternetService:Partner',
+    ]);
+    for (let row = 0; row < telco.rowCount; row += 7) {
+      if (Number.isNaN(all.linear[row])) {
+        expect(top.reasonTerm[row * 3]).toBe(-1);
+        continue;
+      }
+      let sum = 0;
+      const sizes: number[] = [];
+      for (let r = 0; r < 20; r++) {
+        const c = all.reasonContribution[row * 20 + r];
+        if (r < T && all.reasonTerm[row * 20 + r] >= 0) {
+          sum += c;
+          sizes.push(Math.abs(c));
+        } else expect(all.reasonTerm[row * 20 + r]).toBe(-1);
+      }
+      expect(sum).toBeCloseTo(all.linear[row] - all.baseline, 10);
+      // Sorted by size, and the top three are the first three of the full list.
+      expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+      for (let r = 0; r < 3; r++) {
+        expect(top.reasonTerm[row * 3 + r]).toBe(all.reasonTerm[row * 20 + r]);
+        expect(top.reasonContribution[row * 3 + r]).toBe(all.reasonContribution[row * 20 + r]);
+      }
+    }
+  });
+
+  it('reads contributions as the header says, with texts in words (hand-checked)', () => {
+    const m = handModel(false);
+    const t = table({ age: [43, 40], channel: ['online', 'agent'], claim_denied: [1, 0] });
+    const s = scoreTable(t, m);
+    // Row 0: claim 1.0·(1 − 0.1) = 0.9; channel −0.5·(1 − 0.3) + 0.2·(0 − 0.2) = −0.39; age 0.1·3 = 0.3.
+    expect(Array.from(s.reasonContribution.subarray(0, 3))).toEqual([
+      expect.closeTo(0.9, 12),
+      expect.closeTo(-0.39, 12),
+      expect.closeTo(0.3, 12),
+    ]);
+    // Row 1: channel −0.5·(0 − 0.3) + 0.2·(0 − 0.2) = 0.11; claim 1.0·(0 − 0.1) = −0.1; age at its mean: no reason.
+    expect(s.reasonContribution[3]).toBeCloseTo(0.11, 12);
+    expect(s.reasonContribution[4]).toBeCloseTo(-0.1, 12);
+    expect(s.reasonTerm[5]).toBe(-1);
+    expect(s.baseline).toBeCloseTo(-1 + 0.1 * 40 - 0.5 * 0.3 + 0.2 * 0.2 + 0.1, 12);
+
+    const { dictionary, codes } = reasonTexts(t, m, s);
+    const texts = (row: number) => codes.map((c) => (c[row] < 0 ? '' : dictionary[c[row]]));
+    expect(texts(0)).toEqual([
+      '+ claim_denied = true',
+      '\u2212 channel = online vs agent',
+      '+ age = 43',
+    ]);
+    expect(texts(1)).toEqual(['+ channel = agent', '\u2212 claim_denied = false', '']);
+    expect(reasonText(t, m, s, 0, 1)).toBe('\u2212 channel = online vs agent');
+  });
+
+  it('names an interaction as its own term, and builds each text once', () => {
+    const m = handModel(true);
+    const t = book();
+    const s = scoreTable(t, m, { unseen: 'reference' });
+    const { dictionary, codes } = reasonTexts(t, m, s);
+    // Row 0: age:channel 0.01·(43·1 − 40·0.3) = 0.31, after claim (0.9) and channel (−0.39), above age's 0.3.
+    expect(dictionary[codes[2][0]]).toBe('+ age = 43 \u00d7 channel = online');
+    // Rows 0 and 2 are the same customer: the same codes, texts built once.
+    expect(codes.map((c) => c[2])).toEqual(codes.map((c) => c[0]));
+    expect(new Set(dictionary).size).toBe(dictionary.length);
+  });
+
+  it('refuses an unseen level, or scores it as the reference and counts it', () => {
+    const m = handModel(false);
+    expect(() => scoreTable(book(), m)).toThrow(EngineError);
+    expect(() => scoreTable(book(), m)).toThrow(/model.unseen-level/);
+    const s = scoreTable(book(), m, { unseen: 'reference' });
+    expect(s.unseen).toEqual([{ column: 'channel', level: 'drone', rows: 1 }]);
+    const asAgent = scoreTable(table({ age: [50], channel: ['agent'], claim_denied: [0] }), m)
+      .probability[0];
+    expect(s.probability[3]).toBe(asAgent);
+    const { dictionary, codes } = reasonTexts(book(), m, s);
+    expect(codes.map((c) => dictionary[c[3]])).toContain('+ channel = drone (agent)');
+  });
+
+  it('keeps 0 to 20 reasons', () => {
+    expect(
+      scoreTable(book(), handModel(false), { reasons: 0, unseen: 'reference' }).reasonTerm.length,
+    ).toBe(0);
+    expect(() => scoreTable(book(), handModel(false), { reasons: 21 })).toThrow(
+      /score.invalid-reasons/,
+    );
+  });
+});
+
+describe('deciles and bands', () => {
+  it('cuts scored rows into tenths, 1 the highest; ties share a decile; NaN has none', () => {
+    const p = Float64Array.from({ length: 100 }, (_, i) => ((i * 37) % 100) / 100);
+    const d = deciles(p);
+    for (let i = 0; i < 100; i++) expect(d[i]).toBe(10 - Math.floor(p[i] * 10));
+    const tied = deciles(
+      Float64Array.from([0.9, 0.9, 0.9, 0.1, NaN, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]),
+    );
+    // 10 scored rows: the three 0.9s have no row above them (decile 1); 0.7 has three above (decile 4).
+    expect(Array.from(tied)).toEqual([1, 1, 1, 10, 0, 9, 8, 7, 6, 5, 4]);
+  });
+
+  it('bands by the cuts, and refuses cuts out of order', () => {
+    const b = riskBands(Float64Array.from([0.6, 0.5, 0.3, 0.2, 0.1, NaN]), {
+      high: 0.5,
+      medium: 0.2,
+    });
+    expect(Array.from(b)).toEqual([
+      BAND.high,
+      BAND.high,
+      BAND.medium,
+      BAND.medium,
+      BAND.low,
+      BAND.none,
+    ]);
+    expect(() => riskBands(new Float64Array(1), { high: 0.2, medium: 0.5 })).toThrow(
+      /score.invalid-bands/,
+    );
+  });
+});
