@@ -9,6 +9,10 @@ import DataCell from './data/DataCell.svelte';
 import PrepareCell from './prepare/PrepareCell.svelte';
 import ProfileCell from './profile/ProfileCell.svelte';
 import SurvivalCell from './survival/SurvivalCell.svelte';
+import ModelCell from './model/ModelCell.svelte';
+import EvaluateCell from './evaluate/EvaluateCell.svelte';
+import ScoreCell from './score/ScoreCell.svelte';
+import ModelFileCell from './modelFile/ModelFileCell.svelte';
 
 export type CellComponent<K extends CellKind> = Component<{ cell: CellOf<K>; run: CellRun }>;
 
@@ -17,4 +21,8 @@ export const CELL_COMPONENTS: { [K in CellKind]: CellComponent<K> } = {
   prepare: PrepareCell,
   profile: ProfileCell,
   survival: SurvivalCell,
+  model: ModelCell,
+  evaluate: EvaluateCell,
+  score: ScoreCell,
+  'model-file': ModelFileCell,
 };

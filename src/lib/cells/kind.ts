@@ -29,8 +29,10 @@ import type { DatasetMeta } from '../storage/types';
  *   dataset          a stored table (Data, Prepare)
  *   survival-curves  Kaplan–Meier curves per group (Survival), for cells that
  *                    compare or extend them
+ *   model            a fitted churn model (Model), for Evaluate and Score; its
+ *                    cell's result is handed on with it (ResolvedInput.result)
  */
-export const OUTPUT_TYPES = ['dataset', 'survival-curves'] as const;
+export const OUTPUT_TYPES = ['dataset', 'survival-curves', 'model'] as const;
 export type OutputType = (typeof OUTPUT_TYPES)[number];
 
 /** A cell's output as another cell receives it: its type and identity. */
@@ -57,10 +59,15 @@ export interface InputSlot<S> {
   active?(settings: S): boolean;
 }
 
-/** An input as a kind's plan sees it: the upstream output and, for datasets, its meta. */
+/**
+ * An input as a kind's plan sees it: the upstream output and, for a dataset,
+ * its meta; for any other output, the upstream cell's result (a Model cell's
+ * fitted model, which a Score cell's job carries to the worker).
+ */
 export interface ResolvedInput {
   ref: OutputRef;
   dataset?: DatasetMeta;
+  result?: unknown;
 }
 
 export interface PlanContext {

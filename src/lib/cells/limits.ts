@@ -17,6 +17,12 @@ export const LIMITS = {
   typeOverrides: 10_000,
   /** Columns, conditions, measures, levels or breaks in one Prepare step. */
   stepList: 1_000,
+  /** Features, interactions or reference levels of one model. */
+  modelTerms: 1_000,
+  /** Models compared in one Evaluate cell. */
+  comparedModels: 4,
+  /** A model file (PMML or JSON) kept in a Model file cell. */
+  modelFileChars: 2_000_000,
   /** A notebook handed over as JSON text. */
   jsonChars: 5_000_000,
 } as const;

@@ -13,8 +13,21 @@ import { dataKind } from './data/definition';
 import { prepareKind } from './prepare/definition';
 import { profileKind } from './profile/definition';
 import { survivalKind } from './survival/definition';
+import { modelKind } from './model/definition';
+import { evaluateKind } from './evaluate/definition';
+import { scoreKind } from './score/definition';
+import { modelFileKind } from './modelFile/definition';
 
-export const CELL_KINDS = [dataKind, prepareKind, profileKind, survivalKind] as const;
+export const CELL_KINDS = [
+  dataKind,
+  prepareKind,
+  profileKind,
+  survivalKind,
+  modelKind,
+  evaluateKind,
+  scoreKind,
+  modelFileKind,
+] as const;
 
 type Definitions = (typeof CELL_KINDS)[number];
 export type CellKind = Definitions['kind'];

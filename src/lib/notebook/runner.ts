@@ -262,7 +262,9 @@ export class NotebookRunner {
       for (const id of upstream.sources) sources.add(id);
       inputs[slot] = {
         ref,
-        ...(ref.type === 'dataset' ? { dataset: this.#host.dataset(ref.id) } : {}),
+        ...(ref.type === 'dataset'
+          ? { dataset: this.#host.dataset(ref.id) }
+          : { result: upstream.result }),
       };
     }
     const context = (): PlanContext => ({

@@ -17,8 +17,12 @@ import { NotebookRunner, asRunError, type RunnerHost } from '../notebook/runner'
 import { openStorage, type Storage } from '../storage/db';
 import type { DatasetMeta, NotebookSummary } from '../storage/types';
 import { ComputeClient } from '../workers/client';
+import type { ColumnLevels } from '../engine/data/levels';
 import { CellRun } from './cellRun.svelte';
 import { DataActions } from './data.svelte';
+
+/** Values offered in a menu of a column's levels (a target's positive class, a reference level). */
+export const LEVELS_SHOWN = 200;
 
 export interface Notice {
   id: number;
@@ -77,6 +81,26 @@ export class AppState {
 
   get storage(): Storage | null {
     return this.#storage;
+  }
+
+  #levels = new Map<string, Promise<ColumnLevels>>();
+
+  /**
+   * A stored dataset's column's most frequent values (the menus of a
+   * target's positive class and a feature's reference level), asked of the
+   * worker once per dataset and column.
+   */
+  levels(datasetId: string, column: string): Promise<ColumnLevels> {
+    const key = `${datasetId}\u0000${column}`;
+    let levels = this.#levels.get(key);
+    if (!levels) {
+      levels = this.#client
+        .request('column-levels', { datasetId, columns: [column], limit: LEVELS_SHOWN })
+        .then(([one]) => one);
+      levels.catch(() => this.#levels.delete(key));
+      this.#levels.set(key, levels);
+    }
+    return levels;
   }
 
   /** Opens storage, restores the locale and the last notebook, or creates the sample notebook. */

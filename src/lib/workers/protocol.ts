@@ -23,7 +23,12 @@ import type { ReadOptions } from '../engine/data/read';
 import type { PackedPart, PartParams } from './partPool';
 import type { RetypeOptions, RetypeReport } from '../engine/data/retype';
 import type { SampleId } from '../engine/data/samples';
+import type { ColumnLevels } from '../engine/data/levels';
 import type { PrepareStep } from '../notebook/document';
+import type { LogisticSpec, TrainedLogistic } from '../engine/models/train';
+import type { LogisticModel } from '../engine/models/types';
+import type { EvaluationRequest, EvaluationResult } from '../engine/evaluate/report';
+import type { ScoreOptions, ScoreSummary } from '../engine/models/scoredTable';
 
 /**
  * One request type: what the page sends, what a successful reply holds and,
@@ -89,6 +94,11 @@ export type ComputeRequests = {
     params: { datasetId: string; overrides: RetypeOptions[]; name: string; replaces?: string };
     result: { meta: DatasetMeta; reports: RetypeReport[] };
   };
+  /** The most frequent values of some columns (engine/data/levels.ts), at most `limit` each. */
+  'column-levels': {
+    params: { datasetId: string; columns: string[]; limit: number };
+    result: ColumnLevels[];
+  };
   /** First rows of a dataset, as display strings, for previews. */
   preview: { params: { datasetId: string; rows: number }; result: PreviewResult };
   /**
@@ -108,6 +118,42 @@ export type ComputeRequests = {
    * transferred.
    */
   'parse-part': { params: PartParams; result: PackedPart };
+  /**
+   * Fit a Model cell's logistic regression (engine/models/train.ts): split,
+   * imbalance treatment, selection, the float64 IRLS fit and its inference,
+   * and k-fold reports.
+   */
+  'fit-logistic': {
+    params: { datasetId: string; spec: LogisticSpec };
+    result: TrainedLogistic;
+  };
+  /**
+   * Evaluate models on held-out rows, or a scored dataset's score column
+   * against its outcome (engine/evaluate/report.ts): ROC with DeLong CIs and
+   * tests, precision–recall, gains and lift, calibration, the threshold
+   * table and the profit curve.
+   */
+  evaluate: { params: EvaluationRequest; result: EvaluationResult };
+  /**
+   * Score a dataset with a model and store the scored rows (probability,
+   * decile, risk band, top reasons) as a derived dataset of the Score cell,
+   * or reuse the one stored for the same dataset, model and options.
+   */
+  score: {
+    params: {
+      notebook: string;
+      cell: string;
+      datasetId: string;
+      model: LogisticModel;
+      options: ScoreOptions;
+    };
+    result: { dataset: DatasetMeta; summary: ScoreSummary; preview: PreviewResult };
+  };
+  /** A model file's text (this app's JSON or PMML 4.4) read into a model. */
+  'read-model': {
+    params: { text: string; fileName: string };
+    result: { model: LogisticModel; format: 'json' | 'pmml'; fileName: string };
+  };
   /** A dataset as a CSV (UTF-8 with BOM, for Excel) or XLSX file; the bytes are transferred. */
   export: {
     params: { datasetId: string; format: 'csv' | 'xlsx' };

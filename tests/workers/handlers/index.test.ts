@@ -16,6 +16,11 @@ describe('COMPUTE_HANDLERS', () => {
         'preview',
         'profile',
         'retype',
+        'column-levels',
+        'fit-logistic',
+        'evaluate',
+        'score',
+        'read-model',
       ].sort(),
     );
     for (const handler of Object.values(COMPUTE_HANDLERS)) expect(handler).toBeTypeOf('function');

@@ -126,9 +126,47 @@ export async function withFreeName<T>(
 }
 
 /**
- * SHA-256 (hex) of the input ids and the step as canonical JSON (keys
- * sorted), so the same settings typed in another order give the same key.
+ * SHA-256 (hex) of the input ids and the step (or any cell's settings that
+ * make a derived dataset) as canonical JSON (keys sorted), so the same
+ * settings typed in another order give the same key.
  */
-export function derivedKey(inputs: readonly string[], step: PrepareStep): Promise<string> {
+export function derivedKey(inputs: readonly string[], step: PrepareStep | object): Promise<string> {
   return contentKey({ inputs, step });
+}
+
+/**
+ * A cell's derived dataset for `key`: the one stored for it, or the one
+ * `make` computes, stored under the cell. The cell's datasets for other keys
+ * (its earlier settings) are deleted only after the new one is stored, so a
+ * failure leaves the last good result in place.
+ */
+export async function derivedDataset(
+  owner: { notebook: string; cell: string; key: string },
+  context: HandlerContext,
+  make: () => Promise<{ table: DataTable; name: string; report: Record<string, number | string> }>,
+): Promise<{ meta: DatasetMeta; reused: boolean }> {
+  const { notebook, cell, key } = owner;
+  const storage = await context.storage();
+  const mine = (await storage.listDatasets()).filter(
+    (d) => d.source.kind === 'derived' && d.source.notebook === notebook && d.source.cell === cell,
+  );
+  let meta = mine.find((d) => d.source.kind === 'derived' && d.source.key === key);
+  const reused = meta !== undefined;
+  if (!meta) {
+    const made = await make();
+    meta = await store(
+      made.table,
+      {
+        name: made.name.slice(0, 200),
+        source: { kind: 'derived', notebook, cell, key, report: made.report },
+      },
+      context,
+    );
+  }
+  for (const old of mine) {
+    if (old.id === meta.id) continue;
+    await storage.deleteDataset(old.id);
+    context.tables.delete(old.id);
+  }
+  return { meta, reused };
 }

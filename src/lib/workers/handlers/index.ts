@@ -15,6 +15,11 @@ import { prepare } from './prepare';
 import { preview } from './preview';
 import { profile } from './profile';
 import { retype } from './retype';
+import { columnLevels } from './columnLevels';
+import { fitLogistic } from './fitLogistic';
+import { evaluate } from './evaluate';
+import { score } from './score';
+import { readModel } from './readModel';
 
 export type ComputeHandlers = HandlerRegistry<ComputeRequests, SharedContext>;
 
@@ -28,4 +33,9 @@ export const COMPUTE_HANDLERS: ComputeHandlers = {
   prepare,
   'parse-part': parsePart,
   export: exportDataset,
+  'column-levels': columnLevels,
+  'fit-logistic': fitLogistic,
+  evaluate,
+  score,
+  'read-model': readModel,
 };

@@ -5,7 +5,7 @@
 import * as prep from '../../engine/prepare';
 import { EngineError, type DataTable } from '../../engine/data/table';
 import type { PrepareStep } from '../../notebook/document';
-import { derivedKey, loadTable, store, type ComputeHandler } from './common';
+import { derivedDataset, derivedKey, loadTable, type ComputeHandler } from './common';
 import { previewOf } from './preview';
 
 /** Rows of a Prepare cell's result sent back with it, for its preview. */
@@ -26,12 +26,7 @@ export const prepare: ComputeHandler<'prepare'> = async (params, context) => {
   }
   const storage = await context.storage();
   const key = await derivedKey(inputs, step);
-  const mine = (await storage.listDatasets()).filter(
-    (d) => d.source.kind === 'derived' && d.source.notebook === notebook && d.source.cell === cell,
-  );
-  let meta = mine.find((d) => d.source.kind === 'derived' && d.source.key === key);
-  const reused = meta !== undefined;
-  if (!meta) {
+  const { meta, reused } = await derivedDataset({ notebook, cell, key }, context, async () => {
     const metas = await Promise.all(inputs.map((id) => storage.getDataset(id)));
     const missing = inputs.find((_, i) => !metas[i]);
     if (missing !== undefined) throw new EngineError('storage.not-found', { datasetId: missing });
@@ -40,18 +35,8 @@ export const prepare: ComputeHandler<'prepare'> = async (params, context) => {
     await context.progress.report(0, 1);
     const result = runStep(step, tables);
     await context.progress.report(1, 1);
-    const name = `${metas[0]!.name}_${step.op}`.slice(0, 200);
-    meta = await store(
-      result.table,
-      { name, source: { kind: 'derived', notebook, cell, key, report: result.report } },
-      context,
-    );
-  }
-  for (const old of mine) {
-    if (old.id === meta.id) continue;
-    await storage.deleteDataset(old.id);
-    context.tables.delete(old.id);
-  }
+    return { table: result.table, name: `${metas[0]!.name}_${step.op}`, report: result.report };
+  });
   const report = meta.source.kind === 'derived' ? meta.source.report : {};
   const shown = previewOf(await loadTable(meta.id, context), PREPARE_PREVIEW_ROWS);
   return { dataset: meta, report, reused, preview: shown };
