@@ -753,6 +753,27 @@ export const en = {
     'SMOTE compares every pair of the {rows} rows of the smaller class, too many (limit {limit}). Use class weights or random oversampling instead.',
   'model.smote-needs-numeric':
     'SMOTE needs at least one numeric feature. Use random oversampling instead.',
+  'model-file.invalid': 'This is not a valid Lifecycle Lab model file: {reason}',
+  'model-file.not-json': 'This model file is not valid JSON.',
+  'model-file.not-model': 'This file is not a Lifecycle Lab model.',
+  'model-file.version':
+    'This model was saved by a newer version of Lifecycle Lab (format {version}; this version reads {supported}). Update the app to read it.',
+  'pmml.doctype':
+    'This PMML file declares a DOCTYPE, which is refused (it could make the reader fetch or expand entities).',
+  'pmml.invalid': 'This PMML file cannot be used: {reason}',
+  'pmml.no-model': 'This PMML file holds no model.',
+  'pmml.not-pmml': 'This XML file is not PMML.',
+  'pmml.not-xml': 'This file is not well-formed XML (line {line}: {reason}).',
+  'pmml.unsupported': 'This PMML file uses something this app cannot score: {what}.',
+  'pmml.unsupported-model':
+    'This PMML file holds a {model}; this app reads logistic regressions (RegressionModel with the logit link).',
+  'pmml.unwritable-text':
+    'The model cannot be written as PMML: “{text}” holds characters XML cannot carry.',
+  'pmml.version': 'PMML version {version} is not supported (3.0 to 4.4 are).',
+  'score.invalid-reasons':
+    'The number of reasons must be a whole number from 0 to 20 (got {reasons}).',
+  'score.invalid-bands': 'The risk bands must satisfy 0 ≤ medium ≤ high ≤ 1 (got high {high}).',
+  'model.too-few-rows': '{k}-fold cross-validation needs at least {k} rows with a target ({rows} here).',
 } as const;
 
 export type MessageKey = keyof typeof en;

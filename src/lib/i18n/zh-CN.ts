@@ -720,4 +720,22 @@ export const zhCN: Record<MessageKey, string> = {
   'model.smote-too-large':
     'SMOTE 需要比较少数类 {rows} 行中的每一对，行数过多（上限 {limit}）。请改用类别权重或随机过采样。',
   'model.smote-needs-numeric': 'SMOTE 至少需要一个数值特征。请改用随机过采样。',
+  'model-file.invalid': '这不是有效的 Lifecycle Lab 模型文件：{reason}',
+  'model-file.not-json': '此模型文件不是有效的 JSON。',
+  'model-file.not-model': '此文件不是 Lifecycle Lab 模型。',
+  'model-file.version':
+    '此模型由更新版本的 Lifecycle Lab 保存（格式 {version}；当前版本可读取 {supported}）。请更新应用后再读取。',
+  'pmml.doctype': '此 PMML 文件声明了 DOCTYPE，已拒绝（它可能让读取器获取或展开实体）。',
+  'pmml.invalid': '此 PMML 文件无法使用：{reason}',
+  'pmml.no-model': '此 PMML 文件中没有模型。',
+  'pmml.not-pmml': '此 XML 文件不是 PMML。',
+  'pmml.not-xml': '此文件不是格式正确的 XML（第 {line} 行：{reason}）。',
+  'pmml.unsupported': '此 PMML 文件使用了本应用无法评分的内容：{what}。',
+  'pmml.unsupported-model':
+    '此 PMML 文件包含的是 {model}；本应用读取逻辑回归模型（使用 logit 连接的 RegressionModel）。',
+  'pmml.unwritable-text': '无法将模型写为 PMML：“{text}”包含 XML 无法承载的字符。',
+  'pmml.version': '不支持 PMML 版本 {version}（支持 3.0 至 4.4）。',
+  'score.invalid-reasons': '原因数必须是 0 到 20 之间的整数（当前为 {reasons}）。',
+  'score.invalid-bands': '风险分段必须满足 0 ≤ 中 ≤ 高 ≤ 1（当前高为 {high}）。',
+  'model.too-few-rows': '{k} 折交叉验证至少需要 {k} 行有目标值的数据（此处为 {rows} 行）。',
 };
