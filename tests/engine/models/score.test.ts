@@ -163,6 +163,19 @@ describe('scoreTable', () => {
     ]);
     expect(texts(1)).toEqual(['+ channel = agent', '\u2212 claim_denied = false', '']);
     expect(reasonText(t, m, s, 0, 1)).toBe('\u2212 channel = online vs agent');
+    // A decimal is written to hundredths (below 1: four significant digits).
+    const d = table({
+      age: [43.456, 38.504, 0.123456],
+      channel: ['agent', 'agent', 'agent'],
+      claim_denied: [0, 0, 0],
+    });
+    const ds = scoreTable(d, m, { reasons: 1 });
+    const dt = reasonTexts(d, m, ds);
+    expect(Array.from(dt.codes[0], (c) => dt.dictionary[c])).toEqual([
+      '+ age = 43.46',
+      '\u2212 age = 38.5',
+      '\u2212 age = 0.1235',
+    ]);
   });
 
   it('names an interaction as its own term, and builds each text once', () => {

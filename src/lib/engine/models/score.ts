@@ -100,6 +100,11 @@ export function scoreTable(
   const unseen = new Map<string, { column: string; level: string; rows: number }>();
   let scored = 0;
 
+  // A term's contribution is Σ βⱼxᵢⱼ − Σ βⱼx̄ⱼ over its columns: the products are the
+  // linear predictor's own, and the second sum is the same for every row.
+  const constant = new Float64Array(T);
+  for (let j = 1; j < p; j++) constant[termOf[j]] += beta[j] * centre[j];
+  const offset = model.offset;
   const contribution = new Float64Array(T);
   const topTerm = new Int32Array(k);
   const topSize = new Float64Array(k);
@@ -118,17 +123,17 @@ export function scoreTable(
       else unseen.set(key, { ...u });
     }
     const X = design.X;
+    const used = design.rows;
     for (let i = 0; i < design.n; i++) {
-      const row = design.rows[i];
+      const row = used[i];
       const base = i * p;
+      for (let t = 0; t < T; t++) contribution[t] = -constant[t];
       // Same order of additions as train.ts's predict: the offset, then β₀x₀, β₁x₁, …
-      let eta = model.offset;
-      contribution.fill(0);
-      for (let j = 0; j < p; j++) {
-        const x = X[base + j];
-        eta += x * beta[j];
-        const t = termOf[j];
-        if (t >= 0) contribution[t] += beta[j] * (x - centre[j]);
+      let eta = offset + X[base] * beta[0];
+      for (let j = 1; j < p; j++) {
+        const product = X[base + j] * beta[j];
+        eta += product;
+        contribution[termOf[j]] += product;
       }
       linear[row] = eta;
       probability[row] = 1 / (1 + Math.exp(-eta));
@@ -222,8 +227,14 @@ export function reasonTexts(
   const { features } = model.pipeline;
   const columns = features.map((f) => getColumn(table, f.column));
   const dictionary: string[] = [];
+  const known = new Map<string, number>();
   // Per term, a cache from the row's value (a number, or a dictionary code) — or pair of values — to a text's code.
   const caches = scores.terms.map(() => new Map<number, number | Map<number, number>>());
+  // The column of each term that is one numeric feature ('' for the others).
+  const numericKey = scores.terms.map((term) => {
+    const f = features[term.features[0]];
+    return term.features.length === 1 && f.kind === 'numeric' ? f.column : '';
+  });
   const k = scores.reasons;
   const codes = Array.from({ length: k }, () => new Int32Array(scores.rows).fill(-1));
   const valueOf = (c: Column, row: number) => (c.kind === 'string' ? c.codes[row] : c.values[row]);
@@ -235,6 +246,23 @@ export function reasonTexts(
       const positive = scores.reasonContribution[row * k + r] > 0;
       const cache = caches[t];
       const v0 = valueOf(columns[term.features[0]], row);
+      if (numericKey[t]) {
+        // A continuous feature has about one value per row: its texts are cached by the value
+        // as written (hundredths, and the sign), a small integer key, not by the raw double.
+        const a = Math.abs(v0);
+        if ((a >= 1 || Number.isInteger(v0)) && a < 1e6) {
+          const hundredths = Math.round(v0 * 100);
+          const key = hundredths * 2 + (positive ? 1 : 0);
+          let code = cache.get(key) as number | undefined;
+          if (code === undefined) {
+            code = dictionary.length;
+            dictionary.push(`${positive ? '+' : '\u2212'} ${numericKey[t]} = ${hundredths / 100}`);
+            cache.set(key, code);
+          }
+          codes[r][row] = code;
+          continue;
+        }
+      }
       let code: number | undefined;
       let inner: Map<number, number> | undefined;
       if (term.features.length === 1) code = cache.get(v0) as number | undefined;
@@ -244,11 +272,22 @@ export function reasonTexts(
         code = inner.get(valueOf(columns[term.features[1]], row));
       }
       if (code === undefined) {
-        const text = `${positive ? '+' : '\u2212'} ${term.features
-          .map((fi) => factorText(features[fi], columns[fi], row, term.features.length === 1))
-          .join(' \u00d7 ')}`;
-        code = dictionary.length;
-        dictionary.push(text);
+        const single = term.features.length === 1 ? features[term.features[0]] : null;
+        // A number's text is its prefix and its value: the one text built per row for a
+        // continuous feature, so it is built without the general path's array and join.
+        const text =
+          single?.kind === 'numeric'
+            ? `${positive ? '+' : '\u2212'} ${single.column} = ${formatValue(v0)}`
+            : `${positive ? '+' : '\u2212'} ${term.features
+                .map((fi) => factorText(features[fi], columns[fi], row, term.features.length === 1))
+                .join(' \u00d7 ')}`;
+        // Two values written alike (52.351 and 52.349 as 52.35) share one text.
+        code = known.get(text);
+        if (code === undefined) {
+          code = dictionary.length;
+          dictionary.push(text);
+          known.set(text, code);
+        }
         if (inner) inner.set(valueOf(columns[term.features[1]], row), code);
         else cache.set(v0, code);
       }
@@ -299,9 +338,17 @@ function factorText(f: FeatureSpec, column: Column, row: number, alone: boolean)
   return `${f.column} = ${formatValue(v)}`;
 }
 
-/** A value as written in a reason: at most 6 significant digits, no exponent for ordinary sizes. */
+/**
+ * A value as written in a reason: an integer as it is; from 1 up, to two
+ * decimals (money, rates); below 1, to four significant digits. A reason
+ * explains a score, it does not carry the data: the value itself is in its
+ * own column.
+ */
 function formatValue(v: number): string {
-  return String(Number(v.toPrecision(6)));
+  if (Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  if (a >= 1 && a < 1e15) return String(Math.round(v * 100) / 100);
+  return String(Number(v.toPrecision(4)));
 }
 
 /**
@@ -315,18 +362,20 @@ export function deciles(probability: Float64Array): Uint8Array {
   const sorted = probability.filter((v) => !Number.isNaN(v)).sort();
   const m = sorted.length;
   const out = new Uint8Array(probability.length);
+  if (m === 0) return out;
+  // h(v) ≥ H exactly when v is below the H-th largest value, so a row's decile is 1 plus the
+  // number of cuts d = 1 … 9 with v below the ⌈d·m/10⌉-th largest: nine comparisons a row.
+  const cuts = new Float64Array(9);
+  for (let d = 1; d <= 9; d++) {
+    const H = Math.ceil((d * m) / 10);
+    cuts[d - 1] = H >= 1 ? sorted[m - H] : Infinity;
+  }
   for (let i = 0; i < probability.length; i++) {
     const v = probability[i];
     if (Number.isNaN(v)) continue;
-    // Rows above v: m minus the first index holding a value greater than v.
-    let lo = 0;
-    let hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid] <= v) lo = mid + 1;
-      else hi = mid;
-    }
-    out[i] = Math.floor((10 * (m - lo)) / m) + 1;
+    let decile = 1;
+    for (let d = 0; d < 9; d++) if (v < cuts[d]) decile++;
+    out[i] = decile;
   }
   return out;
 }
