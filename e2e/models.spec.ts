@@ -153,3 +153,38 @@ test('a single-class target gets a clear message, and the page keeps working', a
   // The rest of the notebook is untouched.
   await expect(cellOfKind(page, 'profile').locator('tr[data-column="age"]')).toBeVisible();
 });
+
+test('a model exported as PMML is read back by a Model file cell and scores the book', async ({
+  page,
+}) => {
+  await openApp(page);
+  await addModel(page);
+  const model = cellOfKind(page, 'model');
+  await model.getByTestId('run-cell').click();
+  await expect(model.getByTestId('coefficients')).toBeVisible({ timeout: 60_000 });
+  const [pmml] = await Promise.all([
+    page.waitForEvent('download'),
+    model.getByTestId('export-model-pmml').click(),
+  ]);
+  await page.getByRole('button', { name: '+ Model file' }).click();
+  const file = cellOfKind(page, 'model-file');
+  await file.getByTestId('model-file-input').setInputFiles((await pmml.path())!);
+  await expect(file.getByTestId('model-file-summary')).toContainText('PMML model of lapsed');
+  await expect(file.getByTestId('model-file-coefficients')).toContainText(
+    'channel = online vs agent',
+  );
+  // The Score cell reads the nearest model above: the one read from the file.
+  await page.getByRole('button', { name: '+ Score' }).click();
+  const score = cellOfKind(page, 'score');
+  await settled(page);
+  await expect(score.getByTestId('score-summary')).toContainText('Scored 5,000 of 5,000 rows');
+  // A file that is not a model is refused with its reason; the cell keeps nothing wrong.
+  await page.getByRole('button', { name: '+ Model file' }).click();
+  const bad = cellOfKind(page, 'model-file', 1);
+  await bad.getByTestId('model-file-input').setInputFiles({
+    name: 'notes.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"hello": "world"}'),
+  });
+  await expect(bad.getByTestId('cell-error')).toContainText('not a Lifecycle Lab model');
+});
