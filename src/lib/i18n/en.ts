@@ -773,7 +773,8 @@ export const en = {
   'score.invalid-reasons':
     'The number of reasons must be a whole number from 0 to 20 (got {reasons}).',
   'score.invalid-bands': 'The risk bands must satisfy 0 ≤ medium ≤ high ≤ 1 (got high {high}).',
-  'model.too-few-rows': '{k}-fold cross-validation needs at least {k} rows with a target ({rows} here).',
+  'model.too-few-rows':
+    '{k}-fold cross-validation needs at least {k} rows with a target ({rows} here).',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -9,6 +9,7 @@ import { buildPipeline, designOf } from '../../../src/lib/engine/models/design';
 import { fitLogistic } from '../../../src/lib/engine/models/logistic';
 import {
   classWeights,
+  nearestNeighbours,
   oversample,
   priorOffset,
   smote,
@@ -119,6 +120,62 @@ describe('SMOTE-NC', () => {
     }
     expect(smote(design, pipeline, 7, { share: 0.5 }).X).toEqual(out.X);
     expect(SMOTE_K).toBe(5);
+  });
+});
+
+describe('nearest neighbours (k-d tree)', () => {
+  /** The k smallest squared distances from point a to the others, by brute force. */
+  function bruteForce(points: Float64Array, m: number, dims: number, a: number, k: number) {
+    const d: number[] = [];
+    for (let b = 0; b < m; b++) {
+      if (b === a) continue;
+      let s = 0;
+      for (let j = 0; j < dims; j++) s += (points[a * dims + j] - points[b * dims + j]) ** 2;
+      d.push(s);
+    }
+    return d.sort((x, y) => x - y).slice(0, k);
+  }
+  const distance = (points: Float64Array, dims: number, a: number, b: number) => {
+    let s = 0;
+    for (let j = 0; j < dims; j++) s += (points[a * dims + j] - points[b * dims + j]) ** 2;
+    return s;
+  };
+
+  it('finds exactly the k nearest, nearest first, never the point itself', () => {
+    const rng = new Random(3);
+    for (const [m, dims] of [
+      [3000, 2],
+      [2000, 9],
+      [500, 25],
+    ]) {
+      const points = Float64Array.from({ length: m * dims }, () => rng.normal());
+      const k = 5;
+      const nn = nearestNeighbours(points, m, dims, k);
+      for (let a = 0; a < m; a += 13) {
+        const found = Array.from(nn.subarray(a * k, a * k + k));
+        expect(found).not.toContain(a);
+        expect(new Set(found).size).toBe(k);
+        expect(found.map((b) => distance(points, dims, a, b))).toEqual(
+          bruteForce(points, m, dims, a, k),
+        );
+      }
+    }
+  });
+
+  it('with many duplicate points (mostly categorical rows) the distances are still the k smallest', () => {
+    const rng = new Random(4);
+    const m = 4000;
+    const dims = 3;
+    const points = Float64Array.from({ length: m * dims }, () => rng.int(3));
+    const nn = nearestNeighbours(points, m, dims, 5);
+    for (let a = 0; a < m; a += 31) {
+      const found = Array.from(nn.subarray(a * 5, a * 5 + 5));
+      expect(found).not.toContain(a);
+      expect(new Set(found).size).toBe(5);
+      expect(found.map((b) => distance(points, dims, a, b))).toEqual(
+        bruteForce(points, m, dims, a, 5),
+      );
+    }
   });
 });
 

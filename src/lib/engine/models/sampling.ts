@@ -19,9 +19,10 @@
 // minority rows, and a synthetic row takes each categorical feature's most
 // frequent value among the k neighbours (ties: the first in the neighbours'
 // order of nearness). Interaction columns are recomputed from the synthetic
-// main effects. Neighbours are found exactly, by brute force, which is
-// quadratic in the minority rows: above SMOTE_MAX_MINORITY rows the method is
-// refused with a message that suggests weights or oversampling.
+// main effects. Neighbours are found exactly with a k-d tree (see
+// nearestNeighbours), so 100,000 minority rows take seconds, not the hours
+// brute force would; above SMOTE_MAX_MINORITY rows the method is refused with
+// a message that suggests weights or oversampling.
 
 import { EngineError } from '../data/table';
 import { Random } from '../data/random';
@@ -30,8 +31,13 @@ import type { Design, Pipeline } from './types';
 
 /** SMOTE's neighbours per minority row. */
 export const SMOTE_K = 5;
-/** Above this many minority training rows, exact neighbours cost too much (brute force is quadratic). */
-export const SMOTE_MAX_MINORITY = 50_000;
+/**
+ * Above this many minority training rows SMOTE is refused. The k-d tree finds
+ * 100,000 rows' neighbours in a few seconds (see nearestNeighbours); past a
+ * million, random oversampling or class weights serve as well at a fraction
+ * of the cost.
+ */
+export const SMOTE_MAX_MINORITY = 1_000_000;
 
 /** The smaller class (1 or 0) and the rows of each class. */
 function classes(outcome: Uint8Array): { minority: 0 | 1; rows: [number[], number[]] } {
@@ -160,33 +166,27 @@ export function smote(
   });
   const med2 = categorical.length > 0 ? median(sds) ** 2 : 0;
 
-  // Each minority row's k nearest minority neighbours (exact; ties by row order).
-  const neighbours = new Int32Array(m * kk);
-  const best = new Float64Array(kk);
+  // Each minority row's k nearest minority neighbours, exactly, by a k-d tree over the rows
+  // embedded so that Euclidean distance is SMOTE-NC's: the numeric columns as they are, and
+  // each categorical feature as one coordinate per level (the reference's too) worth Med/√2
+  // at the row's level, so that a differing feature adds 2·(Med/√2)² = Med².
+  const dims = numeric.length + categorical.reduce((s, g) => s + g.length + 1, 0);
+  const points = new Float64Array(m * dims);
+  const scale = Math.sqrt(med2 / 2);
   for (let a = 0; a < m; a++) {
-    best.fill(Infinity);
     const ra = members[a] * p;
-    for (let b = 0; b < m; b++) {
-      if (b === a) continue;
-      const rb = members[b] * p;
-      let d = 0;
-      for (const j of numeric) {
-        const diff = X[ra + j] - X[rb + j];
-        d += diff * diff;
+    let d = a * dims;
+    for (const j of numeric) points[d++] = X[ra + j];
+    for (const group of categorical) {
+      let any = 0;
+      for (const j of group) {
+        points[d++] = X[ra + j] * scale;
+        any += X[ra + j];
       }
-      for (const group of categorical) if (group.some((j) => X[ra + j] !== X[rb + j])) d += med2;
-      if (d >= best[kk - 1]) continue;
-      // Insert into the sorted short list.
-      let at = kk - 1;
-      while (at > 0 && best[at - 1] > d) {
-        best[at] = best[at - 1];
-        neighbours[a * kk + at] = neighbours[a * kk + at - 1];
-        at--;
-      }
-      best[at] = d;
-      neighbours[a * kk + at] = b;
+      points[d++] = any === 0 ? scale : 0;
     }
   }
+  const neighbours = nearestNeighbours(points, m, dims, kk);
 
   const rng = new Random(seed).derive('smote');
   const total = n + extra;
@@ -261,4 +261,200 @@ export function priorOffset(populationRate: number, sampleRate: number): number 
       share: ok(sampleRate) ? populationRate : sampleRate,
     });
   return Math.log((populationRate / (1 - populationRate)) * ((1 - sampleRate) / sampleRate));
+}
+
+/** Points per k-d tree leaf: below this, scanning beats splitting further. */
+const LEAF = 16;
+
+/**
+ * The k nearest other points of each of m points (row-major, `dims`
+ * coordinates each), nearest first, as indices (m·k of them); exact
+ * Euclidean. A k-d tree: each node splits its points at the median of the
+ * coordinate with the widest spread, and keeps its bounding box; a query
+ * visits the nearer child first and skips any node whose box is no nearer
+ * than its k-th best so far. Points all at one place (duplicate rows, common
+ * when most features are categorical) end in one leaf however many they are,
+ * and a query takes what it needs from it in one distance. Ties between
+ * equally near points are broken by the tree's order (deterministic).
+ */
+export function nearestNeighbours(
+  points: Float64Array,
+  m: number,
+  dims: number,
+  k: number,
+): Int32Array {
+  const order = new Int32Array(m);
+  for (let i = 0; i < m; i++) order[i] = i;
+  // Nodes in flat arrays: range [lo, hi) of `order`, children (−1 for a leaf), box.
+  const cap = 2 * Math.ceil(m / LEAF) + 2 * 64 + 1;
+  let lo = new Int32Array(cap);
+  let hi = new Int32Array(cap);
+  let left = new Int32Array(cap);
+  let right = new Int32Array(cap);
+  let box = new Float64Array(cap * dims * 2);
+  let nodes = 0;
+  const grow = () => {
+    const bigger = (a: Int32Array) => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    lo = bigger(lo);
+    hi = bigger(hi);
+    left = bigger(left);
+    right = bigger(right);
+    const b = new Float64Array(box.length * 2);
+    b.set(box);
+    box = b;
+  };
+  const build = (from: number, to: number): number => {
+    if (nodes === lo.length) grow();
+    const node = nodes++;
+    lo[node] = from;
+    hi[node] = to;
+    left[node] = right[node] = -1;
+    const b = node * dims * 2;
+    for (let d = 0; d < dims; d++) {
+      box[b + 2 * d] = Infinity;
+      box[b + 2 * d + 1] = -Infinity;
+    }
+    for (let i = from; i < to; i++) {
+      const q = order[i] * dims;
+      for (let d = 0; d < dims; d++) {
+        const v = points[q + d];
+        if (v < box[b + 2 * d]) box[b + 2 * d] = v;
+        if (v > box[b + 2 * d + 1]) box[b + 2 * d + 1] = v;
+      }
+    }
+    if (to - from <= LEAF) return node;
+    let axis = -1;
+    let spread = 0;
+    for (let d = 0; d < dims; d++) {
+      const w = box[b + 2 * d + 1] - box[b + 2 * d];
+      if (w > spread) {
+        spread = w;
+        axis = d;
+      }
+    }
+    if (axis < 0) return node; // every point at one place
+    const mid = (from + to) >> 1;
+    select(order, points, dims, axis, from, to - 1, mid);
+    const l = build(from, mid);
+    const r = build(mid, to);
+    left[node] = l;
+    right[node] = r;
+    return node;
+  };
+  build(0, m);
+
+  const out = new Int32Array(m * k);
+  const bestD = new Float64Array(k);
+  const bestI = new Int32Array(k);
+  let size = 0;
+  let self = 0;
+  let qBase = 0;
+  const boxDistance = (node: number): number => {
+    const b = node * dims * 2;
+    let s = 0;
+    for (let d = 0; d < dims; d++) {
+      const v = points[qBase + d];
+      const below = box[b + 2 * d] - v;
+      const above = v - box[b + 2 * d + 1];
+      const gap = below > 0 ? below : above > 0 ? above : 0;
+      s += gap * gap;
+    }
+    return s;
+  };
+  const offer = (i: number, dist: number): boolean => {
+    if (size === k && dist >= bestD[k - 1]) return false;
+    let at = size < k ? size++ : k - 1;
+    while (at > 0 && bestD[at - 1] > dist) {
+      bestD[at] = bestD[at - 1];
+      bestI[at] = bestI[at - 1];
+      at--;
+    }
+    bestD[at] = dist;
+    bestI[at] = i;
+    return true;
+  };
+  const distanceTo = (i: number): number => {
+    const q = i * dims;
+    let s = 0;
+    for (let d = 0; d < dims; d++) {
+      const diff = points[q + d] - points[qBase + d];
+      s += diff * diff;
+    }
+    return s;
+  };
+  const search = (node: number, nodeDistance: number): void => {
+    if (size === k && nodeDistance >= bestD[k - 1]) return;
+    if (left[node] < 0) {
+      const uniform = hi[node] - lo[node] > LEAF;
+      if (uniform) {
+        // All at one place: one distance, and only as many points as can still get in.
+        let dist = -1;
+        for (let t = lo[node]; t < hi[node]; t++) {
+          const i = order[t];
+          if (i === self) continue;
+          if (dist < 0) dist = distanceTo(i);
+          if (!offer(i, dist)) break;
+        }
+      } else
+        for (let t = lo[node]; t < hi[node]; t++) {
+          const i = order[t];
+          if (i !== self) offer(i, distanceTo(i));
+        }
+      return;
+    }
+    const dl = boxDistance(left[node]);
+    const dr = boxDistance(right[node]);
+    if (dl <= dr) {
+      search(left[node], dl);
+      search(right[node], dr);
+    } else {
+      search(right[node], dr);
+      search(left[node], dl);
+    }
+  };
+  for (let a = 0; a < m; a++) {
+    size = 0;
+    self = a;
+    qBase = a * dims;
+    search(0, 0);
+    for (let r = 0; r < k; r++) out[a * k + r] = bestI[r];
+  }
+  return out;
+}
+
+/** Reorders order[from..to] (inclusive) so that position `nth` holds the point it would sorted by `axis`, smaller ones before it (Hoare's quickselect). */
+function select(
+  order: Int32Array,
+  points: Float64Array,
+  dims: number,
+  axis: number,
+  from: number,
+  to: number,
+  nth: number,
+): void {
+  let l = from;
+  let r = to;
+  while (l < r) {
+    const pivot = points[order[(l + r) >> 1] * dims + axis];
+    let i = l;
+    let j = r;
+    while (i <= j) {
+      while (points[order[i] * dims + axis] < pivot) i++;
+      while (points[order[j] * dims + axis] > pivot) j--;
+      if (i <= j) {
+        const t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (nth <= j) r = j;
+    else if (nth >= i) l = i;
+    else return;
+  }
 }
