@@ -10,36 +10,18 @@ import {
   partsOf,
   predict,
   trainLogistic,
-  type LogisticSpec,
   type TrainedLogistic,
 } from '../../../src/lib/engine/models/train';
 import { evaluateOn, type CostSpec } from '../../../src/lib/engine/evaluate/report';
 import { rocAuc } from '../../../src/lib/engine/evaluate/roc';
 import { delongTest } from '../../../src/lib/engine/evaluate/delong';
 import { profitCurve } from '../../../src/lib/engine/evaluate/profit';
+import { BOOK_SPEC } from '../models/bookSpec';
 
 let book: DataTable;
 let full: TrainedLogistic;
 let small: TrainedLogistic;
-const spec: LogisticSpec = {
-  target: 'lapsed',
-  positive: 'true',
-  features: [
-    'age',
-    'channel',
-    'late_payments_12m',
-    'complaints_12m',
-    'claim_denied',
-    'multi_policy',
-  ],
-  interactions: [],
-  references: [],
-  split: { kind: 'random', train: 0.6, validation: 0.2, test: 0.2, seed: 42, stratify: true },
-  balance: { method: 'none', share: 0.5, correct: true, seed: 1 },
-  selection: 'none',
-  penalty: null,
-  profile: false,
-};
+const spec = BOOK_SPEC;
 const costs: CostSpec = { contact: 10, saved: 200, valueColumn: null, success: 0.3 };
 
 beforeAll(async () => {

@@ -7,38 +7,15 @@ import { generateInsuranceBook } from '../../../src/lib/engine/data/sample/insur
 import { NO_PROGRESS, type DataTable } from '../../../src/lib/engine/data/table';
 import { buildPipeline, designOf } from '../../../src/lib/engine/models/design';
 import { fitLogistic } from '../../../src/lib/engine/models/logistic';
-import {
-  foldsOf,
-  PART,
-  partsOf,
-  trainLogistic,
-  type LogisticSpec,
-} from '../../../src/lib/engine/models/train';
+import { foldsOf, PART, partsOf, trainLogistic } from '../../../src/lib/engine/models/train';
+import { BOOK_SPEC } from './bookSpec';
 
 let book: DataTable;
 beforeAll(() => {
   book = generateInsuranceBook({ policies: 3000 }).policies;
 });
 
-const spec: LogisticSpec = {
-  target: 'lapsed',
-  positive: 'true',
-  features: [
-    'age',
-    'channel',
-    'late_payments_12m',
-    'complaints_12m',
-    'claim_denied',
-    'multi_policy',
-  ],
-  interactions: [],
-  references: [],
-  split: { kind: 'random', train: 0.6, validation: 0.2, test: 0.2, seed: 42, stratify: true },
-  balance: { method: 'none', share: 0.5, correct: true, seed: 1 },
-  selection: 'none',
-  penalty: null,
-  profile: false,
-};
+const spec = BOOK_SPEC;
 
 describe('trainLogistic', () => {
   it('fits on the training part only, as a direct fit on those rows does', async () => {
