@@ -20,9 +20,10 @@
 // frequent value among the k neighbours (ties: the first in the neighbours'
 // order of nearness). Interaction columns are recomputed from the synthetic
 // main effects. Neighbours are found exactly with a k-d tree (see
-// nearestNeighbours): 100,000 minority rows take tens of seconds, where brute
-// force would take the better part of an hour; above SMOTE_MAX_MINORITY rows
-// the method is refused with a message that suggests weights or oversampling.
+// nearestNeighbours), whose cost grows about as m·log m on data of low
+// intrinsic dimension where brute force grows as m²; above SMOTE_MAX_MINORITY
+// rows the method is refused with a message that suggests weights or
+// oversampling.
 
 import { EngineError } from '../data/table';
 import { Random } from '../data/random';
