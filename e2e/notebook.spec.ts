@@ -87,6 +87,32 @@ test('the notebook, settings and datasets survive a reload', async ({ page }) =>
   await survival.getByTestId('group-select').selectOption('');
   await page.getByTestId('locale').selectOption('zh-CN');
   await settled(page);
+  // Saving is asynchronous: reload once both changes are in IndexedDB (a
+  // reload before that would rightly lose them, and a busy machine is slow).
+  await page.waitForFunction(
+    async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('lifecycle-lab');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const get = (store: string, key: string) =>
+        new Promise<unknown>((resolve) => {
+          const r = db.transaction(store).objectStore(store).get(key);
+          r.onsuccess = () => resolve(r.result);
+        });
+      const locale = await get('settings', 'locale');
+      const id = (await get('settings', 'currentNotebook')) as string;
+      const doc = (await get('notebooks', id)) as {
+        cells: { kind: string; settings: { group?: unknown } }[];
+      };
+      db.close();
+      const survival = doc?.cells.find((c) => c.kind === 'survival');
+      return locale === 'zh-CN' && survival?.settings.group === null;
+    },
+    null,
+    { polling: 100 },
+  );
   await page.reload();
   await settled(page);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('客户生命周期');
