@@ -5,7 +5,7 @@ import { openStorage } from '../src/lib/storage/db';
 import { tableFromIpcChunks } from '../src/lib/engine/data/arrow';
 import { kaplanMeier } from '../src/lib/engine/survival/kaplanMeier';
 import { survivalInputs } from '../src/lib/engine/survival/prepare';
-import { generateBenchCsv } from './generate';
+import { BENCH_COLUMNS, generateBenchCsv } from './generate';
 import type { LogisticSpec } from '../src/lib/engine/models/train';
 import type { LogisticModel } from '../src/lib/engine/models/types';
 
@@ -42,23 +42,10 @@ let lastModel: LogisticModel | null = null;
 export const LOGISTIC_SPEC: LogisticSpec = {
   target: 'churned',
   positive: 'yes',
-  features: [
-    'birth_year',
-    'gender',
-    'region',
-    'segment',
-    'channel',
-    'plan',
-    'tenure_months',
-    'monthly_fee',
-    'total_spend',
-    'orders_12m',
-    'avg_order_value',
-    'support_tickets',
-    'satisfaction',
-    'credit_score',
-    'discount_rate',
-  ],
+  // Every bench column but the identifiers, the dates and the target.
+  features: BENCH_COLUMNS.filter(
+    (c) => !['customer_id', 'email', 'signup_date', 'last_order_date', 'churned'].includes(c),
+  ),
   interactions: [],
   references: [],
   split: { kind: 'random', train: 1, validation: 0, test: 0, seed: 1, stratify: true },

@@ -12,7 +12,7 @@
 
 import { EngineError, getColumn, type DataTable, type Progress } from '../data/table';
 import { designOf, targetValues } from '../models/design';
-import { foldsOf, partsOf, PART, predict, type LogisticSpec } from '../models/train';
+import { foldsOf, partsOf, PART, predict, rowsWhere, type LogisticSpec } from '../models/train';
 import type { LogisticModel } from '../models/types';
 import { rocAuc, rocCurve, thin } from './roc';
 import { delongCi, delongComparisons, type DelongComparison } from './delong';
@@ -98,12 +98,6 @@ export interface ScoredRows {
   unseen: number[];
 }
 
-function rowsWhere(values: Uint8Array, wanted: number): Uint32Array {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++) if (values[i] === wanted) out.push(i);
-  return Uint32Array.from(out);
-}
-
 /** The rows a Model source is evaluated on, and every model's scores there. */
 export function scoreModels(
   table: DataTable,
@@ -124,10 +118,11 @@ export function scoreModels(
     if (spec.split.kind !== 'kfold' || source.models.some((m) => !m.folds))
       throw new EngineError('evaluate.no-folds', {});
     foldOf = foldsOf(table, spec);
-    candidates = allWith(foldOf);
+    candidates = rowsWhere(foldOf, (f) => f !== PART.none);
   } else {
     if (spec.split.kind === 'kfold') throw new EngineError('evaluate.no-held-out', {});
-    candidates = rowsWhere(partsOf(table, spec), PART[source.rows]);
+    const part = PART[source.rows];
+    candidates = rowsWhere(partsOf(table, spec), (p) => p === part);
   }
   if (candidates.length === 0) throw new EngineError('evaluate.no-rows', { part: source.rows });
 
@@ -170,12 +165,6 @@ export function scoreModels(
     return out;
   });
   return { rows, outcome, scores, unscored: candidates.length - rows.length, unseen };
-}
-
-function allWith(foldOf: Uint8Array): Uint32Array {
-  const out: number[] = [];
-  for (let i = 0; i < foldOf.length; i++) if (foldOf[i] !== 255) out.push(i);
-  return Uint32Array.from(out);
 }
 
 /** A scored dataset's score column against its outcome, on the rows holding both. */

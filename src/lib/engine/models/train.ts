@@ -15,7 +15,8 @@
 //   5. validation and test rows are never seen by 1–4; the Evaluate cell
 //      scores them with the stored model.
 
-import { rankSumAuc } from '../stats/rank';
+import { rocAuc } from '../evaluate/roc';
+import { brierScore, logLoss } from '../evaluate/calibration';
 import { EngineError, getColumn, type DataTable, type Progress } from '../data/table';
 import { buildPipeline, designOf, targetValues, type ModelChoices } from './design';
 import { fitLogistic } from './logistic';
@@ -144,13 +145,13 @@ export function partsOf(table: DataTable, spec: LogisticSpec): Uint8Array {
   return parts;
 }
 
-/** The fold of every row with a target (k-fold splits), 255 for the others. */
+/** The fold of every row with a target (k-fold splits), PART.none for the others. */
 export function foldsOf(table: DataTable, spec: LogisticSpec): Uint8Array {
   if (spec.split.kind !== 'kfold') throw new Error('foldsOf: not a k-fold split');
   const y = targetValues(table, { column: spec.target, positive: spec.positive });
   const eligible: number[] = [];
   for (let i = 0; i < y.length; i++) if (y[i] !== 255) eligible.push(i);
-  const folds = new Uint8Array(table.rowCount).fill(255);
+  const folds = new Uint8Array(table.rowCount).fill(PART.none);
   const assigned = kFolds(
     Uint8Array.from(eligible, (i) => y[i]),
     spec.split.k,
@@ -161,16 +162,16 @@ export function foldsOf(table: DataTable, spec: LogisticSpec): Uint8Array {
   return folds;
 }
 
-function rowsWhere(values: Uint8Array, wanted: number): Uint32Array {
+/** The indices of `values` (a part or a fold per row) that `keep` accepts. */
+export function rowsWhere(values: Uint8Array, keep: (value: number) => boolean): Uint32Array {
   let count = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] === wanted) count++;
+  for (let i = 0; i < values.length; i++) if (keep(values[i])) count++;
   const out = new Uint32Array(count);
-  for (let i = 0, k = 0; i < values.length; i++) if (values[i] === wanted) out[k++] = i;
+  for (let i = 0, k = 0; i < values.length; i++) if (keep(values[i])) out[k++] = i;
   return out;
 }
 
-function counts(table: DataTable, spec: LogisticSpec, rows: Uint32Array): PartCounts {
-  const y = targetValues(table, { column: spec.target, positive: spec.positive });
+function counts(y: Uint8Array, rows: Uint32Array): PartCounts {
   let positives = 0;
   for (const r of rows) positives += y[r] === 1 ? 1 : 0;
   return { rows: rows.length, positives };
@@ -299,17 +300,12 @@ export function predict(design: Design, model: LogisticModel): Float64Array {
   return out;
 }
 
+/** A held-out fold's measures, by the Evaluate cell's own functions (engine/evaluate). */
 function foldReport(fold: number, score: Float64Array, y: Uint8Array): FoldReport {
   let positives = 0;
-  let logLoss = 0;
-  let brier = 0;
   let correct = 0;
-  const eps = 1e-15;
   for (let i = 0; i < score.length; i++) {
-    const p = Math.min(1 - eps, Math.max(eps, score[i]));
     positives += y[i];
-    logLoss -= y[i] ? Math.log(p) : Math.log(1 - p);
-    brier += (score[i] - y[i]) ** 2;
     correct += (score[i] >= 0.5 ? 1 : 0) === y[i] ? 1 : 0;
   }
   const n = score.length;
@@ -317,9 +313,9 @@ function foldReport(fold: number, score: Float64Array, y: Uint8Array): FoldRepor
     fold,
     rows: n,
     positives,
-    auc: positives > 0 && positives < n ? rankSumAuc(score, y) : NaN,
-    logLoss: logLoss / n,
-    brier: brier / n,
+    auc: positives > 0 && positives < n ? rocAuc(score, y) : NaN,
+    logLoss: logLoss(score, y),
+    brier: brierScore(score, y),
     accuracy: correct / n,
   };
 }
@@ -332,10 +328,11 @@ export async function trainLogistic(
   progress: Progress,
 ): Promise<TrainedLogistic> {
   const parts = partsOf(table, spec);
-  const train = rowsWhere(parts, PART.train);
-  const validation = rowsWhere(parts, PART.validation);
-  const test = rowsWhere(parts, PART.test);
-  const noTarget = rowsWhere(parts, PART.none).length;
+  const y = targetValues(table, { column: spec.target, positive: spec.positive });
+  const train = rowsWhere(parts, (p) => p === PART.train);
+  const validation = rowsWhere(parts, (p) => p === PART.validation);
+  const test = rowsWhere(parts, (p) => p === PART.test);
+  const noTarget = rowsWhere(parts, (p) => p === PART.none).length;
   if (train.length === 0) throw new EngineError('model.no-rows', {});
 
   let folds: TrainedLogistic['folds'] = null;
@@ -343,7 +340,7 @@ export async function trainLogistic(
     const foldOf = foldsOf(table, spec);
     folds = [];
     for (let k = 0; k < spec.split.k; k++) {
-      const inFold = rowsWhere(foldOf, k);
+      const inFold = rowsWhere(foldOf, (f) => f === k);
       const outside = train.filter((r) => foldOf[r] !== k);
       const { model } = await fitOn(table, { ...spec, profile: false }, outside, progress);
       const held = designOf(table, model.pipeline, { rows: inFold, unseen: 'reference' });
@@ -362,9 +359,9 @@ export async function trainLogistic(
       noTarget,
       dropped: design.dropped,
       missingBy: design.missingBy,
-      train: counts(table, spec, train),
-      validation: counts(table, spec, validation),
-      test: counts(table, spec, test),
+      train: counts(y, train),
+      validation: counts(y, validation),
+      test: counts(y, test),
       fitted: { rows: fitted.n, positives: fitted.y.reduce((s, v) => s + v, 0) },
     },
     selection,
