@@ -56,7 +56,8 @@ const feature = z.discriminatedUnion('kind', [
 
 const coefficient = z.strictObject({ name, label: name, term: name });
 
-const pipeline = z.strictObject({
+/** A Pipeline as a file holds it; ./network/networkFile.ts reads a network's with the same schema. */
+export const pipelineSchema = z.strictObject({
   target: z.strictObject({ column: name, positive: name }),
   features: z.array(feature).max(LIMIT.features),
   interactions: z.array(z.strictObject({ a: name, b: name })).max(LIMIT.interactions),
@@ -66,7 +67,7 @@ const pipeline = z.strictObject({
 const model = z.strictObject({
   format: z.literal(MODEL_FORMAT),
   version: z.literal(MODEL_VERSION),
-  pipeline,
+  pipeline: pipelineSchema,
   beta: z.array(finite.nullable()).max(LIMIT.coefficients),
   offset: finite,
   penalty: finite.refine((v) => v >= 0, 'must be 0 or more').nullable(),

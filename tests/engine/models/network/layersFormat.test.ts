@@ -103,6 +103,28 @@ describe('export to TF.js', () => {
     seq.dispose();
   });
 
+  it('names the weights file as it is saved, and TF.js fetches it by that name', async () => {
+    const { json, weights } = networkToLayers(model, 'churn-weights.bin');
+    expect((JSON.parse(json) as LayersModelJson).weightsManifest[0].paths).toEqual([
+      'churn-weights.bin',
+    ]);
+    const served: Record<string, BodyInit> = {
+      'https://example.test/churn/churn-model.json': json,
+      'https://example.test/churn/churn-weights.bin': weights.slice(),
+    };
+    const fetchFunc = async (url: RequestInfo | URL) =>
+      String(url) in served
+        ? new Response(served[String(url)], { status: 200 })
+        : new Response(null, { status: 404 });
+    const seq = await tf.loadLayersModel('https://example.test/churn/churn-model.json', {
+      fetchFunc,
+    });
+    float32Close(probabilities(b.design, model), predictions(seq, model));
+    seq.dispose();
+    // The same weights as under the default name: only the manifest's path differs.
+    expect(weights).toEqual(networkToLayers(model).weights);
+  });
+
   for (const activation of ACTIVATIONS)
     it(`${activation}: the same probabilities through TF.js`, async () => {
       const m = randomNetwork(b, [{ units: 5, activation }], `layers-${activation}`, 0.3);

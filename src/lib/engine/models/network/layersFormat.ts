@@ -40,9 +40,9 @@ import {
   NETWORK_FORMAT,
   NETWORK_VERSION,
   networkProblem,
-  pipelineSchema,
   scalingSchema,
 } from './networkFile';
+import { pipelineSchema } from '../modelFile';
 import {
   ACTIVATIONS,
   MAX_HIDDEN_LAYERS,
@@ -51,7 +51,7 @@ import {
   type NetworkModel,
 } from './types';
 
-/** The one weights file's name, as the manifest lists it. */
+/** The one weights file's name, as the manifest lists it, unless the exporter names it otherwise. */
 export const WEIGHTS_PATH = 'weights.bin';
 /** The key under userDefinedMetadata that holds this app's part. */
 export const METADATA_KEY = 'lifecycleLab';
@@ -89,8 +89,12 @@ export interface LayersModelJson {
 
 const layerName = (l: number) => `dense_${l + 1}`;
 
-/** The network as model.json and weights.bin. */
-export function networkToLayers(m: NetworkModel): LayersModelFiles {
+/**
+ * The network as model.json and weights.bin. `weightsPath` is the weights
+ * file's name as saved beside model.json (TF.js fetches it relative to
+ * model.json's URL): a download named after the model names it so.
+ */
+export function networkToLayers(m: NetworkModel, weightsPath = WEIGHTS_PATH): LayersModelFiles {
   const problem = networkProblem(m);
   if (problem) throw new EngineError(problem.code, problem.params);
   const last = m.layers.length - 1;
@@ -152,7 +156,7 @@ export function networkToLayers(m: NetworkModel): LayersModelFiles {
       keras_version: `tfjs-layers ${TFJS_LAYERS}`,
       backend: 'tensor_flow.js',
     },
-    weightsManifest: [{ paths: [WEIGHTS_PATH], weights: specs }],
+    weightsManifest: [{ paths: [weightsPath], weights: specs }],
     userDefinedMetadata: {
       [METADATA_KEY]: {
         format: m.format,

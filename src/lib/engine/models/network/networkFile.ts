@@ -21,8 +21,7 @@
 
 import { z } from 'zod';
 import { EngineError } from '../../data/table';
-import { MAX_LEVELS } from '../design';
-import { inconsistency } from '../modelFile';
+import { inconsistency, pipelineSchema } from '../modelFile';
 import type { Pipeline } from '../types';
 import { ACTIVATIONS, MAX_HIDDEN_LAYERS, type NetworkModel } from './types';
 
@@ -36,47 +35,15 @@ export const MAX_WEIGHTS = 1_000_000;
 /** The largest network file read, in characters: MAX_WEIGHTS numbers of up to 24 characters, and the pipeline. */
 export const NETWORK_FILE_CHARS = 32_000_000;
 
-const LIMIT = {
-  /** A column name, level, label (as ../modelFile.ts). */
-  string: 10_000,
-  features: 1_000,
-  interactions: 1_000,
-  coefficients: 100_000,
-} as const;
+/** Design columns at most, as ../modelFile.ts bounds a model's coefficients. */
+const COEFFICIENTS = 100_000;
 
-const name = z.string().max(LIMIT.string);
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const share = finite.refine((v) => v >= 0 && v <= 1, 'must be between 0 and 1');
 const count = (max: number) => z.number().int().min(1).max(max);
 
-// The pipeline's schema is ../modelFile.ts's (not exported there); its
-// cross-checks are that file's own `inconsistency`. A test holds the two
-// schemas together.
-const feature = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('numeric'), column: name, mean: finite }),
-  z.strictObject({ kind: z.literal('boolean'), column: name, mean: share }),
-  z.strictObject({
-    kind: z.literal('categorical'),
-    column: name,
-    reference: name,
-    levels: z.array(name).min(1).max(MAX_LEVELS),
-    means: z.array(share).max(MAX_LEVELS),
-  }),
-]);
-
-export const pipelineSchema = z.strictObject({
-  target: z.strictObject({ column: name, positive: name }),
-  features: z.array(feature).max(LIMIT.features),
-  interactions: z.array(z.strictObject({ a: name, b: name })).max(LIMIT.interactions),
-  coefficients: z
-    .array(z.strictObject({ name, label: name, term: name }))
-    .min(1)
-    .max(LIMIT.coefficients),
-});
-
 export const scalingSchema = z.strictObject({
-  center: z.array(finite).max(LIMIT.coefficients),
-  scale: z.array(finite.refine((v) => v > 0, 'must be above 0')).max(LIMIT.coefficients),
+  center: z.array(finite).max(COEFFICIENTS),
+  scale: z.array(finite.refine((v) => v > 0, 'must be above 0')).max(COEFFICIENTS),
 });
 
 export const architectureSchema = z.strictObject({
@@ -89,7 +56,7 @@ export const architectureSchema = z.strictObject({
 });
 
 const layerSchema = z.strictObject({
-  inputs: count(LIMIT.coefficients),
+  inputs: count(COEFFICIENTS),
   units: count(MAX_UNITS),
   activation: z.enum([...ACTIVATIONS, 'linear']),
   kernel: z.array(finite).max(MAX_WEIGHTS),
