@@ -23,6 +23,12 @@ export const LIMITS = {
   comparedModels: 4,
   /** A model file (PMML or JSON) kept in a Model file cell. */
   modelFileChars: 2_000_000,
+  /**
+   * A TF.js weights file kept in a Model file cell, as base64 characters:
+   * 1.5 MB, 375,000 float32 weights. With the model file, a notebook holding
+   * it still fits in jsonChars.
+   */
+  modelWeightsChars: 2_000_000,
   /** A notebook handed over as JSON text. */
   jsonChars: 5_000_000,
 } as const;
