@@ -183,6 +183,8 @@ describe('NotebookRunner', () => {
     expect(requests(h)).toEqual(['preview', 'kaplan-meier']);
 
     await runner.update(doc, { force: ['prep'] });
+    // The update went on past the expensive job; the cells below ran once it ended.
+    await runner.idle();
     expect(requests(h)).toEqual(['preview', 'kaplan-meier', 'prepare', 'profile']);
     expect(runner.state('prep').output).toEqual({ type: 'dataset', id: 'derived' });
     expect(h.stored).toEqual(['derived']);
@@ -202,6 +204,79 @@ describe('NotebookRunner', () => {
     await runner.update(doc);
     expect(runner.state('prep').status).toBe('done');
     expect(h.jobs).toHaveLength(before);
+  });
+
+  it('an expensive job holds up no cell beside it, and the update after it runs the cells below', async () => {
+    expensive('survival');
+    const h = harness();
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const host: RunnerHost = {
+      ...h.host,
+      execute: async (job, options) => {
+        if (job.request === 'kaplan-meier') await gate;
+        return h.host.execute(job, options);
+      },
+    };
+    const runner = new NotebookRunner(host);
+    const doc = notebook();
+    // A second Profile below the Survival cell, reading the data, not the curves.
+    const profile = newCell('profile', doc.cells, { id: 'profile-2', at: 3 });
+    doc.cells.push(profile);
+    await runner.update(withSettings(doc, 'profile-2', { input: 'data-1' }), {
+      force: ['survival-1'],
+    });
+    expect(runner.state('survival-1').status).toBe('running');
+    expect(runner.state('profile-2').status).toBe('done');
+    open();
+    await runner.idle();
+    expect(runner.state('survival-1').status).toBe('done');
+  });
+
+  it('a running job’s events reach its cell in order, and its controls reach the job', async () => {
+    expensive('survival');
+    const h = harness();
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const sent: unknown[] = [];
+    const host: RunnerHost = {
+      ...h.host,
+      execute: async (job, options) => {
+        if (job.request !== 'kaplan-meier') return h.host.execute(job, options);
+        options.attach({
+          pause: () => sent.push('pause'),
+          resume: () => sent.push('resume'),
+          step: () => sent.push('step'),
+          stop: () => sent.push('stop'),
+          adjust: (value) => sent.push(value),
+        });
+        options.onEvent({ epoch: 1 });
+        options.onEvent({ epoch: 2 });
+        await gate;
+        return { curves: [] };
+      },
+    };
+    const runner = new NotebookRunner(host);
+    await runner.update(notebook(), { force: ['survival-1'] });
+    const state = runner.state('survival-1');
+    expect(state.events).toEqual([{ epoch: 1 }, { epoch: 2 }]);
+    expect(runner.control('survival-1', 'pause')).toBe(true);
+    expect(state.paused).toBe(true);
+    runner.control('survival-1', 'step');
+    expect(state.paused).toBe(true);
+    expect(runner.adjust('survival-1', { learningRate: 0.1 })).toBe(true);
+    runner.control('survival-1', 'resume');
+    expect(state.paused).toBe(false);
+    runner.control('survival-1', 'stop');
+    expect(sent).toEqual(['pause', 'step', { learningRate: 0.1 }, 'resume', 'stop']);
+    open();
+    await runner.idle();
+    expect(state.status).toBe('done');
+    // Nothing runs now: nothing to control.
+    expect(runner.control('survival-1', 'pause')).toBe(false);
+    expect(runner.adjust('survival-1', {})).toBe(false);
+    // A cell without controls (a cheap job) takes none.
+    expect(runner.control('profile-1', 'pause')).toBe(false);
   });
 
   it('a cheap kind whose setting changed re-runs on its own', async () => {

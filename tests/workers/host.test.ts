@@ -1,7 +1,8 @@
 // The generic host and client (workers/host.ts, workers/client.ts) with a
 // request map of the test's own — the shape a training worker would have —
-// through the in-process fake worker: events, pause / resume / stop /
-// cancel mid-job, controls for ids not running, explicit transfer.
+// through the in-process fake worker: events, pause / resume / step / stop /
+// cancel mid-job, adjustments, controls for ids not running, explicit
+// transfer.
 import { describe, expect, it } from 'vitest';
 import { WorkerClient } from '../../src/lib/workers/client';
 import type { HandlerRegistry } from '../../src/lib/workers/host';
@@ -23,6 +24,13 @@ type TestRequests = {
   };
   /** `count` events in a tight loop, reporting progress after each. */
   burst: { params: { count: number }; result: number; events: { i: number } };
+  /** Epochs that pause only at their ends, taking a new rate there. */
+  epochs: {
+    params: { epochs: number };
+    result: { rates: number[] };
+    events: EpochEvent;
+    adjust: { rate: number };
+  };
   /** Runs `steps` steps and ignores stop. */
   steady: { params: { steps: number }; result: number };
   /** A fresh array it transfers, beside one it keeps. */
@@ -51,6 +59,22 @@ function setup() {
         await context.checkpoint();
       }
       return { epochs: epoch, stopped: context.stopped };
+    },
+    epochs: async ({ epochs }, context) => {
+      let rate = 1;
+      const rates: number[] = [];
+      for (let epoch = 1; epoch <= epochs && !context.stopped; epoch++) {
+        for (const change of context.adjustments()) rate = change.rate;
+        for (let batch = 0; batch < 3; batch++) {
+          busy(1);
+          await context.checkpoint(false);
+        }
+        state.epochs = epoch;
+        rates.push(rate);
+        context.emit({ epoch, loss: rate });
+        await context.boundary();
+      }
+      return { rates };
     },
     burst: async ({ count }, context) => {
       for (let i = 0; i < count; i++) {
@@ -146,6 +170,33 @@ describe('pause, resume, stop, cancel', () => {
       Array.from({ length: result.epochs }, (_, i) => i + 1),
     );
     expect(events[1].loss).toBe(1 / 2);
+  });
+
+  it('step runs one unit to its boundary and pauses there; an adjustment is read at the next unit', async () => {
+    const { client, state } = setup();
+    const events: EpochEvent[] = [];
+    const job = client.start('epochs', { epochs: 1_000_000 }, { onEvent: (e) => events.push(e) });
+    await until(() => events.length >= 3);
+    job.pause();
+    // A pause waits for the end of the unit under way.
+    await until(() => state.epochs === events.length);
+    await sleep(50);
+    const paused = state.epochs;
+    await sleep(100);
+    expect(state.epochs).toBe(paused);
+    job.adjust({ rate: 0.5 });
+    job.step();
+    await until(() => events.length === paused + 1);
+    await sleep(100);
+    expect(state.epochs).toBe(paused + 1);
+    expect(events.at(-1)).toEqual({ epoch: paused + 1, loss: 0.5 });
+    job.step();
+    await until(() => events.length === paused + 2);
+    job.stop();
+    const { rates } = await job.result;
+    expect(rates).toHaveLength(paused + 2);
+    expect(rates.slice(paused)).toEqual([0.5, 0.5]);
+    expect(rates.slice(0, paused).every((r) => r === 1)).toBe(true);
   });
 
   it('stop while paused ends the job with its result so far', async () => {

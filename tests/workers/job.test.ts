@@ -1,6 +1,7 @@
 // JobControl (workers/job.ts): what a running request hears of pause,
-// resume, stop and cancel at its checkpoints, and the yield that lets those
-// messages in. The clock is the test's.
+// resume, step, adjust, stop and cancel at its checkpoints and step
+// boundaries, and the yield that lets those messages in. The clock is the
+// test's.
 import { describe, expect, it } from 'vitest';
 import { JobControl, yieldToEventLoop } from '../../src/lib/workers/job';
 import { CancelledError } from '../../src/lib/engine/data/table';
@@ -60,6 +61,48 @@ describe('JobControl', () => {
     control.pause();
     expect(control.paused).toBe(false);
     expect(await settlesSoon(control.checkpoint())).toBe(true);
+  });
+
+  it('a step runs a paused request to its next boundary, where it pauses again', async () => {
+    const { control } = setup();
+    control.step();
+    // Not paused: a step does nothing.
+    expect(control.paused).toBe(false);
+    expect(await settlesSoon(control.boundary())).toBe(true);
+    control.pause();
+    const waiting = control.checkpoint();
+    control.step();
+    expect(await settlesSoon(waiting)).toBe(true);
+    expect(control.paused).toBe(false);
+    // Checkpoints between boundaries go on; the boundary pauses.
+    expect(await settlesSoon(control.checkpoint())).toBe(true);
+    const boundary = control.boundary();
+    expect(control.paused).toBe(true);
+    expect(await settlesSoon(boundary)).toBe(false);
+    control.resume();
+    expect(await settlesSoon(boundary)).toBe(true);
+    // Resumed, the next boundary does not pause.
+    expect(await settlesSoon(control.boundary())).toBe(true);
+  });
+
+  it('a checkpoint that is not pausable goes on while paused, and still ends on cancel', async () => {
+    const { control } = setup();
+    control.pause();
+    expect(await settlesSoon(control.checkpoint(false))).toBe(true);
+    expect(await settlesSoon(control.checkpoint())).toBe(false);
+    control.cancel();
+    await expect(control.checkpoint(false)).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('adjustments are kept in order and taken once; none after stop', () => {
+    const { control } = setup();
+    control.adjust({ learningRate: 0.1 });
+    control.adjust({ learningRate: 0.2 });
+    expect(control.takeAdjustments()).toEqual([{ learningRate: 0.1 }, { learningRate: 0.2 }]);
+    expect(control.takeAdjustments()).toEqual([]);
+    control.stop();
+    control.adjust({ learningRate: 0.3 });
+    expect(control.takeAdjustments()).toEqual([]);
   });
 
   it('yields once 30 ms have passed, letting a queued task in', async () => {

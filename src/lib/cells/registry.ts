@@ -14,6 +14,7 @@ import { prepareKind } from './prepare/definition';
 import { profileKind } from './profile/definition';
 import { survivalKind } from './survival/definition';
 import { modelKind } from './model/definition';
+import { networkKind } from './network/definition';
 import { evaluateKind } from './evaluate/definition';
 import { scoreKind } from './score/definition';
 import { modelFileKind } from './modelFile/definition';
@@ -24,6 +25,7 @@ export const CELL_KINDS = [
   profileKind,
   survivalKind,
   modelKind,
+  networkKind,
   evaluateKind,
   scoreKind,
   modelFileKind,

@@ -12,9 +12,14 @@ import { NotebookRunner, emptyRunState, type RunState } from '../notebook/runner
 import { SAMPLES, TELCO_CSV_PATH, type SampleId } from '../engine/data/samples';
 import { openStorage } from '../storage/db';
 import type { DatasetMeta } from '../storage/types';
-import { ComputeClient } from '../workers/client';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { ComputeClient, TrainingClient } from '../workers/client';
+import { executeJob, type JobWorkers } from '../workers/execute';
 import { COMPUTE_HANDLERS } from '../workers/handlers';
 import { createSharedContext } from '../workers/handlers/common';
+import { TRAINING_HANDLERS } from '../workers/handlers/training';
+import { createTrainingContext } from '../workers/handlers/trainingContext';
 import { translate, translateError } from '../i18n';
 import { inProcessWorker } from './inProcess';
 
@@ -81,13 +86,28 @@ export async function runNotebook(input: unknown, options: RunOptions): Promise<
   const context = createSharedContext({ openStorage: async () => storage });
   context.fetch = appFileFetch(options.readAppFile);
   const client = new ComputeClient(inProcessWorker({ handlers: COMPUTE_HANDLERS, context }));
+  let training: TrainingClient | null = null;
+  const workers: JobWorkers = {
+    compute: client,
+    // Networks train here on TF.js's wasm backend (its .wasm files read from node_modules).
+    training: () =>
+      (training ??= new TrainingClient(
+        inProcessWorker({
+          handlers: TRAINING_HANDLERS,
+          context: createTrainingContext(
+            { backend: 'wasm', wasmPaths: nodeWasmPaths() },
+            { openStorage: async () => storage },
+          ),
+        }),
+      )),
+  };
 
   try {
     await provideDatasets(doc, client, options.files, log);
     let datasets = new Map((await storage.listDatasets()).map((d) => [d.id, d]));
     const runner = new NotebookRunner(
       {
-        execute: (job, o) => client.request(job.request, job.params as never, o),
+        execute: (job, o) => executeJob(workers, job, o),
         results: null,
         dataset: (id) => (id ? datasets.get(id) : undefined),
         datasetStored: async () => {
@@ -118,6 +138,7 @@ export async function runNotebook(input: unknown, options: RunOptions): Promise<
     log(`running ${doc.cells.length} cells`);
     // Every cell runs, expensive ones included: nothing is stored from an earlier run here.
     await runner.update(doc, { force: doc.cells.map((c) => c.id) });
+    await runner.idle();
     const cells = doc.cells.map((cell, i) =>
       outcome(doc, cell.id, cell.kind, i, runner.state(cell.id)),
     );
@@ -245,4 +266,9 @@ function describeError(error: unknown): string {
   return typeof e?.code === 'string'
     ? translateError('en', e.code, (e.params ?? {}) as Record<string, string | number>)
     : String(error);
+}
+
+/** TF.js's wasm files in Node: the installed package's dist directory. */
+function nodeWasmPaths(): string {
+  return `${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`;
 }

@@ -612,7 +612,7 @@ export const en = {
   'evaluate.compare': 'Compare with',
   'evaluate.add-model': 'Compare another model',
   'evaluate.choose-columns': 'Choose the score column, the outcome column and its positive class.',
-  'evaluate.model-name': 'Model (cell {n})',
+  'evaluate.model-name': '{kind} (cell {n})',
   'evaluate.score-column': 'Score',
   'evaluate.outcome': 'Outcome',
   'evaluate.rows': 'Rows',
@@ -688,8 +688,8 @@ export const en = {
   // a model read from a file: the Model file cell (cells/modelFile)
   'cell.kind.model-file': 'Model file',
   'model-file.choose':
-    'Choose a model file: a model exported by Lifecycle Lab (JSON) or a PMML 4.4 logistic regression.',
-  'model-file.file': 'Model file (JSON or PMML)',
+    'Choose a model file: a model or network exported by Lifecycle Lab (JSON), a PMML 4.4 logistic regression, or a TF.js Layers model.json together with its weights file.',
+  'model-file.file': 'Model file (JSON, PMML, or TF.js model.json with its weights)',
   'model-file.too-large': 'This file is too large to be a model file (limit {limit} characters).',
   'model-file.summary':
     '{format} model of {target} = {positive}, {terms} coefficients: ready for a Score cell below.',
@@ -775,6 +775,123 @@ export const en = {
   'score.invalid-bands': 'The risk bands must satisfy 0 ≤ medium ≤ high ≤ 1 (got high {high}).',
   'model.too-few-rows':
     '{k}-fold cross-validation needs at least {k} rows with a target ({rows} here).',
+  'cell.kind.network': 'Neural network',
+  'network.needs-validation':
+    'Early stopping watches the validation rows: give the validation part a share, or turn early stopping off.',
+  'network.kind': 'Model',
+  'network.kind.mlp': 'Multilayer network',
+  'network.kind.logistic': 'Logistic regression by gradient descent',
+  'network.layer': 'Layer {layer}',
+  'network.units': 'Units in hidden layer {layer}',
+  'network.activation': 'Activation of hidden layer {layer}',
+  'network.layer.remove': 'Remove hidden layer {layer}',
+  'network.layer.add': 'Add a layer',
+  'network.dropout': 'Dropout',
+  'network.l2': 'L2 penalty',
+  'network.optimizer': 'Optimizer',
+  'network.optimizer.sgd': 'SGD',
+  'network.optimizer.momentum': 'SGD with momentum',
+  'network.optimizer.adam': 'Adam',
+  'network.optimizer.rmsprop': 'RMSprop',
+  'network.learning-rate': 'Learning rate',
+  'network.batch-size': 'Batch size',
+  'network.epochs': 'Epochs',
+  'network.early-stopping': 'Early stopping on validation loss',
+  'network.patience': 'Patience (epochs)',
+  'network.batch-every': 'Chart the loss every n batches (0: per epoch)',
+  'network.diagram': 'The network: edge width is the size of a weight, red positive, blue negative',
+  'network.diagram.truncated': 'Layers wider than {nodes} units show their first {nodes}.',
+  'network.epoch': 'Epoch',
+  'network.loss': 'Loss (cross-entropy)',
+  'network.rows': 'Rows',
+  'network.batch': 'Training loss per batch',
+  'network.coefficient': 'Coefficient',
+  'network.weight': 'Value (standardised inputs)',
+  'network.bias': 'Intercept',
+  'network.pause': 'Pause',
+  'network.resume': 'Resume',
+  'network.step': 'Step one epoch',
+  'network.stop': 'Stop and keep',
+  'network.reset': 'Reset',
+  'network.apply': 'Apply',
+  'network.status.training':
+    'Training on {backend}: epoch {epoch} of {epochs}; {parameters} parameters, {train} training and {validation} validation rows.',
+  'network.status.paused':
+    'Paused after epoch {epoch} of {epochs} (on {backend}; {parameters} parameters, {train} training and {validation} validation rows).',
+  'network.status.done':
+    'Trained on {backend}: {epoch} epochs; {parameters} parameters, {train} training and {validation} validation rows.',
+  'network.latest':
+    'Latest: loss {loss}, validation loss {valLoss}, validation AUC {valAuc}, learning rate {learningRate}.',
+  'network.fallback':
+    'TensorFlow.js could not start its fast (WebAssembly) backend and trains on the slower cpu backend: {reason}',
+  'network.stopped.completed': 'All {epochs} epochs ran.',
+  'network.stopped.early-stopping':
+    'Early stopping after {epochs} epochs: the validation loss had not improved since epoch {best}, whose weights the model keeps.',
+  'network.stopped.stopped':
+    'Stopped by you after {epochs} epochs; the model keeps the weights of epoch {best}.',
+  'network.best': 'At that epoch: validation loss {valLoss}, validation AUC {valAuc}.',
+  'network.adjusted': 'Learning rate changed while training: {changes}.',
+  'network.adjustment': 'from epoch {epoch} to {rate}',
+  'network.curves': 'Loss and AUC per epoch, on training and validation rows',
+  'network.surface':
+    'Decision surface: probability of the positive class over the two features, with the customers as points',
+  'network.coefficient-path':
+    'Coefficients per epoch, converging to the exact (IRLS) values, dashed',
+  'network.invalid-setting':
+    'The network’s setting “{setting}” is outside what can be trained. Check it in the cell’s settings.',
+  'network.diverged':
+    'Training broke down at epoch {epoch}: the loss became infinite or not a number, which means the learning rate is too high for this data. Lower it (by ten times, say) and train again.',
+  'network.too-large':
+    'This network would need about {megabytes} MB ({parameters} parameters with the data and one batch), more than a browser tab can safely hold. Use fewer or smaller layers, a smaller batch, or fewer rows.',
+  'network.no-validation':
+    'Early stopping needs validation rows, and this split has none. Give the validation part a share, or turn early stopping off.',
+  'network.invalid-steps':
+    'Integrated gradients need a whole number of steps from 1 to {max} (got {steps}).',
+  'score.reasons.contributions':
+    'Reasons: each feature’s contribution to the log-odds, β·(x − x̄), against the average customer of the training rows.',
+  'score.reasons.integrated-gradients':
+    'Reasons: integrated gradients (Sundararajan et al., 2017) from the average customer of the training rows, {steps} steps: each feature’s share of how far the customer’s log-odds is from that customer’s.',
+  'network-file.too-large': 'This network file is larger than {limit} characters.',
+  'network-file.weights-too-large':
+    'This network has more than {limit} weights, more than this app reads.',
+  'network-file.not-json': 'This network file is not valid JSON.',
+  'network-file.not-network': 'This file is not a Lifecycle Lab network.',
+  'network-file.version':
+    'This network was saved by a newer version of Lifecycle Lab (format {version}; this version reads {supported}). Update the app to read it.',
+  'network-file.invalid': 'This network file cannot be used: {reason}',
+  'network-file.shape': 'The network’s layers do not fit together: {reason}',
+  'network-file.unsupported-layer': 'Layers of type {layer} are not supported here (only Dense).',
+  'network-file.unsupported-activation':
+    'The activation {activation} is not supported here (relu, tanh, sigmoid, elu are).',
+  'network-file.weights-size':
+    'The weights file has {actual} bytes where the model expects {expected}: pick the weights.bin saved with this model.json.',
+  'network-file.not-finite': 'Weight {weight} is not a finite number.',
+  'permutation.invalid-repeats':
+    'The number of repeats must be a whole number from 1 to {max} (got {repeats}).',
+  'evaluate.importance':
+    'Permutation importance of {model}: the validation AUC lost when a feature’s values are shuffled (5 shuffles)',
+  'evaluate.feature': 'Feature',
+  'evaluate.auc-lost': 'AUC lost',
+  'network.export.json': 'Export network (JSON)',
+  'network.export.layers': 'Export network (TF.js Layers: model.json and weights)',
+  'model-file.needs-weights':
+    'This is a TF.js Layers model.json without its weights: choose model.json together with its weights file (.bin) in one go.',
+  'model-file.weights-alone':
+    'A weights file alone holds no model: choose the model.json saved with it too, in one go.',
+  'model-file.weights-too-large':
+    'This weights file is too large to keep in the notebook (limit {limit} bytes).',
+  'model-file.summary-network':
+    '{format} network of {target} = {positive}: {inputs} inputs, {hidden} hidden layers, {parameters} weights. Ready for a Score cell below.',
+  'model-file.layers': 'The network’s layers',
+  'model-file.layer': 'Layer',
+  'model-file.units': 'Units',
+  'model-file.activation': 'Activation',
+  'model-file.inputs': 'Inputs (standardised design columns)',
+  'model-file.output': 'Output: P({target} = {positive})',
+  'training.worker-crashed':
+    'The training stopped unexpectedly: its worker failed (a browser tab can run out of memory on a very large network). Nothing stored was touched. Press Run to train again in a new worker.',
+  'cell.component-failed':
+    'This cell could not be shown: part of the app failed to load. Reload the page.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -17,7 +17,12 @@
 // Latest update wins: an update started while another is under way makes
 // the older one stop at its next step; a cell whose job is superseded by a
 // new key is aborted. A job already running for the same key is awaited,
-// not started twice.
+// not started twice — except an expensive ('on-click') one, which may train
+// for minutes: the update goes on past it (the cells below wait for its
+// output), and when it ends the runner updates the notebook again. `idle()`
+// resolves once no such job runs. Its events (one per training epoch) are
+// kept in order on the cell's run state, and `control` / `adjust` reach it
+// while it runs (pause, resume, step, stop; a new learning rate).
 
 import type { DatasetMeta } from '../storage/types';
 import type { Cell, NotebookDocument } from './document';
@@ -66,6 +71,10 @@ export interface RunState {
   sources: string[];
   /** The result was read from storage, not computed in this session. */
   restored: boolean;
+  /** Every event the current (or last) run emitted, in order; empty until it emits. */
+  events: readonly unknown[];
+  /** The running job was asked to pause (and steps, if asked, one unit at a time). */
+  paused: boolean;
 }
 
 export function emptyRunState(): RunState {
@@ -79,6 +88,8 @@ export function emptyRunState(): RunState {
     output: null,
     sources: [],
     restored: false,
+    events: [],
+    paused: false,
   };
 }
 
@@ -100,9 +111,24 @@ export interface ResultStore {
   save(record: StoredResult): Promise<void>;
 }
 
+/** What the page may ask of a running job, besides cancelling it (its signal). */
+export interface JobControls {
+  pause(): void;
+  resume(): void;
+  step(): void;
+  stop(): void;
+  adjust(value: unknown): void;
+}
+
+export type JobControl = 'pause' | 'resume' | 'step' | 'stop';
+
 export interface JobOptions {
   signal: AbortSignal;
   onProgress: (progress: RunProgress) => void;
+  /** Each event the job emits, in order, before it resolves. */
+  onEvent: (event: unknown) => void;
+  /** Receives the job's controls once it started. */
+  attach: (controls: JobControls) => void;
 }
 
 export interface RunnerHost {
@@ -136,6 +162,7 @@ interface InFlight {
   key: string;
   controller: AbortController;
   done: Promise<void>;
+  controls: JobControls | null;
 }
 
 export class NotebookRunner {
@@ -147,6 +174,11 @@ export class NotebookRunner {
   readonly #tracked = new Set<string>();
   /** Per cell, the inputs its settings were last fitted to (adapt). */
   readonly #adaptedFor = new Map<string, string>();
+  /** Cells asked to run (Run pressed, or every cell headless) that have not started yet. */
+  readonly #forced = new Set<string>();
+  /** Expensive jobs the updates went on past, until each ends and the notebook is updated again. */
+  readonly #detached = new Set<Promise<void>>();
+  #lastDoc: NotebookDocument | null = null;
   #generation = 0;
 
   constructor(host: RunnerHost, createState: () => RunState = emptyRunState) {
@@ -167,11 +199,13 @@ export class NotebookRunner {
     this.#inFlight.delete(cellId);
     this.#states.delete(cellId);
     this.#adaptedFor.delete(cellId);
+    this.#forced.delete(cellId);
   }
 
   /** Forget every cell (another notebook is opened, or all data was deleted). */
   reset(): void {
     this.#generation++;
+    this.#lastDoc = null;
     for (const id of [...this.#states.keys()]) this.forget(id);
   }
 
@@ -180,18 +214,45 @@ export class NotebookRunner {
   }
 
   /**
+   * Sends a control to the cell's running job (a training's pause, resume,
+   * step or stop). False when the cell runs nothing that takes controls.
+   */
+  control(cellId: string, action: JobControl): boolean {
+    const controls = this.#inFlight.get(cellId)?.controls;
+    if (!controls) return false;
+    controls[action]();
+    if (action === 'pause') this.state(cellId).paused = true;
+    if (action === 'resume' || action === 'stop') this.state(cellId).paused = false;
+    return true;
+  }
+
+  /** Sends new values for what the cell's running job lets change (its handler checks them). */
+  adjust(cellId: string, value: unknown): boolean {
+    const controls = this.#inFlight.get(cellId)?.controls;
+    if (!controls) return false;
+    controls.adjust(value);
+    return true;
+  }
+
+  /** Resolves once no expensive job runs and the updates after them are done. */
+  async idle(): Promise<void> {
+    while (this.#detached.size > 0) await Promise.all([...this.#detached]);
+  }
+
+  /**
    * Brings every cell up to date with `doc`, in dependency order. Resolves
    * when done, or when a newer update took over.
    */
   async update(doc: NotebookDocument, options: UpdateOptions = {}): Promise<void> {
     const generation = ++this.#generation;
-    const force = new Set(options.force ?? []);
+    this.#lastDoc = doc;
+    for (const id of options.force ?? []) this.#forced.add(id);
     const cells = new Map(doc.cells.map((c, i) => [c.id, { cell: c, index: i }]));
     for (const id of topologicalOrder(doc.cells)) {
       if (generation !== this.#generation) return;
       const entry = cells.get(id)!;
       if (this.#tracked.has(id)) continue;
-      await this.#updateCell(doc, entry.cell, entry.index, force.has(id), generation);
+      await this.#updateCell(doc, entry.cell, entry.index, this.#forced.has(id), generation);
     }
   }
 
@@ -208,7 +269,7 @@ export class NotebookRunner {
     const state = this.state(cellId);
     this.#inFlight.get(cellId)?.controller.abort();
     const controller = new AbortController();
-    const flight: InFlight = { key: '', controller, done: Promise.resolve() };
+    const flight: InFlight = { key: '', controller, done: Promise.resolve(), controls: null };
     this.#inFlight.set(cellId, flight);
     this.#tracked.add(cellId);
     state.status = 'running';
@@ -306,6 +367,8 @@ export class NotebookRunner {
         output: own,
         sources: own?.type === 'dataset' ? [own.id] : [],
         restored: false,
+        events: [],
+        paused: false,
       } satisfies Partial<RunState>);
       return;
     }
@@ -315,7 +378,7 @@ export class NotebookRunner {
     const running = this.#inFlight.get(cell.id);
     if (!forced) {
       if (state.key === key && (state.status === 'done' || state.status === 'error')) return;
-      if (running?.key === key) return running.done;
+      if (running?.key === key) return def.runs === 'on-click' ? undefined : running.done;
     }
 
     const stored = forced ? undefined : await this.#findStored(key);
@@ -332,7 +395,10 @@ export class NotebookRunner {
         output: stored.output,
         sources: stored.sources,
         restored: true,
+        events: [],
+        paused: false,
       } satisfies Partial<RunState>);
+      this.#forced.delete(cell.id);
       return;
     }
 
@@ -345,13 +411,23 @@ export class NotebookRunner {
         reason: { wait: state.result === null ? 'cell.run-to-compute' : 'cell.stale-run' },
         key: null,
         output: null,
+        paused: false,
       } satisfies Partial<RunState>);
       return;
     }
 
     // Sources: every dataset above it, and its own dataset output.
     if (own?.type === 'dataset') sources.add(own.id);
-    await this.#run(doc, cell, plan, key, own, [...sources]);
+    this.#forced.delete(cell.id);
+    const done = this.#run(doc, cell, plan, key, own, [...sources]);
+    if (def.runs !== 'on-click') return done;
+    // An expensive job: the update goes on; when it ends, the notebook is updated again.
+    const detached = done.then(async () => {
+      if (this.#lastDoc && this.#inFlight.get(cell.id) === undefined)
+        await this.update(this.#lastDoc);
+    });
+    this.#detached.add(detached);
+    void detached.finally(() => this.#detached.delete(detached));
   }
 
   async #run(
@@ -366,9 +442,10 @@ export class NotebookRunner {
     const state = this.state(cell.id);
     this.#inFlight.get(cell.id)?.controller.abort();
     const controller = new AbortController();
-    const flight: InFlight = { key, controller, done: Promise.resolve() };
+    const flight: InFlight = { key, controller, done: Promise.resolve(), controls: null };
     this.#inFlight.set(cell.id, flight);
     const current = () => this.#inFlight.get(cell.id) === flight;
+    const events: unknown[] = [];
     Object.assign(state, {
       status: 'running',
       progress: null,
@@ -377,6 +454,8 @@ export class NotebookRunner {
       // The cells below wait for this run, unless the output is known already (Data).
       output: own,
       sources: own?.type === 'dataset' ? [own.id] : [],
+      events,
+      paused: false,
     } satisfies Partial<RunState>);
 
     flight.done = (async () => {
@@ -385,6 +464,15 @@ export class NotebookRunner {
           signal: controller.signal,
           onProgress: (p) => {
             if (current()) state.progress = { ...p };
+          },
+          onEvent: (event) => {
+            if (!current()) return;
+            events.push(event);
+            // A new array, so that a reactive state sees the change.
+            state.events = [...events];
+          },
+          attach: (controls) => {
+            flight.controls = controls;
           },
         });
         if (!current()) return;
@@ -433,6 +521,7 @@ export class NotebookRunner {
         if (current()) {
           this.#inFlight.delete(cell.id);
           state.progress = null;
+          state.paused = false;
         }
       }
     })();

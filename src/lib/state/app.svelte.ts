@@ -16,7 +16,8 @@ import { defaultNotebook, newCell } from '../notebook/defaults';
 import { NotebookRunner, asRunError, type RunnerHost } from '../notebook/runner';
 import { openStorage, type Storage } from '../storage/db';
 import type { DatasetMeta, NotebookSummary } from '../storage/types';
-import { ComputeClient } from '../workers/client';
+import { ComputeClient, TrainingClient } from '../workers/client';
+import { executeJob, type JobWorkers } from '../workers/execute';
 import type { ColumnLevels } from '../engine/data/levels';
 import { CellRun } from './cellRun.svelte';
 import { DataActions } from './data.svelte';
@@ -53,13 +54,16 @@ export class AppState {
   readonly data: DataActions;
   #storage: Storage | null = null;
   #client: ComputeClient;
+  readonly #startTraining: () => Worker;
+  #training: { worker: Worker; client: TrainingClient } | null = null;
   #noticeId = 0;
 
-  constructor(worker: Worker) {
+  constructor(worker: Worker, startTraining: () => Worker) {
     this.#client = new ComputeClient(worker);
+    this.#startTraining = startTraining;
+    const workers: JobWorkers = { compute: this.#client, training: () => this.#trainingClient() };
     const host: RunnerHost = {
-      execute: (job, options) =>
-        this.#client.request(job.request, job.params as never, options) as Promise<unknown>,
+      execute: (job, options) => executeJob(workers, job, options),
       results: {
         find: async (key) => (await this.#storage?.findResult(key)) ?? undefined,
         save: async (record) => {
@@ -74,6 +78,24 @@ export class AppState {
     };
     this.runner = new NotebookRunner(host, () => new CellRun());
     this.data = new DataActions(this, this.#client);
+  }
+
+  /**
+   * The training worker, started on the first training job (so TF.js loads
+   * only then) and again after it crashed: the crash failed its jobs, and
+   * the cell can be run again.
+   */
+  #trainingClient(): TrainingClient {
+    if (this.#training?.client.crashed) {
+      this.#training.client.dispose();
+      this.#training.worker.terminate();
+      this.#training = null;
+    }
+    if (!this.#training) {
+      const worker = this.#startTraining();
+      this.#training = { worker, client: new TrainingClient(worker) };
+    }
+    return this.#training.client;
   }
 
   t = (key: MessageKey, params?: Params): string => translate(this.locale, key, params);

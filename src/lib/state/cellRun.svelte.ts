@@ -17,4 +17,6 @@ export class CellRun implements RunState {
   output = $state.raw<OutputRef | null>(null);
   sources = $state.raw<string[]>([]);
   restored = $state(false);
+  events = $state.raw<readonly unknown[]>([]);
+  paused = $state(false);
 }

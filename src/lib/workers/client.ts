@@ -12,6 +12,7 @@
 
 import {
   assertNever,
+  type AdjustOf,
   type ComputeRequests,
   type Control,
   type EventOf,
@@ -21,6 +22,7 @@ import {
   type RequestMessage,
   type ResultOf,
   type ToWorker,
+  type TrainingRequests,
 } from './protocol';
 
 /** A failed request: `code` is a message-catalogue key (or 'cancelled'), `params` fill it. */
@@ -56,11 +58,15 @@ export interface RequestOptions<E = never> {
 }
 
 /** A running request and its controls; each control does nothing once the request has settled. */
-export interface Job<T> {
+export interface Job<T, A = never> {
   readonly result: Promise<T>;
   /** Holds the request at its next report or checkpoint (a pause takes effect there, not at once). */
   pause(): void;
   resume(): void;
+  /** A paused request runs to its next step boundary (an epoch) and pauses again. */
+  step(): void;
+  /** New values for what the request lets change while it runs (its handler reads them at a step boundary). */
+  adjust(value: A): void;
   /** Asks the handler to finish early; `result` then holds what it made of the work so far. */
   stop(): void;
   /** Rejects `result` at once with code 'cancelled', and ends the request in the worker. */
@@ -91,6 +97,7 @@ export class WorkerClient<R extends RequestMap> {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private disposed = false;
+  private hasCrashed = false;
 
   constructor(private readonly worker: WorkerLike<R>) {
     worker.addEventListener('message', this.onMessage);
@@ -103,7 +110,7 @@ export class WorkerClient<R extends RequestMap> {
     type: K,
     params: ParamsOf<R, K>,
     options: RequestOptions<EventOf<R, K>> = {},
-  ): Job<ResultOf<R, K>> {
+  ): Job<ResultOf<R, K>, AdjustOf<R, K>> {
     const { signal, onProgress, onEvent, transfer = [] } = options;
     if (this.disposed)
       return settledJob(new WorkerRequestError('cancelled', {}, 'client disposed'));
@@ -144,6 +151,10 @@ export class WorkerClient<R extends RequestMap> {
       result,
       pause: () => control('pause'),
       resume: () => control('resume'),
+      step: () => control('step'),
+      adjust: (value) => {
+        if (this.pending.has(id)) this.worker.postMessage({ id, type: 'adjust', value }, []);
+      },
       stop: () => control('stop'),
       cancel,
     };
@@ -156,6 +167,11 @@ export class WorkerClient<R extends RequestMap> {
     options: RequestOptions<EventOf<R, K>> = {},
   ): Promise<ResultOf<R, K>> {
     return this.start(type, params, options).result;
+  }
+
+  /** The worker failed (an 'error' event): its owner starts another before the next request. */
+  get crashed(): boolean {
+    return this.hasCrashed;
   }
 
   /** Number of requests awaiting an answer. */
@@ -208,6 +224,7 @@ export class WorkerClient<R extends RequestMap> {
 
   /** The worker failed to load or threw outside a request: nothing pending will be answered. */
   private readonly onCrash = (event: Event): void => {
+    this.hasCrashed = true;
     const detail = (event as ErrorEvent).message || event.type;
     for (const id of [...this.pending.keys()]) {
       this.settle(id)?.reject(new WorkerRequestError('error.worker-crashed', {}, detail));
@@ -218,6 +235,9 @@ export class WorkerClient<R extends RequestMap> {
 /** The compute worker's client (./compute.worker.ts). */
 export class ComputeClient extends WorkerClient<ComputeRequests> {}
 
+/** The training worker's client (./training.worker.ts). */
+export class TrainingClient extends WorkerClient<TrainingRequests> {}
+
 /** A job that never reached the worker: its result is `error`, its controls do nothing. */
 function settledJob(error: WorkerRequestError): Job<never> {
   const nothing = () => undefined;
@@ -225,6 +245,8 @@ function settledJob(error: WorkerRequestError): Job<never> {
     result: Promise.reject(error),
     pause: nothing,
     resume: nothing,
+    step: nothing,
+    adjust: nothing,
     stop: nothing,
     cancel: nothing,
   };

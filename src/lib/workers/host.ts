@@ -2,15 +2,17 @@
 // worker global, so Node tests drive it in-process. Runs in a worker: each
 // request runs as its own async task with its handler from a typed registry
 // (one handler per request type, so there is no switch to forget a case in),
-// a JobControl for pause / resume / stop / cancel, a throttled Progress and
-// an unthrottled `emit` for events; it is answered with one `result` (posting
-// exactly the buffers its handler marked for transfer) or one `error`.
+// a JobControl for pause / resume / step / adjust / stop / cancel, a
+// throttled Progress and an unthrottled `emit` for events; it is answered
+// with one `result` (posting exactly the buffers its handler marked for
+// transfer) or one `error`.
 
 import { CancelledError, EngineError } from '../engine/data/table';
 import { DEFAULT_TIMING, JobControl, type ProgressTiming } from './job';
 import { WorkerProgress } from './progress';
 import {
   assertNever,
+  type AdjustOf,
   type EventOf,
   type FromWorker,
   type ParamsOf,
@@ -23,7 +25,7 @@ import {
 import { unwrapReply, type Reply } from './transfer';
 
 /** What a handler gets for its own request, besides the worker's shared context. */
-export interface JobContext<E = never> {
+export interface JobContext<E = never, A = never> {
   /**
    * Throttled progress; `report` is also a checkpoint (it yields, waits
    * while paused, throws once cancelled). Engine code takes it as a Progress.
@@ -36,16 +38,27 @@ export interface JobContext<E = never> {
    * far (e.g. a model's weights). A handler that never looks runs to completion.
    */
   readonly stopped: boolean;
-  /** Between units of work that do not report: lets controls in, waits while paused, throws once cancelled. */
-  checkpoint(): Promise<void>;
+  /**
+   * Between units of work that do not report: lets controls in, waits while
+   * paused (unless `pausable` is false: the work pauses at its boundaries
+   * only), throws once cancelled.
+   */
+  checkpoint(pausable?: boolean): Promise<void>;
   /** Posts one event to the page at once: never throttled, never dropped, in order. */
   emit(event: E): void;
+  /**
+   * A step boundary (an epoch ended): where a paused request asked to step
+   * pauses again; otherwise as `checkpoint`.
+   */
+  boundary(): Promise<void>;
+  /** New values the page sent for what may change while running (a learning rate), oldest first, each once. */
+  adjustments(): A[];
 }
 
 /** Runs request K: its params and context in, its result (perhaps with buffers to transfer) out. */
 export type Handler<R extends RequestMap, K extends keyof R, S = unknown> = (
   params: ParamsOf<R, K>,
-  context: S & JobContext<EventOf<R, K>>,
+  context: S & JobContext<EventOf<R, K>, AdjustOf<R, K>>,
 ) => Promise<Reply<ResultOf<R, K>>>;
 
 /** One handler for every request type of R: a missing one does not compile. */
@@ -82,18 +95,21 @@ export function createHost<R extends RequestMap, S>(options: HostOptions<R, S>):
       }
       const handler = handlers[message.request] as Handler<R, keyof R, S>;
       // A literal, not a spread of a JobContext: spreading would freeze the `stopped` getter.
-      const context: S & JobContext<EventOf<R, keyof R>> = {
+      const context: S & JobContext<EventOf<R, keyof R>, AdjustOf<R, keyof R>> = {
         ...options.context,
         progress: new WorkerProgress(id, (m) => post(m, []), control, timing),
         signal: control.signal,
         get stopped() {
           return control.stopped;
         },
-        checkpoint: () => control.checkpoint(),
+        checkpoint: (pausable) => control.checkpoint(pausable),
         emit: (event) => {
           // An event emitted after the request ended (a leaked callback) has nobody to go to.
           if (running.get(id) === control) post({ id, type: 'event', event }, []);
         },
+        boundary: () => control.boundary(),
+        // The page's values are checked by the handler, as its params are.
+        adjustments: () => control.takeAdjustments() as AdjustOf<R, keyof R>[],
       };
       const reply = await handler(message.params, context);
       const { value, transfer } = unwrapReply(reply);
@@ -117,6 +133,12 @@ export function createHost<R extends RequestMap, S>(options: HostOptions<R, S>):
           return;
         case 'resume':
           running.get(message.id)?.resume();
+          return;
+        case 'step':
+          running.get(message.id)?.step();
+          return;
+        case 'adjust':
+          running.get(message.id)?.adjust(message.value);
           return;
         case 'stop':
           running.get(message.id)?.stop();

@@ -1,5 +1,5 @@
-// What a running request hears from the page: cancel, stop, pause and
-// resume, and the cooperative yields that let those messages in. Runs in a
+// What a running request hears from the page: cancel, stop, pause, resume,
+// step and adjust, and the cooperative yields that let those messages in. Runs in a
 // worker (and in Node tests); the host keeps one JobControl per request.
 //
 // A worker handles one message at a time, so a control sent while a request
@@ -33,7 +33,10 @@ export const DEFAULT_TIMING: ProgressTiming = {
 export class JobControl {
   private readonly cancelling = new AbortController();
   private stopRequested = false;
-  /** Set while paused; resolved (and cleared) by resume, stop or cancel. */
+  /** A step was asked for: the next step boundary pauses. */
+  private stepping = false;
+  private readonly adjusted: unknown[] = [];
+  /** Set while paused; resolved (and cleared) by resume, step, stop or cancel. */
   private pauseGate: { promise: Promise<void>; release: () => void } | null = null;
   private lastYield: number;
 
@@ -67,6 +70,40 @@ export class JobControl {
   }
 
   resume(): void {
+    this.stepping = false;
+    this.release();
+  }
+
+  /** A paused request runs on to its next step boundary and pauses there; ignored unless paused. */
+  step(): void {
+    if (!this.pauseGate) return;
+    this.stepping = true;
+    this.release();
+  }
+
+  /** Keeps new values for the handler to read at its next step boundary. */
+  adjust(value: unknown): void {
+    if (!this.stopRequested && !this.cancelled) this.adjusted.push(value);
+  }
+
+  /** Values adjusted since the last call, oldest first. */
+  takeAdjustments(): unknown[] {
+    return this.adjusted.splice(0);
+  }
+
+  /**
+   * A step boundary (a training's epoch ended): a requested step pauses here;
+   * then as `checkpoint`.
+   */
+  async boundary(): Promise<void> {
+    if (this.stepping) {
+      this.stepping = false;
+      this.pause();
+    }
+    await this.checkpoint();
+  }
+
+  private release(): void {
     this.pauseGate?.release();
     this.pauseGate = null;
   }
@@ -89,15 +126,17 @@ export class JobControl {
 
   /**
    * Between units of work: yields to the event loop when one is due, waits
-   * while paused, and throws CancelledError if the request was cancelled.
+   * while paused (unless `pausable` is false: work that pauses only at its
+   * step boundaries, as a training between epochs), and throws
+   * CancelledError if the request was cancelled.
    */
-  async checkpoint(): Promise<void> {
+  async checkpoint(pausable = true): Promise<void> {
     this.throwIfCancelled();
     if (this.timing.now() - this.lastYield >= this.timing.yieldEveryMs) {
       await this.timing.yield();
       this.lastYield = this.timing.now();
     }
-    while (this.pauseGate) {
+    while (pausable && this.pauseGate) {
       await this.pauseGate.promise;
       // Time spent paused is not time spent computing.
       this.lastYield = this.timing.now();

@@ -1,15 +1,18 @@
 // The one message contract between the page and its workers (the compute
-// worker, and any later worker with a request map of its own). Runs on both
-// sides: types only, and assertNever.
+// worker and the training worker, each with a request map of its own). Runs
+// on both sides: types, the table of which worker serves which request, and
+// assertNever.
 //
 // A worker's capabilities are a RequestMap: request type → params, result
 // and, for a long job, the events it streams. Every request carries an id from
 // the client; the worker answers with any number of `progress` (throttled)
 // and `event` (every one, in order) messages, then exactly one `result` or
-// `error`. The page may send `pause`, `resume`, `stop` or `cancel` for an id
-// at any time; a control for an id the worker is not running is ignored. A
-// cancelled request ends with an error whose code is 'cancelled'; a stopped
-// one ends early with whatever result its handler makes of the work so far.
+// `error`. The page may send `pause`, `resume`, `step`, `stop` or `cancel`
+// for an id at any time, and `adjust` with new values for what a running
+// request lets change (a training's learning rate); a control for an id the
+// worker is not running is ignored. A cancelled request ends with an error
+// whose code is 'cancelled'; a stopped one ends early with whatever result
+// its handler makes of the work so far.
 // Results cross by copy unless their handler names buffers to transfer.
 //
 // Adding a capability = one entry in a map and one handler in that worker's
@@ -26,19 +29,27 @@ import type { SampleId } from '../engine/data/samples';
 import type { ColumnLevels } from '../engine/data/levels';
 import type { PrepareStep } from '../notebook/document';
 import type { LogisticSpec, TrainedLogistic } from '../engine/models/train';
-import type { LogisticModel } from '../engine/models/types';
+import type { ChurnModel } from '../engine/models/churnModel';
 import type { EvaluationRequest, EvaluationResult } from '../engine/evaluate/report';
 import type { ScoreOptions, ScoreSummary } from '../engine/models/scoredTable';
+import type {
+  NetworkSpec,
+  TrainedNetwork,
+  TrainingAdjust,
+  TrainingEvent,
+} from '../engine/models/network/trainNetwork';
 
 /**
  * One request type: what the page sends, what a successful reply holds and,
  * if the request streams events (e.g. one per training epoch), their type.
- * A map entry that streams declares `events: TheEvent`.
+ * A map entry that streams declares `events: TheEvent`; one whose settings
+ * may change while it runs declares `adjust: TheChange`.
  */
 export interface RequestSpec {
   params: unknown;
   result: unknown;
   events?: unknown;
+  adjust?: unknown;
 }
 
 /** A worker's request types. Declare it as a `type` (an interface has no index signature). */
@@ -49,6 +60,10 @@ export type ResultOf<R extends RequestMap, K extends keyof R> = R[K]['result'];
 /** The events request K streams; never when it declares none. */
 export type EventOf<R extends RequestMap, K extends keyof R> = R[K] extends { events: infer E }
   ? E
+  : never;
+/** What request K lets change while it runs; never when nothing may. */
+export type AdjustOf<R extends RequestMap, K extends keyof R> = R[K] extends { adjust: infer A }
+  ? A
   : never;
 
 // ---- the compute worker's requests ------------------------------------------
@@ -144,15 +159,19 @@ export type ComputeRequests = {
       notebook: string;
       cell: string;
       datasetId: string;
-      model: LogisticModel;
+      model: ChurnModel;
       options: ScoreOptions;
     };
     result: { dataset: DatasetMeta; summary: ScoreSummary; preview: PreviewResult };
   };
-  /** A model file's text (this app's JSON or PMML 4.4) read into a model. */
+  /**
+   * A model file read into a model: this app's logistic or network JSON,
+   * PMML 4.4, or a TF.js Layers model.json with its weights.bin as base64
+   * (`weights`, present only for that format).
+   */
   'read-model': {
-    params: { text: string; fileName: string };
-    result: { model: LogisticModel; format: 'json' | 'pmml'; fileName: string };
+    params: { text: string; weights?: string; fileName: string };
+    result: { model: ChurnModel; format: 'json' | 'pmml' | 'layers'; fileName: string };
   };
   /** A dataset as a CSV (UTF-8 with BOM, for Excel) or XLSX file; the bytes are transferred. */
   export: {
@@ -161,9 +180,42 @@ export type ComputeRequests = {
   };
 };
 
-/** The name callers used before the map had siblings. */
-export type Requests = ComputeRequests;
-export type RequestType = keyof ComputeRequests;
+// ---- the training worker's requests -----------------------------------------
+
+/**
+ * The training worker (./training.worker.ts): TensorFlow.js, apart from the
+ * compute worker so that minutes of training neither hold up nor share a
+ * heap with the notebook's other jobs, and a crash there loses only the
+ * training.
+ */
+export type TrainingRequests = {
+  /**
+   * Train a Network cell's network (engine/models/network/trainNetwork.ts):
+   * split, pipeline, standardisation and imbalance treatment as the Model
+   * cell's, then epoch by epoch, one event per epoch. Pauses, steps and
+   * takes a new learning rate at epoch boundaries; a stop ends it with the
+   * weights so far.
+   */
+  'train-network': {
+    params: { datasetId: string; spec: NetworkSpec };
+    result: TrainedNetwork;
+    events: TrainingEvent;
+    adjust: TrainingAdjust;
+  };
+};
+
+/** Which requests the training worker serves; the compiler asks for every one. Any other goes to the compute worker. */
+export const TRAINING_REQUESTS: { readonly [K in keyof TrainingRequests]: true } = {
+  'train-network': true,
+};
+
+/** Every request a cell's job can name, whichever worker serves it. */
+export type Requests = ComputeRequests & TrainingRequests;
+export type RequestType = keyof Requests;
+
+export function isTrainingRequest(type: string): type is keyof TrainingRequests {
+  return Object.hasOwn(TRAINING_REQUESTS, type);
+}
 
 /** Settings of a Survival cell; column names refer to the input dataset. */
 export interface SurvivalSettings {
@@ -203,17 +255,27 @@ export type RequestMessage<R extends RequestMap = ComputeRequests> = {
 
 /**
  * What the page may ask of a running request. `pause` holds it at its next
- * report or checkpoint until `resume`; `stop` asks it to finish early with
- * the result so far; `cancel` ends it with the error 'cancelled'.
+ * report or checkpoint until `resume`; `step` lets a paused request run to
+ * its next step boundary (a training's next epoch) and pause there again;
+ * `stop` asks it to finish early with the result so far; `cancel` ends it
+ * with the error 'cancelled'.
  */
-export type Control = 'pause' | 'resume' | 'stop' | 'cancel';
+export type Control = 'pause' | 'resume' | 'step' | 'stop' | 'cancel';
 
 export interface ControlMessage {
   id: number;
   type: Control;
 }
 
-export type ToWorker<R extends RequestMap = ComputeRequests> = RequestMessage<R> | ControlMessage;
+/** New values for what a running request lets change; its handler reads them at its next step boundary. */
+export interface AdjustMessage {
+  id: number;
+  type: 'adjust';
+  value: unknown;
+}
+
+export type ToWorker<R extends RequestMap = ComputeRequests> =
+  RequestMessage<R> | ControlMessage | AdjustMessage;
 
 export interface ProgressMessage {
   id: number;

@@ -16,6 +16,7 @@ import { evaluateOn, type CostSpec } from '../../../src/lib/engine/evaluate/repo
 import { rocAuc } from '../../../src/lib/engine/evaluate/roc';
 import { delongTest } from '../../../src/lib/engine/evaluate/delong';
 import { profitCurve } from '../../../src/lib/engine/evaluate/profit';
+import { permutationImportance } from '../../../src/lib/engine/evaluate/permutation';
 import { BOOK_SPEC } from '../models/bookSpec';
 
 let book: DataTable;
@@ -43,6 +44,29 @@ const source = (models: TrainedLogistic[], rows: 'validation' | 'test' | 'folds'
 });
 
 describe('evaluateOn', () => {
+  it('gives each model’s permutation importance on its validation rows', async () => {
+    const result = await evaluateOn(book, { source: source([full, small]), costs }, NO_PROGRESS);
+    const parts = partsOf(book, spec);
+    const validation = Uint32Array.from(
+      Array.from(parts.keys()).filter((i) => parts[i] === PART.validation),
+    );
+    const design = designOf(book, full.model.pipeline, { rows: validation });
+    const direct = await permutationImportance(
+      (d) => predict(d, full.model),
+      design,
+      full.model.pipeline,
+      { metric: 'auc', repeats: 5, seed: 1 },
+    );
+    expect(result.models[0].importance).toEqual(direct);
+    // The sample's lapses follow late payments far more than age.
+    const byFeature = new Map(direct.features.map((f) => [f.feature, f.mean]));
+    expect(byFeature.get('late_payments_12m')!).toBeGreaterThan(byFeature.get('age')! + 0.01);
+    expect(result.models[1].importance!.features.map((f) => f.feature).sort()).toEqual([
+      'age',
+      'channel',
+    ]);
+  });
+
   it('scores the test part with each model and tests their AUC difference as paired', async () => {
     const result = await evaluateOn(book, { source: source([full, small]), costs }, NO_PROGRESS);
     const parts = partsOf(book, spec);
@@ -88,6 +112,8 @@ describe('evaluateOn', () => {
     );
     const result = await evaluateOn(book, { source: source([cv], 'folds'), costs }, NO_PROGRESS);
     expect(result.rows).toBe(3000);
+    // No validation rows in a k-fold split: no importance.
+    expect(result.models[0].importance).toBeNull();
     await expect(
       evaluateOn(book, { source: source([cv], 'test'), costs }, NO_PROGRESS),
     ).rejects.toThrow(/evaluate.no-held-out/);

@@ -17,6 +17,9 @@ import {
 } from '../../../src/lib/engine/models/score';
 import { predict } from '../../../src/lib/engine/models/train';
 import type { LogisticModel } from '../../../src/lib/engine/models/types';
+import type { NetworkModel } from '../../../src/lib/engine/models/network/types';
+import { scalingOf } from '../../../src/lib/engine/models/network/trainNetwork';
+import { DEFAULT_STEPS, integratedGradients } from '../../../src/lib/engine/models/network/reasons';
 import { readDataset } from '../datasets';
 
 let telco: DataTable;
@@ -241,5 +244,98 @@ describe('deciles and bands', () => {
     expect(() => riskBands(new Float64Array(1), { high: 0.2, medium: 0.5 })).toThrow(
       /score.invalid-bands/,
     );
+  });
+});
+
+describe('scoreTable with a network', () => {
+  /**
+   * The logistic model above without its interactions, as a network with no
+   * hidden layer: on standardised inputs z = (x − c)/s its weights are βⱼsⱼ
+   * and its bias β₀ + Σ βⱼcⱼ, so it is the same model.
+   */
+  async function twins(): Promise<{ logistic: LogisticModel; network: NetworkModel }> {
+    const pipeline = buildPipeline(telco, {
+      target: { column: 'Churn', positive: 'Yes' },
+      features: ['tenure', 'Contract', 'InternetService', 'Partner', 'TotalCharges'],
+    });
+    const design = designOf(telco, pipeline);
+    const logistic = (await fitLogistic(design, pipeline)).model;
+    logistic.offset = -0.5;
+    const scaling = scalingOf(design);
+    const beta = logistic.beta.map((b) => b ?? 0);
+    const kernel = beta.slice(1).map((b, j) => b * scaling.scale[j]);
+    const bias = beta[0] + beta.slice(1).reduce((sum, b, j) => sum + b * scaling.center[j], 0);
+    const network: NetworkModel = {
+      format: 'lifecycle-lab.network',
+      version: 1,
+      pipeline,
+      scaling,
+      architecture: { kind: 'logistic', hidden: [], dropout: 0, l2: 0 },
+      layers: [{ inputs: kernel.length, units: 1, activation: 'linear', kernel, bias: [bias] }],
+      offset: -0.5,
+    };
+    return { logistic, network };
+  }
+
+  it('gives a linear network the logistic model’s probabilities and reasons', async () => {
+    const { logistic, network } = await twins();
+    const a = scoreTable(telco, logistic);
+    const b = scoreTable(telco, network);
+    expect(b.scored).toBe(a.scored);
+    for (let i = 0; i < a.rows; i++) {
+      if (Number.isNaN(a.probability[i])) {
+        expect(b.probability[i]).toBeNaN();
+        continue;
+      }
+      expect(b.probability[i]).toBeCloseTo(a.probability[i], 12);
+    }
+    // Integrated gradients of a linear model are its exact contributions, so
+    // the reasons name the same terms with the same shares (the baseline is
+    // the training rows' mean in both, there being no interaction).
+    expect(b.baseline).toBeCloseTo(a.baseline, 10);
+    for (let k = 0; k < a.reasonTerm.length; k++) {
+      if (a.reasonTerm[k] < 0) continue;
+      expect(b.reasonTerm[k]).toBe(a.reasonTerm[k]);
+      expect(b.reasonContribution[k]).toBeCloseTo(a.reasonContribution[k], 9);
+    }
+  });
+
+  it('reads a hidden network’s reasons from its integrated gradients, summed per term', async () => {
+    const { network } = await twins();
+    const q = network.layers[0].inputs;
+    // A hidden tanh layer of 3 units with fixed weights, then the output.
+    const hidden = {
+      inputs: q,
+      units: 3,
+      activation: 'tanh' as const,
+      kernel: Array.from({ length: q * 3 }, (_, k) => Math.sin(k + 1) / 2),
+      bias: [0.1, -0.2, 0.3],
+    };
+    const deep: NetworkModel = {
+      ...network,
+      architecture: { kind: 'mlp', hidden: [{ units: 3, activation: 'tanh' }], dropout: 0, l2: 0 },
+      layers: [
+        hidden,
+        { inputs: 3, units: 1, activation: 'linear', kernel: [1.5, -1, 0.7], bias: [0] },
+      ],
+    };
+    const scores = scoreTable(telco, deep, { reasons: 20 });
+    const design = designOf(telco, deep.pipeline, { rows: Uint32Array.of(0, 1, 2) });
+    const ig = integratedGradients(design, deep, DEFAULT_STEPS);
+    const termOf = deep.pipeline.coefficients.slice(1).map((c) => c.term);
+    for (let r = 0; r < 3; r++) {
+      const row = design.rows[r];
+      const byTerm = new Map<string, number>();
+      termOf.forEach((t, j) => byTerm.set(t, (byTerm.get(t) ?? 0) + ig.attributions[r * q + j]));
+      for (let k = 0; k < scores.reasons; k++) {
+        const t = scores.reasonTerm[row * scores.reasons + k];
+        if (t < 0) continue;
+        expect(scores.reasonContribution[row * scores.reasons + k]).toBeCloseTo(
+          byTerm.get(scores.terms[t].term)!,
+          12,
+        );
+      }
+      expect(scores.linear[row]).toBeCloseTo(ig.logits[r] + deep.offset, 12);
+    }
   });
 });

@@ -12,8 +12,9 @@
 
 import { EngineError, getColumn, type DataTable, type Progress } from '../data/table';
 import { designOf, targetValues } from '../models/design';
-import { foldsOf, partsOf, PART, predict, rowsWhere, type LogisticSpec } from '../models/train';
-import type { LogisticModel } from '../models/types';
+import { foldsOf, partsOf, PART, rowsWhere, type ModelDataSpec } from '../models/train';
+import type { ChurnModel } from '../models/churnModel';
+import { probabilities } from '../models/predict';
 import { rocAuc, rocCurve, thin } from './roc';
 import { delongCi, delongComparisons, type DelongComparison } from './delong';
 import { averagePrecision, precisionRecallCurve, thinPrecisionRecall } from './precisionRecall';
@@ -27,6 +28,7 @@ import {
 } from './calibration';
 import { thresholdTable, type ThresholdTable } from './threshold';
 import { profitCurve, type ProfitResult } from './profit';
+import { permutationImportance, type PermutationImportance } from './permutation';
 
 /** Points kept of each curve sent to the page (the measures use every row). */
 export const CURVE_POINTS = 400;
@@ -44,9 +46,9 @@ export type EvaluationSource =
       kind: 'models';
       /** The first model's dataset and split: the rows are its held-out part. */
       datasetId: string;
-      spec: LogisticSpec;
+      spec: ModelDataSpec;
       rows: 'validation' | 'test' | 'folds';
-      models: { datasetId: string; model: LogisticModel; folds: LogisticModel[] | null }[];
+      models: { datasetId: string; model: ChurnModel; folds: ChurnModel[] | null }[];
     }
   | { kind: 'scored'; datasetId: string; score: string; outcome: string; positive: string };
 
@@ -73,6 +75,12 @@ export interface ModelEvaluation {
   ece: number | null;
   thresholds: ThresholdTable;
   profit: ProfitResult;
+  /**
+   * Permutation importance of the model's features on its validation rows
+   * (./permutation.ts: the AUC lost when a feature is shuffled); null for a
+   * scored dataset, a k-fold split, or a split without validation rows.
+   */
+  importance: PermutationImportance | null;
 }
 
 export interface EvaluationResult {
@@ -145,7 +153,7 @@ export function scoreModels(
     if (!foldOf) {
       const design = designOf(table, model.pipeline, { rows, unseen: 'reference' });
       unseen.push(design.unseen.reduce((s, u) => s + u.rows, 0));
-      return predict(design, model);
+      return probabilities(design, model);
     }
     // Each row by the model of the fold it was held out of.
     const out = new Float64Array(rows.length);
@@ -158,7 +166,7 @@ export function scoreModels(
         unseen: 'reference',
       });
       count += design.unseen.reduce((s, u) => s + u.rows, 0);
-      const p = predict(design, foldModel);
+      const p = probabilities(design, foldModel);
       at.forEach((i, j) => (out[i] = p[j]));
     });
     unseen.push(count);
@@ -221,7 +229,9 @@ export async function evaluateOn(
   const models: ModelEvaluation[] = [];
   for (const [i, score] of scored.scores.entries()) {
     await progress.report(i, scored.scores.length + 1);
-    models.push(measures(score, outcome, value, costs));
+    const importance =
+      source.kind === 'models' ? await importanceOn(table, source, i, progress) : null;
+    models.push({ ...measures(score, outcome, value, costs), importance });
   }
   // A comparison without sampling variance (one model perfect, one reversed) has no test.
   const comparisons =
@@ -242,6 +252,37 @@ export async function evaluateOn(
   };
 }
 
+/** Shuffles per feature for the importance: scikit-learn's default. */
+export const IMPORTANCE_REPEATS = 5;
+
+/**
+ * Permutation importance of model i on the validation rows of the first
+ * model's split (the rows a model is tuned on, not the test rows it is judged
+ * on), seeded; null without validation rows or with one class there.
+ */
+async function importanceOn(
+  table: DataTable,
+  source: Extract<EvaluationSource, { kind: 'models' }>,
+  i: number,
+  progress: Progress,
+): Promise<PermutationImportance | null> {
+  if (source.spec.split.kind === 'kfold') return null;
+  const rows = rowsWhere(partsOf(table, source.spec), (p) => p === PART.validation);
+  if (rows.length === 0) return null;
+  const { model } = source.models[i];
+  const design = designOf(table, model.pipeline, { rows, unseen: 'reference' });
+  let positives = 0;
+  for (let r = 0; r < design.n; r++) positives += design.y[r];
+  if (positives === 0 || positives === design.n) return null;
+  return permutationImportance(
+    (d) => probabilities(d, model),
+    design,
+    model.pipeline,
+    { metric: 'auc', repeats: IMPORTANCE_REPEATS, seed: 1 },
+    progress,
+  );
+}
+
 /** The measure, or null where the data cannot give it (EngineError: too few rows of a class). */
 function optional<T>(measure: () => T): T | null {
   try {
@@ -257,7 +298,7 @@ function measures(
   outcome: Uint8Array,
   value: Float64Array,
   costs: CostSpec,
-): ModelEvaluation {
+): Omit<ModelEvaluation, 'importance'> {
   const ci = optional(() => delongCi(score, outcome));
   const probabilities = score.every((v) => v >= 0 && v <= 1);
   const roc = thin(rocCurve(score, outcome), CURVE_POINTS);

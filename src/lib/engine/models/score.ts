@@ -1,6 +1,13 @@
-// A fitted logistic model applied to a table: each row's probability and
+// A fitted churn model applied to a table: each row's probability and
 // linear predictor, its top reasons, its risk decile and band. Pure; runs in
 // the compute worker (a Score cell) and in Node (the headless runner).
+//
+// A network's reasons are its integrated gradients (./network/reasons.ts):
+// the row's logit less the average customer's, split over the design
+// columns by the network's own gradients along the way from that customer
+// to the row, and summed per term as below. For a logistic model they are
+// exact; for a network they add up to the logit's difference within the
+// midpoint rule's error (the completeness gap, small at the default steps).
 //
 // Reasons. A row's linear predictor, less the average customer's, splits
 // exactly into one contribution per term of the model:
@@ -29,8 +36,12 @@
 // the last bit.
 
 import { EngineError, getColumn, type Column, type DataTable } from '../data/table';
+import type { ChurnModel } from './churnModel';
 import { designOf } from './design';
-import type { FeatureSpec, LogisticModel, Pipeline } from './types';
+import { logits, prepareNetwork } from './network/forward';
+import { baselineLogit, integratedGradientsInto } from './network/reasons';
+import type { NetworkModel } from './network/types';
+import type { Design, FeatureSpec, LogisticModel, Pipeline } from './types';
 
 /** Rows coded at a time: a block's design matrix stays a few megabytes. */
 export const BLOCK = 8192;
@@ -40,6 +51,8 @@ export interface ScoreTableOptions {
   unseen?: 'error' | 'reference';
   /** Reasons kept per row (default 3). */
   reasons?: number;
+  /** A network's integrated-gradient steps (./network/reasons.ts; default its DEFAULT_STEPS). */
+  steps?: number;
 }
 
 /** One term a reason can name: a feature (all its dummies together) or an interaction. */
@@ -74,22 +87,118 @@ export interface Scores {
   unseen: { column: string; level: string; rows: number }[];
 }
 
+/**
+ * One block's linear predictors and per-term contributions, row by row: the
+ * part of scoring that depends on the model's kind.
+ */
+interface BlockScorer {
+  /** The average customer's linear predictor (offset included). */
+  baseline: number;
+  /** Codes a block: afterwards `eta(i)` and `contributions(i, out)` read its row i. */
+  block(design: Design, reasons: boolean): void;
+  eta(i: number): number;
+  /** Fills out[t] with term t's contribution to row i's linear predictor. */
+  contributions(i: number, out: Float64Array): void;
+}
+
+/** Logistic: η = offset + Σ βⱼxᵢⱼ, and a term's share Σ βⱼxᵢⱼ − Σ βⱼx̄ⱼ over its columns (header). */
+function logisticScorer(
+  model: LogisticModel,
+  termOf: Int32Array,
+  centre: Float64Array,
+  T: number,
+): BlockScorer {
+  const p = model.pipeline.coefficients.length;
+  const beta = Float64Array.from(model.beta, (b) => b ?? 0);
+  let baseline = model.offset;
+  for (let j = 0; j < p; j++) baseline += beta[j] * centre[j];
+  // The second sum is the same for every row.
+  const constant = new Float64Array(T);
+  for (let j = 1; j < p; j++) constant[termOf[j]] += beta[j] * centre[j];
+  const offset = model.offset;
+  let X: Float64Array = new Float64Array(0);
+  const row = new Float64Array(T);
+  let rowIndex = -1;
+  let rowEta = 0;
+  // η and the contributions in one pass over the row, in train.ts's predict's order of additions.
+  const read = (i: number) => {
+    if (i === rowIndex) return;
+    const base = i * p;
+    for (let t = 0; t < T; t++) row[t] = -constant[t];
+    let eta = offset + X[base] * beta[0];
+    for (let j = 1; j < p; j++) {
+      const product = X[base + j] * beta[j];
+      eta += product;
+      row[termOf[j]] += product;
+    }
+    rowEta = eta;
+    rowIndex = i;
+  };
+  return {
+    baseline,
+    block(design) {
+      X = design.X;
+      rowIndex = -1;
+    },
+    eta(i) {
+      read(i);
+      return rowEta;
+    },
+    contributions(i, out) {
+      read(i);
+      out.set(row);
+    },
+  };
+}
+
+/** Network: η = logit + offset, and a term's share the sum of its columns' integrated gradients. */
+function networkScorer(
+  model: NetworkModel,
+  termOf: Int32Array,
+  T: number,
+  steps?: number,
+): BlockScorer {
+  const net = prepareNetwork(model);
+  const q = net.inputs;
+  let attributions = new Float64Array(0);
+  let logit = new Float64Array(0);
+  return {
+    baseline: baselineLogit(net) + model.offset,
+    block(design, reasons) {
+      if (logit.length < design.n) logit = new Float64Array(design.n);
+      if (!reasons) {
+        logits(design, net, logit);
+        return;
+      }
+      if (attributions.length < design.n * q) attributions = new Float64Array(design.n * q);
+      integratedGradientsInto(design, net, attributions, { steps, logits: logit });
+    },
+    eta: (i) => logit[i] + model.offset,
+    contributions(i, out) {
+      out.fill(0, 0, T);
+      const base = i * q;
+      for (let j = 0; j < q; j++) out[termOf[j + 1]] += attributions[base + j];
+    },
+  };
+}
+
 /** Every table row scored by `model`; see the file header for the reasons. */
 export function scoreTable(
   table: DataTable,
-  model: LogisticModel,
+  model: ChurnModel,
   options: ScoreTableOptions = {},
 ): Scores {
   const k = options.reasons ?? 3;
   if (!Number.isInteger(k) || k < 0 || k > 20)
     throw new EngineError('score.invalid-reasons', { reasons: String(k) });
   const { pipeline } = model;
-  const p = pipeline.coefficients.length;
-  const beta = Float64Array.from(model.beta, (b) => b ?? 0);
   const { terms, termOf, centre } = layout(pipeline);
   const T = terms.length;
-  let baseline = model.offset;
-  for (let j = 0; j < p; j++) baseline += beta[j] * centre[j];
+  const scorer =
+    model.format === 'lifecycle-lab.logistic'
+      ? logisticScorer(model, termOf, centre, T)
+      : networkScorer(model, termOf, T, options.steps);
+  const baseline = scorer.baseline;
 
   const n = table.rowCount;
   const probability = new Float64Array(n).fill(NaN);
@@ -100,11 +209,6 @@ export function scoreTable(
   const unseen = new Map<string, { column: string; level: string; rows: number }>();
   let scored = 0;
 
-  // A term's contribution is Σ βⱼxᵢⱼ − Σ βⱼx̄ⱼ over its columns: the products are the
-  // linear predictor's own, and the second sum is the same for every row.
-  const constant = new Float64Array(T);
-  for (let j = 1; j < p; j++) constant[termOf[j]] += beta[j] * centre[j];
-  const offset = model.offset;
   const contribution = new Float64Array(T);
   const topTerm = new Int32Array(k);
   const topSize = new Float64Array(k);
@@ -122,22 +226,15 @@ export function scoreTable(
       if (entry) entry.rows += u.rows;
       else unseen.set(key, { ...u });
     }
-    const X = design.X;
+    scorer.block(design, k > 0);
     const used = design.rows;
     for (let i = 0; i < design.n; i++) {
       const row = used[i];
-      const base = i * p;
-      for (let t = 0; t < T; t++) contribution[t] = -constant[t];
-      // Same order of additions as train.ts's predict: the offset, then β₀x₀, β₁x₁, …
-      let eta = offset + X[base] * beta[0];
-      for (let j = 1; j < p; j++) {
-        const product = X[base + j] * beta[j];
-        eta += product;
-        contribution[termOf[j]] += product;
-      }
+      const eta = scorer.eta(i);
       linear[row] = eta;
       probability[row] = 1 / (1 + Math.exp(-eta));
       if (k === 0) continue;
+      scorer.contributions(i, contribution);
       // Top k by |contribution|: insertion into k slots; a strict > keeps the earlier term on ties.
       let size = 0;
       for (let t = 0; t < T; t++) {
@@ -221,7 +318,7 @@ function layout(pipeline: Pipeline): {
  */
 export function reasonTexts(
   table: DataTable,
-  model: LogisticModel,
+  model: ChurnModel,
   scores: Scores,
 ): { dictionary: string[]; codes: Int32Array[] } {
   const { features } = model.pipeline;
@@ -299,7 +396,7 @@ export function reasonTexts(
 /** One row's r-th reason as text ('' for none); for a preview, where building every text is not needed. */
 export function reasonText(
   table: DataTable,
-  model: LogisticModel,
+  model: ChurnModel,
   scores: Scores,
   row: number,
   r: number,

@@ -9,7 +9,8 @@
 
 import type { Column, DataTable } from '../data/table';
 import { BAND, BAND_NAMES, deciles, reasonTexts, riskBands, scoreTable } from './score';
-import type { LogisticModel } from './types';
+import type { ChurnModel } from './churnModel';
+import { DEFAULT_STEPS } from './network/reasons';
 
 export interface ScoreOptions {
   unseen: 'error' | 'reference';
@@ -31,6 +32,11 @@ export interface ScoreSummary {
   meanProbability: number | null;
   /** The columns added to the table, in order. */
   columns: string[];
+  /**
+   * How the reasons were found: a logistic model's exact contributions
+   * β·(x − x̄), or a network's integrated gradients with that many steps.
+   */
+  reasonMethod: { kind: 'contributions' } | { kind: 'integrated-gradients'; steps: number };
 }
 
 /** `wanted`, or `wanted_2`, `wanted_3`… — the first no column in `taken` has. */
@@ -43,7 +49,7 @@ function freeName(wanted: string, taken: Set<string>): string {
 
 export function scoredTable(
   table: DataTable,
-  model: LogisticModel,
+  model: ChurnModel,
   options: ScoreOptions,
 ): { table: DataTable; summary: ScoreSummary } {
   const scores = scoreTable(table, model, { unseen: options.unseen, reasons: options.reasons });
@@ -100,6 +106,10 @@ export function scoredTable(
       bands: counts,
       meanProbability: scores.scored > 0 ? sum / scores.scored : null,
       columns: added.map((c) => c.name),
+      reasonMethod:
+        model.format === 'lifecycle-lab.logistic'
+          ? { kind: 'contributions' }
+          : { kind: 'integrated-gradients', steps: DEFAULT_STEPS },
     },
   };
 }

@@ -48,8 +48,8 @@ export interface BalanceSpec {
   seed: number;
 }
 
-/** Everything a Model cell asks for, as its job receives it. */
-export interface LogisticSpec {
+/** What every churn model is asked to learn, and from which rows: the logistic model's and the network's. */
+export interface ModelDataSpec {
   target: string;
   positive: string;
   features: string[];
@@ -57,6 +57,10 @@ export interface LogisticSpec {
   references: { column: string; level: string }[];
   split: SplitSpec;
   balance: BalanceSpec;
+}
+
+/** Everything a Model cell asks for, as its job receives it. */
+export interface LogisticSpec extends ModelDataSpec {
   selection: 'none' | 'backward' | 'forward' | 'both';
   /** L2 penalty λ; null for the maximum-likelihood fit with full inference. */
   penalty: number | null;
@@ -83,32 +87,35 @@ export interface FoldReport {
   accuracy: number;
 }
 
+/** Which rows a model saw, held out and left out. */
+export interface ModelRows {
+  table: number;
+  /** Rows without a target value, never used. */
+  noTarget: number;
+  /** Training rows left out for a missing feature (na.omit), by column. */
+  dropped: number;
+  missingBy: Record<string, number>;
+  train: PartCounts;
+  validation: PartCounts;
+  test: PartCounts;
+  /** Training rows after resampling (= train.rows without resampling). */
+  fitted: PartCounts;
+}
+
 /** A Model cell's result: the model and what an analyst reads beside it. */
 export interface TrainedLogistic {
   model: LogisticModel;
   fit: LogisticFit;
   datasetId: string;
   spec: LogisticSpec;
-  rows: {
-    table: number;
-    /** Rows without a target value, never used. */
-    noTarget: number;
-    /** Training rows left out for a missing feature (na.omit), by column. */
-    dropped: number;
-    missingBy: Record<string, number>;
-    train: PartCounts;
-    validation: PartCounts;
-    test: PartCounts;
-    /** Training rows after resampling (= train.rows without resampling). */
-    fitted: PartCounts;
-  };
+  rows: ModelRows;
   selection: StepwiseStep[] | null;
   /** K-fold: each fold's held-out metrics and the model fitted without it. */
   folds: { report: FoldReport; model: LogisticModel }[] | null;
 }
 
 /** Part of every table row: PART.train / validation / test, PART.none without a target. */
-export function partsOf(table: DataTable, spec: LogisticSpec): Uint8Array {
+export function partsOf(table: DataTable, spec: ModelDataSpec): Uint8Array {
   const y = targetValues(table, { column: spec.target, positive: spec.positive });
   const eligible: number[] = [];
   for (let i = 0; i < y.length; i++) if (y[i] !== 255) eligible.push(i);
@@ -146,7 +153,7 @@ export function partsOf(table: DataTable, spec: LogisticSpec): Uint8Array {
 }
 
 /** The fold of every row with a target (k-fold splits), PART.none for the others. */
-export function foldsOf(table: DataTable, spec: LogisticSpec): Uint8Array {
+export function foldsOf(table: DataTable, spec: ModelDataSpec): Uint8Array {
   if (spec.split.kind !== 'kfold') throw new Error('foldsOf: not a k-fold split');
   const y = targetValues(table, { column: spec.target, positive: spec.positive });
   const eligible: number[] = [];
@@ -171,13 +178,13 @@ export function rowsWhere(values: Uint8Array, keep: (value: number) => boolean):
   return out;
 }
 
-function counts(y: Uint8Array, rows: Uint32Array): PartCounts {
+export function counts(y: Uint8Array, rows: Uint32Array): PartCounts {
   let positives = 0;
   for (const r of rows) positives += y[r] === 1 ? 1 : 0;
   return { rows: rows.length, positives };
 }
 
-function choicesOf(spec: LogisticSpec): ModelChoices {
+export function choicesOf(spec: ModelDataSpec): ModelChoices {
   return {
     target: { column: spec.target, positive: spec.positive },
     features: spec.features,
@@ -187,7 +194,7 @@ function choicesOf(spec: LogisticSpec): ModelChoices {
 }
 
 /** The rows and weights a fit sees after the imbalance treatment, with ȳ as the fit sees it. */
-function balanced(
+export function balanced(
   design: Design,
   pipeline: Pipeline,
   balance: BalanceSpec,
@@ -301,7 +308,7 @@ export function predict(design: Design, model: LogisticModel): Float64Array {
 }
 
 /** A held-out fold's measures, by the Evaluate cell's own functions (engine/evaluate). */
-function foldReport(fold: number, score: Float64Array, y: Uint8Array): FoldReport {
+export function foldReport(fold: number, score: Float64Array, y: Uint8Array): FoldReport {
   let positives = 0;
   let correct = 0;
   for (let i = 0; i < score.length; i++) {

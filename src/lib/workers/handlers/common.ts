@@ -16,7 +16,7 @@ import { openStorage, type LabStorage } from '../../storage/db';
 import type { DatasetMeta, NewDataset } from '../../storage/types';
 import type { Handler, JobContext } from '../host';
 import type { PartPool } from '../partPool';
-import type { ComputeRequests, RequestType } from '../protocol';
+import type { ComputeRequests } from '../protocol';
 import { TableCache } from '../tableCache';
 
 /** What lives as long as the compute worker, given to every handler. */
@@ -57,7 +57,11 @@ export function createSharedContext(
 /** A compute handler's context: the shared one and its request's own (compute requests emit no events). */
 export type HandlerContext = SharedContext & JobContext;
 
-export type ComputeHandler<K extends RequestType> = Handler<ComputeRequests, K, SharedContext>;
+export type ComputeHandler<K extends keyof ComputeRequests> = Handler<
+  ComputeRequests,
+  K,
+  SharedContext
+>;
 
 export async function loadTable(datasetId: string, context: SharedContext): Promise<DataTable> {
   return context.tables.get(datasetId, async () => {
