@@ -138,13 +138,20 @@ test('train live, pause, change the learning rate, step, stop, compare, score, r
 test('the teaching view: a decision surface, the diagram, and gradient descent reaching IRLS', async ({
   page,
 }) => {
+  await recordLongTasks(page);
   await openApp(page);
   await page.getByRole('button', { name: '+ Neural network' }).click();
   const network = cellOfKind(page, 'network');
   await chooseData(page, 'network', ['age', 'late_payments_12m']);
-  await network.getByTestId('network-epochs').fill('15');
+  await network.getByTestId('network-epochs').fill('60');
   await network.getByTestId('network-epochs').press('Enter');
+  await network.getByTestId('network-early-stopping').uncheck();
+  // The surface, the diagram and the curves are redrawn every epoch: the page stays free.
+  const t0 = await now(page);
   await press(page, 'network', 'run-cell');
+  await waitForEpochs(page, 60);
+  const t1 = await now(page);
+  await expectPageFree(page, t0, t1, 'training with the teaching view');
   await settled(page);
   await expect(network.getByTestId('decision-surface')).toHaveAttribute('data-drawn', 'yes');
   await expect(network.getByTestId('network-diagram')).toBeVisible();
