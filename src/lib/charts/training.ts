@@ -65,8 +65,12 @@ export function trainingCurvesSpec(
     });
   return {
     $schema: SCHEMA,
+    // The data arrive after the first render: the layout is recomputed as
+    // they grow, or the axis labels and the legend would be clipped.
+    autosize: { type: 'pad', resize: true },
     hconcat: charts,
     resolve: { scale: { color: 'shared' } },
+    config: { legend: { orient: 'bottom' } },
   } as TopLevelSpec;
 }
 
@@ -78,6 +82,7 @@ export function coefficientPathSpec(
   const color = { field: 'coefficient', type: 'nominal' as const, title: labels.coefficient };
   return {
     $schema: SCHEMA,
+    autosize: { type: 'pad', resize: true },
     width: WIDTH * 2,
     height: HEIGHT * 1.5,
     layer: [

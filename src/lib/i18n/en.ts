@@ -892,6 +892,8 @@ export const en = {
     'The training stopped unexpectedly: its worker failed (a browser tab can run out of memory on a very large network). Nothing stored was touched. Press Run to train again in a new worker.',
   'cell.component-failed':
     'This cell could not be shown: part of the app failed to load. Reload the page.',
+  'network.surface.legend':
+    'Background: the probability of the positive class, blue low, white even, red high. Dots: customers, dark red positive, dark blue negative.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -843,4 +843,6 @@ export const zhCN: Record<MessageKey, string> = {
   'training.worker-crashed':
     '训练意外中止：训练进程出错（网络过大时浏览器标签页可能内存不足）。已保存的内容未受影响。请再次运行此单元，在新的进程中重新训练。',
   'cell.component-failed': '无法显示此单元：应用的一部分加载失败。请刷新页面。',
+  'network.surface.legend':
+    '背景：正类的概率，蓝色低、白色居中、红色高。圆点：客户，深红为正类，深蓝为负类。',
 };
