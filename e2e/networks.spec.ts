@@ -216,3 +216,30 @@ test('a crashed training worker fails its training with a message, and Run train
   await settled(page);
   await expect(network.getByTestId('training-result')).toContainText('All 3 epochs ran');
 });
+
+test('a training worker that goes silent (terminated, killed) is given up after 30 s, and Run trains again', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await openApp(page);
+  await page.getByRole('button', { name: '+ Neural network' }).click();
+  const network = cellOfKind(page, 'network');
+  await chooseData(page, 'network', ['age', 'late_payments_12m']);
+  await network.getByTestId('network-epochs').fill('5000');
+  await network.getByTestId('network-epochs').press('Enter');
+  await network.getByTestId('network-early-stopping').uncheck();
+  await press(page, 'network', 'run-cell');
+  await waitForEpochs(page, 3);
+  // Closed from inside: no 'error' event reaches the page, only silence.
+  const training = page.workers().find((w) => w.url().includes('training.worker'));
+  await training!.evaluate(() => setTimeout(() => self.close()));
+  await expect(network.getByTestId('cell-error')).toContainText(
+    'The training stopped unexpectedly',
+    { timeout: 60_000 },
+  );
+  await network.getByTestId('network-epochs').fill('3');
+  await network.getByTestId('network-epochs').press('Enter');
+  await press(page, 'network', 'run-cell');
+  await settled(page);
+  await expect(network.getByTestId('training-result')).toContainText('All 3 epochs ran');
+});

@@ -24,6 +24,8 @@ export interface FakeWorker<R extends RequestMap = ComputeRequests> {
   received: { message: FromWorker<R>; transfer: Transferable[] }[];
   listenerCount(): number;
   crash(message: string): void;
+  /** From now on the worker hears nothing and says nothing, as one terminated or killed. */
+  kill(): void;
 }
 
 /** The fake delivers messages as timers, so the worker must yield to timers to see a control. */
@@ -38,17 +40,36 @@ export function fakeHostWorker<R extends RequestMap, S>(
     ...options,
     onPost: (message, transfer) => received.push({ message, transfer }),
   });
+  let killed = false;
+  // The page's listener per event type → the one given to the inner worker.
+  const wrapped = new Map<string, Listener>();
+  const ids = new Map<Listener, number>();
+  const listenerId = (l: Listener) => {
+    if (!ids.has(l)) ids.set(l, ids.size);
+    return ids.get(l)!;
+  };
   const worker: FakeWorker<R> = {
     sent: [],
     received,
     postMessage(message, transfer) {
       worker.sent.push(message);
-      inner.postMessage(message, transfer);
+      if (!killed) inner.postMessage(message, transfer);
     },
-    addEventListener: (type, listener) => inner.addEventListener(type as 'message', listener),
-    removeEventListener: (type, listener) => inner.removeEventListener(type as 'message', listener),
+    addEventListener(type, listener) {
+      const heard: Listener = (event) => {
+        if (!killed) listener(event);
+      };
+      wrapped.set(`${type} ${listenerId(listener)}`, heard);
+      inner.addEventListener(type as 'message', heard);
+    },
+    removeEventListener: (type, listener) =>
+      inner.removeEventListener(
+        type as 'message',
+        wrapped.get(`${type} ${listenerId(listener)}`) ?? listener,
+      ),
     listenerCount: () => inner.listenerCount(),
     crash: (message) => inner.dispatch('error', { type: 'error', message }),
+    kill: () => (killed = true),
   };
   return worker;
 }

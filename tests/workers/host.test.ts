@@ -199,6 +199,32 @@ describe('pause, resume, stop, cancel', () => {
     expect(rates.slice(0, paused).every((r) => r === 1)).toBe(true);
   });
 
+  it('liveness: a paused job still answers pings; a killed worker fails its requests once silent too long', async () => {
+    const { worker } = setup();
+    const client = new WorkerClient<TestRequests>(worker, { everyMs: 20, timeoutMs: 150 });
+    const events: EpochEvent[] = [];
+    const job = client.start('epochs', { epochs: 1_000_000 }, { onEvent: (e) => events.push(e) });
+    await until(() => events.length >= 2);
+    job.pause();
+    // Paused, it emits nothing, but answers every ping: not taken for dead.
+    await sleep(400);
+    expect(client.crashed).toBe(false);
+    expect(worker.sent.filter((m) => m.type === 'ping').length).toBeGreaterThan(5);
+    expect(worker.received.some(({ message }) => message.type === 'pong')).toBe(true);
+    worker.kill();
+    await expect(job.result).rejects.toMatchObject({ code: 'error.worker-crashed' });
+    expect(client.crashed).toBe(true);
+  });
+
+  it('liveness: no pings while nothing is pending', async () => {
+    const { worker } = setup();
+    const client = new WorkerClient<TestRequests>(worker, { everyMs: 10, timeoutMs: 1000 });
+    await client.request('epochs', { epochs: 2 });
+    const pings = worker.sent.filter((m) => m.type === 'ping').length;
+    await sleep(100);
+    expect(worker.sent.filter((m) => m.type === 'ping').length).toBe(pings);
+  });
+
   it('stop while paused ends the job with its result so far', async () => {
     const { client, state } = setup();
     const job = client.start('train', { epochs: 1_000_000 });

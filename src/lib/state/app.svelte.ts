@@ -93,7 +93,11 @@ export class AppState {
     }
     if (!this.#training) {
       const worker = this.#startTraining();
-      this.#training = { worker, client: new TrainingClient(worker) };
+      // A terminated or killed worker sends no 'error': a silence this long means it is gone.
+      this.#training = {
+        worker,
+        client: new TrainingClient(worker, { everyMs: 5_000, timeoutMs: 30_000 }),
+      };
     }
     return this.#training.client;
   }

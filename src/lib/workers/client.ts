@@ -86,6 +86,14 @@ export interface WorkerLike<R extends RequestMap = ComputeRequests> {
   ): void;
 }
 
+/** How often a client pings its worker, and how long a silence means it is gone. */
+export interface Liveness {
+  everyMs: number;
+  timeoutMs: number;
+  /** Tests give their clock. */
+  now?: () => number;
+}
+
 interface Pending {
   resolve(result: unknown): void;
   reject(error: WorkerRequestError): void;
@@ -98,8 +106,21 @@ export class WorkerClient<R extends RequestMap> {
   private readonly pending = new Map<number, Pending>();
   private disposed = false;
   private hasCrashed = false;
+  private heard = 0;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly worker: WorkerLike<R>) {
+  /**
+   * `liveness`: while requests are pending, ping the worker every `everyMs`
+   * and count it as crashed when nothing at all has come from it for
+   * `timeoutMs` — a worker that was terminated or killed sends no 'error'
+   * event, and its requests would wait for ever. For a worker whose handlers
+   * yield often (the training worker's yield between batches), so that a
+   * ping is answered within milliseconds even while it computes.
+   */
+  constructor(
+    private readonly worker: WorkerLike<R>,
+    private readonly liveness: Liveness | null = null,
+  ) {
     worker.addEventListener('message', this.onMessage);
     worker.addEventListener('error', this.onCrash);
     worker.addEventListener('messageerror', this.onCrash);
@@ -116,6 +137,7 @@ export class WorkerClient<R extends RequestMap> {
       return settledJob(new WorkerRequestError('cancelled', {}, 'client disposed'));
     if (signal?.aborted) return settledJob(new WorkerRequestError('cancelled'));
     const id = this.nextId++;
+    this.watch();
     const control = (type: Control) => {
       if (this.pending.has(id)) this.worker.postMessage({ id, type }, []);
     };
@@ -195,11 +217,43 @@ export class WorkerClient<R extends RequestMap> {
   private settle(id: number): Pending | undefined {
     const p = this.pending.get(id);
     this.pending.delete(id);
+    if (this.pending.size === 0) this.unwatch();
     return p;
+  }
+
+  /** Starts pinging while requests are pending (with liveness). */
+  private watch(): void {
+    const l = this.liveness;
+    if (!l || this.watchdog !== null) return;
+    const now = l.now ?? (() => performance.now());
+    this.heard = now();
+    this.watchdog = setInterval(() => {
+      if (now() - this.heard > l.timeoutMs) {
+        this.crash(`no answer for ${Math.round(now() - this.heard)} ms`);
+        return;
+      }
+      this.worker.postMessage({ id: 0, type: 'ping' }, []);
+    }, l.everyMs);
+  }
+
+  private unwatch(): void {
+    if (this.watchdog !== null) clearInterval(this.watchdog);
+    this.watchdog = null;
+  }
+
+  /** Nothing pending will be answered: each fails with 'error.worker-crashed'. */
+  private crash(detail: string): void {
+    this.hasCrashed = true;
+    this.unwatch();
+    for (const id of [...this.pending.keys()]) {
+      this.settle(id)?.reject(new WorkerRequestError('error.worker-crashed', {}, detail));
+    }
   }
 
   private readonly onMessage = (event: Event): void => {
     const message = (event as MessageEvent<FromWorker<R>>).data;
+    this.heard = this.liveness?.now?.() ?? performance.now();
+    if (message.type === 'pong') return;
     const p = this.pending.get(message.id);
     if (!p) return; // cancelled or superseded: its answer is dropped
     switch (message.type) {
@@ -224,11 +278,7 @@ export class WorkerClient<R extends RequestMap> {
 
   /** The worker failed to load or threw outside a request: nothing pending will be answered. */
   private readonly onCrash = (event: Event): void => {
-    this.hasCrashed = true;
-    const detail = (event as ErrorEvent).message || event.type;
-    for (const id of [...this.pending.keys()]) {
-      this.settle(id)?.reject(new WorkerRequestError('error.worker-crashed', {}, detail));
-    }
+    this.crash((event as ErrorEvent).message || event.type);
   };
 }
 

@@ -146,6 +146,9 @@ export function createHost<R extends RequestMap, S>(options: HostOptions<R, S>):
         case 'cancel':
           running.get(message.id)?.cancel();
           return;
+        case 'ping':
+          post({ id: message.id, type: 'pong' }, []);
+          return;
         default:
           assertNever(message);
       }

@@ -274,8 +274,17 @@ export interface AdjustMessage {
   value: unknown;
 }
 
+/**
+ * "Are you there?": answered at once with a `pong` of the same id, even while
+ * a request is paused, so the page can tell a silent worker from a dead one.
+ */
+export interface PingMessage {
+  id: number;
+  type: 'ping';
+}
+
 export type ToWorker<R extends RequestMap = ComputeRequests> =
-  RequestMessage<R> | ControlMessage | AdjustMessage;
+  RequestMessage<R> | ControlMessage | AdjustMessage | PingMessage;
 
 export interface ProgressMessage {
   id: number;
@@ -313,8 +322,13 @@ export interface ErrorMessage {
   error: WorkerError;
 }
 
+export interface PongMessage {
+  id: number;
+  type: 'pong';
+}
+
 export type FromWorker<R extends RequestMap = ComputeRequests> =
-  ProgressMessage | EventMessage<R> | ResultMessage | ErrorMessage;
+  ProgressMessage | EventMessage<R> | ResultMessage | ErrorMessage | PongMessage;
 
 export function assertNever(x: never): never {
   throw new Error(`Unexpected message: ${JSON.stringify(x)}`);
