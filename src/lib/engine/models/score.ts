@@ -94,11 +94,10 @@ export interface Scores {
 interface BlockScorer {
   /** The average customer's linear predictor (offset included). */
   baseline: number;
-  /** Codes a block: afterwards `eta(i)` and `contributions(i, out)` read its row i. */
+  /** Codes a block: afterwards `row` reads its rows. */
   block(design: Design, reasons: boolean): void;
-  eta(i: number): number;
-  /** Fills out[t] with term t's contribution to row i's linear predictor. */
-  contributions(i: number, out: Float64Array): void;
+  /** Row i's linear predictor; with `contribution`, each term's share of it, filled in. */
+  row(i: number, contribution: Float64Array | null): number;
 }
 
 /** Logistic: η = offset + Σ βⱼxᵢⱼ, and a term's share Σ βⱼxᵢⱼ − Σ βⱼx̄ⱼ over its columns (header). */
@@ -117,36 +116,27 @@ function logisticScorer(
   for (let j = 1; j < p; j++) constant[termOf[j]] += beta[j] * centre[j];
   const offset = model.offset;
   let X: Float64Array = new Float64Array(0);
-  const row = new Float64Array(T);
-  let rowIndex = -1;
-  let rowEta = 0;
-  // η and the contributions in one pass over the row, in train.ts's predict's order of additions.
-  const read = (i: number) => {
-    if (i === rowIndex) return;
-    const base = i * p;
-    for (let t = 0; t < T; t++) row[t] = -constant[t];
-    let eta = offset + X[base] * beta[0];
-    for (let j = 1; j < p; j++) {
-      const product = X[base + j] * beta[j];
-      eta += product;
-      row[termOf[j]] += product;
-    }
-    rowEta = eta;
-    rowIndex = i;
-  };
   return {
     baseline,
     block(design) {
       X = design.X;
-      rowIndex = -1;
     },
-    eta(i) {
-      read(i);
-      return rowEta;
-    },
-    contributions(i, out) {
-      read(i);
-      out.set(row);
+    // In train.ts's predict's order of additions (offset, then β₀x₀, β₁x₁, …), so
+    // probabilities are the same to the last bit; the products are the contributions'.
+    row(i, out) {
+      const base = i * p;
+      let eta = offset + X[base] * beta[0];
+      if (out === null) {
+        for (let j = 1; j < p; j++) eta += X[base + j] * beta[j];
+        return eta;
+      }
+      for (let t = 0; t < T; t++) out[t] = -constant[t];
+      for (let j = 1; j < p; j++) {
+        const product = X[base + j] * beta[j];
+        eta += product;
+        out[termOf[j]] += product;
+      }
+      return eta;
     },
   };
 }
@@ -173,11 +163,13 @@ function networkScorer(
       if (attributions.length < design.n * q) attributions = new Float64Array(design.n * q);
       integratedGradientsInto(design, net, attributions, { steps, logits: logit });
     },
-    eta: (i) => logit[i] + model.offset,
-    contributions(i, out) {
-      out.fill(0, 0, T);
-      const base = i * q;
-      for (let j = 0; j < q; j++) out[termOf[j + 1]] += attributions[base + j];
+    row(i, out) {
+      if (out !== null) {
+        out.fill(0, 0, T);
+        const base = i * q;
+        for (let j = 0; j < q; j++) out[termOf[j + 1]] += attributions[base + j];
+      }
+      return logit[i] + model.offset;
     },
   };
 }
@@ -230,11 +222,10 @@ export function scoreTable(
     const used = design.rows;
     for (let i = 0; i < design.n; i++) {
       const row = used[i];
-      const eta = scorer.eta(i);
+      const eta = scorer.row(i, k > 0 ? contribution : null);
       linear[row] = eta;
       probability[row] = 1 / (1 + Math.exp(-eta));
       if (k === 0) continue;
-      scorer.contributions(i, contribution);
       // Top k by |contribution|: insertion into k slots; a strict > keeps the earlier term on ties.
       let size = 0;
       for (let t = 0; t < T; t++) {
