@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EngineError, type DataTable } from '../../../src/lib/engine/data/table';
+import { generateInsuranceBook, LAPSE_MODEL } from '../../../src/lib/engine/data/sample/insurance';
 import { designOf } from '../../../src/lib/engine/models/design';
 import {
   fitSurvregTable,
@@ -169,4 +170,168 @@ describe('survreg against R survival 3.5', () => {
       });
     });
   }
+});
+
+/** A table of numeric columns, for the error cases. */
+function numbers(cols: Record<string, number[]>): DataTable {
+  const names = Object.keys(cols);
+  return {
+    rowCount: cols[names[0]].length,
+    columns: names.map((name) => ({
+      kind: 'number' as const,
+      name,
+      type: 'decimal' as const,
+      values: Float64Array.from(cols[name]),
+    })),
+  };
+}
+
+function code(f: () => unknown): string {
+  try {
+    f();
+  } catch (error) {
+    if (error instanceof EngineError) return `${error.code} ${JSON.stringify(error.params)}`;
+    throw error;
+  }
+  return 'no error';
+}
+
+describe('survreg trouble as EngineError', () => {
+  const base = {
+    time: [5, 8, 3, 12, 7, 9, 4, 11],
+    status: [1, 0, 1, 1, 0, 1, 1, 0],
+    x: [1, 2, 3, 4, 5, 6, 7, 8],
+  };
+  const settings = (over: object) => ({
+    duration: 'time',
+    event: 'status',
+    features: ['x'],
+    distribution: 'weibull' as const,
+    ...over,
+  });
+  it('no events', () => {
+    const t = numbers({ ...base, status: base.status.map(() => 0) });
+    expect(code(() => fitSurvregTable(t, settings({})))).toBe('survreg.no-events {"rows":8}');
+  });
+  it('zero or negative durations, with the column and how many', () => {
+    const t = numbers({ ...base, time: [0, 8, 3, -1, 7, 9, 4, 11] });
+    expect(code(() => fitSurvregTable(t, settings({})))).toBe(
+      'survreg.time-not-positive {"column":"time","rows":2}',
+    );
+  });
+  it('a constant feature, named', () => {
+    const t = numbers({ ...base, c: base.x.map(() => 2) });
+    expect(code(() => fitSurvregTable(t, settings({ features: ['x', 'c'] })))).toBe(
+      'survreg.constant-feature {"column":"c"}',
+    );
+  });
+  it('a collinear feature, named', () => {
+    const t = numbers({ ...base, x2: base.x.map((v) => 3 * v - 1) });
+    expect(code(() => fitSurvregTable(t, settings({ features: ['x', 'x2'] })))).toBe(
+      'survreg.collinear-feature {"column":"x2"}',
+    );
+  });
+  it('non-convergence within maxiter', () => {
+    const t = numbers(base);
+    expect(code(() => fitSurvregTable(t, settings({}), { maxiter: 1 }))).toBe(
+      'survreg.not-converged {"iterations":1}',
+    );
+  });
+  it('the outcome as a feature', () => {
+    expect(code(() => fitSurvregTable(numbers(base), settings({ features: ['time'] })))).toBe(
+      'survreg.outcome-as-feature {"column":"time"}',
+    );
+  });
+  it('an unknown distribution', () => {
+    const d = { n: 1, p: 1, X: Float64Array.of(1), names: ['(Intercept)'] };
+    expect(
+      code(() => survreg(d, Float64Array.of(1), Uint8Array.of(1), 'gamma' as SurvregDistribution)),
+    ).toBe('survreg.distribution-invalid {"value":"gamma"}');
+  });
+});
+
+describe('median residual life per customer (closed forms)', () => {
+  const { model } = fitCase(
+    cases.find((c) => c.dataset === 'veteran' && c.distribution === 'weibull')!,
+  );
+  const table = tableOf('survreg-veteran.csv');
+  it('S(a + m | x) / S(a | x) = 1/2 at the residual life m, for every row', () => {
+    const m = residualLifeTable(model, table, 'time');
+    const design = designOf(table, model.pipeline, { target: false });
+    const time = (table.columns.find((c) => c.name === 'time')! as { values: Float64Array }).values;
+    for (let i = 0; i < design.n; i++) {
+      const r = design.rows[i];
+      const x = design.X.slice(i * design.p, (i + 1) * design.p);
+      const a = time[r];
+      const [ratio] = survregConditionalSurvival(model, x, a, [a + m[r]]);
+      expect(ratio).toBeCloseTo(0.5, 12);
+      // Weibull in closed form: m = λ_x (t_a^k... ) i.e. exp(η)·((a/e^η)^{1/σ} + log 2)^σ − a.
+      const eta = x.reduce((s, v, j) => s + v * model.coefficients[j], 0);
+      const k = 1 / model.scale;
+      const closed = Math.exp(eta) * Math.pow(Math.pow(a / Math.exp(eta), k) + Math.LN2, 1 / k) - a;
+      expect(Math.abs(m[r] - closed)).toBeLessThanOrEqual(1e-9 * closed);
+    }
+  });
+  it('at tenure 0 the residual median is the median, predict(type = "quantile", p = 0.5)', () => {
+    const design = designOf(table, model.pipeline, { target: false });
+    const x = design.X.slice(0, design.p);
+    const median = survregQuantile(model, x, 0.5).estimate;
+    expect(Math.abs(survregResidualLife(model, x, 0) - median)).toBeLessThanOrEqual(1e-12 * median);
+  });
+});
+
+describe('teaching: a Weibull fit on the sample insurance book recovers the lapse model', () => {
+  // The generator (src/lib/engine/data/sample/insurance.ts, docs/sample-data.md)
+  // draws lapse times from a Weibull proportional-hazards model,
+  //   S(t | x) = exp(−(t/λ)^k · exp(βx)),  k = 0.8, λ = 300 months,
+  // with age entering as (age − 40). Written as an accelerated failure time,
+  //   log T = log λ − βx/k + (1/k)·W,  W standard extreme value,
+  // so survreg's scale is σ = 1/k, each slope is −β_j/k (β_j = −slope·k), and
+  // the intercept is log λ + 40·β_age/k (the centring moved into it). Times
+  // are rounded to whole days and 2 dp of months, far below the estimates' SE.
+  const { policies } = generateInsuranceBook();
+  const { fit } = fitSurvregTable(policies, {
+    duration: 'tenure_months',
+    event: 'lapsed',
+    features: [
+      'channel',
+      'payment_frequency',
+      'product',
+      'late_payments_12m',
+      'complaints_12m',
+      'claim_denied',
+      'multi_policy',
+      'age',
+    ],
+    references: { channel: 'agent', payment_frequency: 'annual', product: 'whole life' },
+    distribution: 'weibull',
+  });
+  const k = LAPSE_MODEL.shape;
+  const b = LAPSE_MODEL.beta;
+  const expected: Record<string, number> = {
+    '(Intercept)': Math.log(LAPSE_MODEL.scaleMonths) + (LAPSE_MODEL.ageCentre * b.age) / k,
+    channelbancassurance: -b['channel=bancassurance'] / k,
+    channelbroker: -b['channel=broker'] / k,
+    channelonline: -b['channel=online'] / k,
+    payment_frequencymonthly: -b['payment_frequency=monthly'] / k,
+    payment_frequencyquarterly: -b['payment_frequency=quarterly'] / k,
+    productmotor: -b['product=motor'] / k,
+    'productterm life': -b['product=term life'] / k,
+    producthealth: -b['product=health'] / k,
+    late_payments_12m: -b.late_payments_12m / k,
+    complaints_12m: -b.complaints_12m / k,
+    claim_deniedTRUE: -b.claim_denied / k,
+    multi_policyTRUE: -b.multi_policy / k,
+    age: -b.age / k,
+  };
+  it('every coefficient and log(scale) within its 99.7% interval (±3 SE: 15 intervals at once)', () => {
+    const names = fit.coefficients.map((c) => c.name).sort();
+    expect(names).toEqual(Object.keys(expected).sort());
+    for (const c of fit.coefficients) {
+      const off = Math.abs(c.estimate - expected[c.name]) / c.se;
+      if (!(off <= 3)) expect.fail(`${c.name}: ${c.estimate} vs ${expected[c.name]} (${off} SE)`);
+    }
+    const ls = fit.logScale!;
+    expect(Math.abs(ls.estimate - Math.log(1 / k)) / ls.se).toBeLessThanOrEqual(3);
+  });
 });

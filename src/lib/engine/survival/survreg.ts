@@ -894,6 +894,8 @@ export function fitSurvregTable(
       column: duration.name,
       rows: nonPositive,
     });
+  if (!inputs.event.includes(1))
+    throw new EngineError('survreg.no-events', { rows: inputs.event.length });
   const eventFlags: NumericColumn = {
     kind: 'number',
     name: EVENT_COLUMN,
