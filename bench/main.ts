@@ -1,5 +1,6 @@
 // Benchmark page: runs one scenario when the runner (bench/run.mjs) asks,
-// through the same worker and protocol as the app, and reports timings.
+// through the same worker and protocol as the app (the network scenarios
+// through ./network.worker.ts), and reports timings.
 import { ComputeClient } from '../src/lib/workers/client';
 import { openStorage } from '../src/lib/storage/db';
 import { tableFromIpcChunks } from '../src/lib/engine/data/arrow';
@@ -8,15 +9,38 @@ import { survivalInputs } from '../src/lib/engine/survival/prepare';
 import { BENCH_COLUMNS, generateBenchCsv } from './generate';
 import type { LogisticSpec } from '../src/lib/engine/models/train';
 import type { LogisticModel } from '../src/lib/engine/models/types';
+import type { NetworkScoreResult, NetworkTrainResult } from './network.worker';
 
 const worker = new Worker(new URL('../src/lib/workers/compute.worker.ts', import.meta.url), {
   type: 'module',
 });
 const client = new ComputeClient(worker);
 
+// The network rows' own worker (./network.worker.ts says why), started on
+// the first network scenario so that the other rows run without TF.js loaded.
+let networkWorker: Worker | null = null;
+let networkRequests = 0;
+function network<T>(name: string, arg: number[]): Promise<T> {
+  networkWorker ??= new Worker(new URL('./network.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  const w = networkWorker;
+  const id = ++networkRequests;
+  return new Promise((resolve, reject) => {
+    const listener = (event: MessageEvent<{ id: number; result?: T; error?: string }>) => {
+      if (event.data.id !== id) return;
+      w.removeEventListener('message', listener);
+      if (event.data.error !== undefined) reject(new Error(event.data.error));
+      else resolve(event.data.result as T);
+    };
+    w.addEventListener('message', listener);
+    w.postMessage({ id, name, arg });
+  });
+}
+
 export interface ScenarioResult {
   ms: number;
-  detail: Record<string, number | string>;
+  detail: Record<string, unknown>;
 }
 
 async function makeCsv(rows: number): Promise<File> {
@@ -55,7 +79,7 @@ export const LOGISTIC_SPEC: LogisticSpec = {
   profile: false,
 };
 
-const scenarios: Record<string, (rows: number) => Promise<ScenarioResult>> = {
+const scenarios: Record<string, (rows: number, more: number) => Promise<ScenarioResult>> = {
   /** Time from handing the worker a File to a stored, typed table. */
   async ingest(rows) {
     const file = await makeCsv(rows);
@@ -185,6 +209,21 @@ const scenarios: Record<string, (rows: number) => Promise<ScenarioResult>> = {
     const t3 = performance.now();
     return { ms, detail: { rows: p.rowCount, readMs: t2 - t1, decodeMs: t3 - t2 } };
   },
+  /**
+   * `epochs` epochs of the bench network (./network.worker.ts), each by
+   * NetworkTrainer and then by model.fit, on the same trainer and model as
+   * the runs before in this page (the first run starts wasm and the data).
+   * ms: the median NetworkTrainer epoch (EpochMetrics.ms).
+   */
+  async 'network-train'(epochs) {
+    const r = await network<NetworkTrainResult>('train', [epochs]);
+    return { ms: middle(r.steps), detail: { ...r } };
+  },
+  /** The network as trained so far scoring `rows` rows, and with 3 reasons `reasonRows` rows (the worker times each). */
+  async 'network-score'(rows, reasonRows) {
+    const r = await network<NetworkScoreResult>('score', [rows, reasonRows]);
+    return { ms: r.probabilitiesMs, detail: { ...r } };
+  },
   async cleanup() {
     const storage = await openStorage();
     await storage.deleteAllData();
@@ -193,6 +232,13 @@ const scenarios: Record<string, (rows: number) => Promise<ScenarioResult>> = {
   },
 };
 
-(window as unknown as { runScenario: unknown }).runScenario = async (name: string, rows: number) =>
-  scenarios[name](rows);
+function middle(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+}
+
+(window as unknown as { runScenario: unknown }).runScenario = async (
+  name: string,
+  rows: number,
+  more = 0,
+) => scenarios[name](rows, more);
 document.getElementById('log')!.textContent = 'benchmarks: ready';
