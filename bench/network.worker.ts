@@ -209,7 +209,7 @@ function firstRows(table: DataTable, rows: number): DataTable {
 }
 
 /** The network as trained so far, scored on `rows` rows; reasons on the first `reasonRows`. */
-function score(rows: number, reasonRows: number): NetworkScoreResult {
+async function score(rows: number, reasonRows: number): Promise<NetworkScoreResult> {
   if (!training) throw new Error('train first');
   if (!scoring || scoring.table.rowCount !== rows) {
     scoring = null; // the old table may go before the new one is made
@@ -236,9 +236,9 @@ function score(rows: number, reasonRows: number): NetworkScoreResult {
   const t0 = performance.now();
   probabilities(design, model);
   const t1 = performance.now();
-  scoreTable(table, model, { reasons: 0 });
+  await scoreTable(table, model, { reasons: 0 });
   const t2 = performance.now();
-  scoreTable(head, model, { reasons: 3 });
+  await scoreTable(head, model, { reasons: 3 });
   const t3 = performance.now();
   return {
     rows,
@@ -256,7 +256,7 @@ self.onmessage = async (event: MessageEvent<{ id: number; name: string; arg: num
       name === 'train'
         ? await train(arg[0])
         : name === 'score'
-          ? score(arg[0], arg[1])
+          ? await score(arg[0], arg[1])
           : (() => {
               throw new Error(`unknown request ${name}`);
             })();

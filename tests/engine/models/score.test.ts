@@ -92,8 +92,8 @@ const book = () =>
   });
 
 describe('scoreTable', () => {
-  it("gives the model's own probabilities, NaN where a feature is missing", () => {
-    const scores = scoreTable(telco, model);
+  it("gives the model's own probabilities, NaN where a feature is missing", async () => {
+    const scores = await scoreTable(telco, model);
     const design = designOf(telco, model.pipeline, { target: false });
     const expected = predict(design, model);
     design.rows.forEach((row, i) => expect(scores.probability[row]).toBe(expected[i]));
@@ -104,9 +104,9 @@ describe('scoreTable', () => {
     expect(scores.scored).toBe(telco.rowCount - 11);
   });
 
-  it('reasons add up to the log-odds against the average customer, the largest first', () => {
-    const all = scoreTable(telco, model, { reasons: 20 });
-    const top = scoreTable(telco, model, { reasons: 3 });
+  it('reasons add up to the log-odds against the average customer, the largest first', async () => {
+    const all = await scoreTable(telco, model, { reasons: 20 });
+    const top = await scoreTable(telco, model, { reasons: 3 });
     const T = all.terms.length;
     expect(all.terms.map((t) => t.term)).toEqual([
       'tenure',
@@ -141,10 +141,10 @@ describe('scoreTable', () => {
     }
   });
 
-  it('reads contributions as the header says, with texts in words (hand-checked)', () => {
+  it('reads contributions as the header says, with texts in words (hand-checked)', async () => {
     const m = handModel(false);
     const t = table({ age: [43, 40], channel: ['online', 'agent'], claim_denied: [1, 0] });
-    const s = scoreTable(t, m);
+    const s = await scoreTable(t, m);
     // Row 0: claim 1.0·(1 − 0.1) = 0.9; channel −0.5·(1 − 0.3) + 0.2·(0 − 0.2) = −0.39; age 0.1·3 = 0.3.
     expect(Array.from(s.reasonContribution.subarray(0, 3))).toEqual([
       expect.closeTo(0.9, 12),
@@ -172,7 +172,7 @@ describe('scoreTable', () => {
       channel: ['agent', 'agent', 'agent'],
       claim_denied: [0, 0, 0],
     });
-    const ds = scoreTable(d, m, { reasons: 1 });
+    const ds = await scoreTable(d, m, { reasons: 1 });
     const dt = reasonTexts(d, m, ds);
     expect(Array.from(dt.codes[0], (c) => dt.dictionary[c])).toEqual([
       '+ age = 43.46',
@@ -181,10 +181,10 @@ describe('scoreTable', () => {
     ]);
   });
 
-  it('names an interaction as its own term, and builds each text once', () => {
+  it('names an interaction as its own term, and builds each text once', async () => {
     const m = handModel(true);
     const t = book();
-    const s = scoreTable(t, m, { unseen: 'reference' });
+    const s = await scoreTable(t, m, { unseen: 'reference' });
     const { dictionary, codes } = reasonTexts(t, m, s);
     // Row 0: age:channel 0.01·(43·1 − 40·0.3) = 0.31, after claim (0.9) and channel (−0.39), above age's 0.3.
     expect(dictionary[codes[2][0]]).toBe('+ age = 43 \u00d7 channel = online');
@@ -193,24 +193,49 @@ describe('scoreTable', () => {
     expect(new Set(dictionary).size).toBe(dictionary.length);
   });
 
-  it('refuses an unseen level, or scores it as the reference and counts it', () => {
+  it('refuses an unseen level, or scores it as the reference and counts it', async () => {
     const m = handModel(false);
-    expect(() => scoreTable(book(), m)).toThrow(EngineError);
-    expect(() => scoreTable(book(), m)).toThrow(/model.unseen-level/);
-    const s = scoreTable(book(), m, { unseen: 'reference' });
+    await expect(scoreTable(book(), m)).rejects.toThrow(EngineError);
+    await expect(scoreTable(book(), m)).rejects.toThrow(/model.unseen-level/);
+    const s = await scoreTable(book(), m, { unseen: 'reference' });
     expect(s.unseen).toEqual([{ column: 'channel', level: 'drone', rows: 1 }]);
-    const asAgent = scoreTable(table({ age: [50], channel: ['agent'], claim_denied: [0] }), m)
-      .probability[0];
+    const asAgent = (
+      await scoreTable(table({ age: [50], channel: ['agent'], claim_denied: [0] }), m)
+    ).probability[0];
     expect(s.probability[3]).toBe(asAgent);
     const { dictionary, codes } = reasonTexts(book(), m, s);
     expect(codes.map((c) => dictionary[c[3]])).toContain('+ channel = drone (agent)');
   });
 
-  it('keeps 0 to 20 reasons', () => {
+  it('reports its progress block by block, so a long scoring can be followed and cancelled', async () => {
+    const n = 20_000;
+    const big = table({
+      age: Array.from({ length: n }, (_, i) => 20 + (i % 50)),
+      channel: Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 'online' : 'agent')),
+      claim_denied: Array.from({ length: n }, (_, i) => i % 2),
+    });
+    const reports: [number, number][] = [];
+    await scoreTable(
+      big,
+      handModel(false),
+      {},
+      {
+        report: async (done, total) => void reports.push([done, total]),
+      },
+    );
+    expect(reports).toEqual([
+      [8192, n],
+      [16384, n],
+      [n, n],
+    ]);
+  });
+
+  it('keeps 0 to 20 reasons', async () => {
     expect(
-      scoreTable(book(), handModel(false), { reasons: 0, unseen: 'reference' }).reasonTerm.length,
+      (await scoreTable(book(), handModel(false), { reasons: 0, unseen: 'reference' })).reasonTerm
+        .length,
     ).toBe(0);
-    expect(() => scoreTable(book(), handModel(false), { reasons: 21 })).toThrow(
+    await expect(scoreTable(book(), handModel(false), { reasons: 21 })).rejects.toThrow(
       /score.invalid-reasons/,
     );
   });
@@ -228,7 +253,7 @@ describe('deciles and bands', () => {
     expect(Array.from(tied)).toEqual([1, 1, 1, 10, 0, 9, 8, 7, 6, 5, 4]);
   });
 
-  it('bands by the cuts, and refuses cuts out of order', () => {
+  it('bands by the cuts, and refuses cuts out of order', async () => {
     const b = riskBands(Float64Array.from([0.6, 0.5, 0.3, 0.2, 0.1, NaN]), {
       high: 0.5,
       medium: 0.2,
@@ -279,8 +304,8 @@ describe('scoreTable with a network', () => {
 
   it('gives a linear network the logistic model’s probabilities and reasons', async () => {
     const { logistic, network } = await twins();
-    const a = scoreTable(telco, logistic);
-    const b = scoreTable(telco, network);
+    const a = await scoreTable(telco, logistic);
+    const b = await scoreTable(telco, network);
     expect(b.scored).toBe(a.scored);
     for (let i = 0; i < a.rows; i++) {
       if (Number.isNaN(a.probability[i])) {
@@ -319,7 +344,7 @@ describe('scoreTable with a network', () => {
         { inputs: 3, units: 1, activation: 'linear', kernel: [1.5, -1, 0.7], bias: [0] },
       ],
     };
-    const scores = scoreTable(telco, deep, { reasons: 20 });
+    const scores = await scoreTable(telco, deep, { reasons: 20 });
     const design = designOf(telco, deep.pipeline, { rows: Uint32Array.of(0, 1, 2) });
     const ig = integratedGradients(design, deep, DEFAULT_STEPS);
     const termOf = deep.pipeline.coefficients.slice(1).map((c) => c.term);

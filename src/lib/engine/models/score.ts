@@ -35,7 +35,14 @@
 // predict does (offset, then β₀, β₁, …), so probabilities are the same to
 // the last bit.
 
-import { EngineError, getColumn, type Column, type DataTable } from '../data/table';
+import {
+  EngineError,
+  getColumn,
+  NO_PROGRESS,
+  type Column,
+  type DataTable,
+  type Progress,
+} from '../data/table';
 import type { ChurnModel } from './churnModel';
 import { designOf } from './design';
 import { logits, prepareNetwork } from './network/forward';
@@ -175,11 +182,12 @@ function networkScorer(
 }
 
 /** Every table row scored by `model`; see the file header for the reasons. */
-export function scoreTable(
+export async function scoreTable(
   table: DataTable,
   model: ChurnModel,
   options: ScoreTableOptions = {},
-): Scores {
+  progress: Progress = NO_PROGRESS,
+): Promise<Scores> {
   const k = options.reasons ?? 3;
   if (!Number.isInteger(k) || k < 0 || k > 20)
     throw new EngineError('score.invalid-reasons', { reasons: String(k) });
@@ -248,6 +256,8 @@ export function scoreTable(
       }
     }
     scored += design.n;
+    // A network's reasons take seconds per 100,000 rows: progress, and a turn for a cancel.
+    await progress.report(end, n);
   }
   return {
     rows: n,

@@ -7,7 +7,7 @@
 // `reason_1` … — or, when the table already has a column of that name (a
 // list scored again), the name with `_2`, `_3`… — so no input column is lost.
 
-import type { Column, DataTable } from '../data/table';
+import { NO_PROGRESS, type Column, type DataTable, type Progress } from '../data/table';
 import { BAND, BAND_NAMES, deciles, reasonTexts, riskBands, scoreTable } from './score';
 import type { ChurnModel } from './churnModel';
 import { DEFAULT_STEPS } from './network/reasons';
@@ -47,12 +47,18 @@ function freeName(wanted: string, taken: Set<string>): string {
   return name;
 }
 
-export function scoredTable(
+export async function scoredTable(
   table: DataTable,
   model: ChurnModel,
   options: ScoreOptions,
-): { table: DataTable; summary: ScoreSummary } {
-  const scores = scoreTable(table, model, { unseen: options.unseen, reasons: options.reasons });
+  progress: Progress = NO_PROGRESS,
+): Promise<{ table: DataTable; summary: ScoreSummary }> {
+  const scores = await scoreTable(
+    table,
+    model,
+    { unseen: options.unseen, reasons: options.reasons },
+    progress,
+  );
   const decile = deciles(scores.probability);
   const band = riskBands(scores.probability, options.bands);
   const texts = reasonTexts(table, model, scores);

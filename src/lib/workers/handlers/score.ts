@@ -18,9 +18,7 @@ export const score: ComputeHandler<'score'> = async (params, context) => {
     const source = await storage.getDataset(datasetId);
     const table = await loadTable(datasetId, context);
     context.progress.stage('score');
-    await context.progress.report(0, 1);
-    const scored = scoredTable(table, model, options);
-    await context.progress.report(1, 1);
+    const scored = await scoredTable(table, model, options, context.progress);
     return {
       table: scored.table,
       name: `${source?.name ?? 'data'}_scored`,

@@ -38,7 +38,7 @@ describe('a network without hidden layers', () => {
     }
   });
 
-  it('summed per term, they are score.ts reasons for β = w / scale', () => {
+  it('summed per term, they are score.ts reasons for β = w / scale', async () => {
     // Without interactions the network's centre is each column's mean, which is the
     // pipeline's mean (a dummy's: the share at its level): score.ts's average customer.
     const plain = book(157, 'reasons');
@@ -53,7 +53,7 @@ describe('a network without hidden layers', () => {
       offset: 0,
       penalty: null,
     };
-    const scores = scoreTable(plain.table, logistic, { reasons: 4 });
+    const scores = await scoreTable(plain.table, logistic, { reasons: 4 });
     const ig = integratedGradients(plain.design, m);
     const termOf = plain.pipeline.coefficients
       .slice(1)
