@@ -184,14 +184,14 @@ interface Pass {
 
 /**
  * The inputs of one fit: y = log t, status, and the columns used (X row-major
- * n × nvar, or null for the intercept only). `estimateScale` false: log σ is
+ * n × nvar). `estimateScale` false: log σ is
  * fixed at beta[nvar] (survreg6's nstrat = 0).
  */
 interface Problem {
   family: Family;
   n: number;
   nvar: number;
-  X: Float64Array | null;
+  X: Float64Array;
   y: Float64Array;
   status: Uint8Array;
   estimateScale: boolean;
@@ -225,8 +225,7 @@ function evaluate(
   for (let i = 0; i < n; i++) {
     let eta = 0;
     const base = i * nvar;
-    if (X) for (let j = 0; j < nvar; j++) eta += beta[j] * X[base + j];
-    else eta = beta[0];
+    for (let j = 0; j < nvar; j++) eta += beta[j] * X[base + j];
     const sz = y[i] - eta;
     const z = sz / sigma;
     let g: number, dg: number, ddg: number, dsig: number, ddsig: number, dsg: number;
@@ -272,29 +271,28 @@ function evaluate(
     }
     loglik += g;
     if (likOnly) continue;
-    // The information's lower triangle, as survregc1 sums it (in row order).
+    // The information's lower triangle, as survregc1 sums it (in row order);
+    // J'J only for survreg6's fallback, in a loop of its own.
     for (let a = 0; a < nvar; a++) {
-      const xa = X ? X[base + a] : 1;
-      const temp = dg * xa;
-      u[a] += temp;
+      const xa = X[base + a];
+      u[a] += dg * xa;
       const row = a * q;
       const xddg = xa * ddg;
-      for (let c = 0; c <= a; c++) {
-        const xc = X ? X[base + c] : 1;
-        imat[row + c] -= xddg * xc;
-        if (jj) jj[row + c] += temp * xc * dg;
+      for (let c = 0; c <= a; c++) imat[row + c] -= xddg * X[base + c];
+      if (jj) {
+        const temp = dg * xa;
+        for (let c = 0; c <= a; c++) jj[row + c] += temp * X[base + c] * dg;
       }
     }
     if (estimateScale) {
       u[k] += dsig;
       const row = k * q;
-      for (let a = 0; a < nvar; a++) {
-        const xa = X ? X[base + a] : 1;
-        imat[row + a] -= dsg * xa;
-        if (jj) jj[row + a] += dsig * xa * dg;
-      }
+      for (let a = 0; a < nvar; a++) imat[row + a] -= dsg * X[base + a];
       imat[row + k] -= ddsig;
-      if (jj) jj[row + k] += dsig * dsig;
+      if (jj) {
+        for (let a = 0; a < nvar; a++) jj[row + a] += dsig * X[base + a] * dg;
+        jj[row + k] += dsig * dsig;
+      }
     }
   }
   pass.loglik = loglik;
@@ -581,7 +579,8 @@ export function survreg(
       num += dg[e] + w[e] * y[i];
       den += w[e];
     }
-    const prob0: Problem = { family, n, nvar: 1, X: null, y, status: event, estimateScale };
+    const ones = new Float64Array(n).fill(1);
+    const prob0: Problem = { family, n, nvar: 1, X: ones, y, status: event, estimateScale };
     nullFit = newton(prob0, Float64Array.of(num / den, logSigma), 20, eps, tolChol);
     logSigma = nullFit.beta[1];
   }
