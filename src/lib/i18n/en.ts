@@ -894,6 +894,25 @@ export const en = {
     'This cell could not be shown: part of the app failed to load. Reload the page.',
   'network.surface.legend':
     'Background: the probability of the positive class, blue low, white even, red high. Dots: customers, dark red positive, dark blue negative.',
+  'survreg.no-events':
+    'None of the {rows} rows has an event: a parametric survival model needs at least one.',
+  'survreg.time-not-positive':
+    '{rows} rows have a duration of 0 or less in “{column}”. Parametric survival models need durations above 0: filter those rows out, or add a small amount (half a day, say) to zero durations.',
+  'survreg.constant-feature':
+    '“{column}” has the same value in every row used, so it cannot explain anything. Leave it out.',
+  'survreg.collinear-feature':
+    '“{column}” is a combination of other features, so its effect cannot be told apart from theirs. Leave it or one of them out.',
+  'survreg.not-converged':
+    'The fit did not converge within {iterations} iterations. Try fewer features, or merge rare categories.',
+  'survreg.outcome-as-feature':
+    '“{column}” is the duration or the event column and cannot also be a feature.',
+  'survreg.no-rows':
+    'No row has a duration, an event and every feature. Impute missing values in a Prepare step, or choose other features.',
+  'survreg.distribution-invalid': 'Unknown distribution “{value}”.',
+  'competing.no-causes':
+    '“{column}” holds no value other than the censored one: there is no cause to estimate.',
+  'competing.too-many-causes':
+    '“{column}” has {count} causes; at most {max} can be shown. Merge rare causes in a Prepare step.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -845,4 +845,18 @@ export const zhCN: Record<MessageKey, string> = {
   'cell.component-failed': '无法显示此单元：应用的一部分加载失败。请刷新页面。',
   'network.surface.legend':
     '背景：正类的概率，蓝色低、白色居中、红色高。圆点：客户，深红为正类，深蓝为负类。',
+  'survreg.no-events': '{rows} 行中没有任何事件发生：参数生存模型至少需要一个事件。',
+  'survreg.time-not-positive':
+    '“{column}”中有 {rows} 行时长小于或等于 0。参数生存模型要求时长大于 0：请筛除这些行，或给为 0 的时长加上一个很小的量（如半天）。',
+  'survreg.constant-feature': '“{column}”在所用各行中取值相同，无法解释任何差异。请去掉它。',
+  'survreg.collinear-feature':
+    '“{column}”可由其他特征线性组合得到，其作用无法与它们区分。请去掉它或相关特征之一。',
+  'survreg.not-converged': '拟合在 {iterations} 次迭代内未收敛。请减少特征，或合并少见类别。',
+  'survreg.outcome-as-feature': '“{column}”是时长或事件列，不能同时作为特征。',
+  'survreg.no-rows':
+    '没有同时具有时长、事件和全部特征的行。请在“准备”步骤中填补缺失值，或选择其他特征。',
+  'survreg.distribution-invalid': '未知的分布“{value}”。',
+  'competing.no-causes': '“{column}”除删失值外没有其他取值：没有可估计的原因。',
+  'competing.too-many-causes':
+    '“{column}”有 {count} 个原因，最多可显示 {max} 个。请在“准备”步骤中合并少见原因。',
 };
