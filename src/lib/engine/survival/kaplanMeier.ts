@@ -78,7 +78,7 @@ function checkInputs(time: Float64Array, event: Uint8Array): void {
  * time, so that 0.1 + 0.2 and 0.3 tie. Returns the times that remain (each run
  * of near-equal times becomes its first), or null when nothing is merged.
  */
-function nearTimeCuts(sorted: Float64Array): number[] | null {
+export function nearTimeCuts(sorted: Float64Array): number[] | null {
   let meanAbs = 0;
   let distinct = 0;
   for (let i = 0; i < sorted.length; i++) {
@@ -100,7 +100,7 @@ function nearTimeCuts(sorted: Float64Array): number[] | null {
 }
 
 /** Replaces each sorted time by the last cut at or below it (R's findInterval). */
-function applyCutsSorted(sorted: Float64Array, cuts: readonly number[]): void {
+export function applyCutsSorted(sorted: Float64Array, cuts: readonly number[]): void {
   let k = 0;
   for (let i = 0; i < sorted.length; i++) {
     while (k + 1 < cuts.length && cuts[k + 1] <= sorted[i]) k++;
@@ -293,7 +293,12 @@ function fitCurve(
 }
 
 /** survival:::survfit_confint for a log-scale standard error (KM's). */
-function confidenceInterval(s: number, se: number, z: number, type: ConfType): [number, number] {
+export function confidenceInterval(
+  s: number,
+  se: number,
+  z: number,
+  type: ConfType,
+): [number, number] {
   switch (type) {
     case 'plain': {
       // At S = 0 the SE is infinite and Infinity * 0 is NaN, as R reports.
