@@ -1,0 +1,231 @@
+// A fitted Cox model as plain data (CoxModel: JSON-able, for a Score cell to
+// apply to another table) and its predictions, as R survival 3.5's
+// survfit(fit, newdata) and predict(fit, newdata, type = "lp" | "risk").
+// Pure; runs in Node and in the worker.
+//
+// The baseline is survfit.coxph's at x = fit$means (0 for {−1, 0, 1}
+// columns, as coxph centres): per stratum, at each event time with d events,
+// R = Σ exp(lp) over the risk set and D over the d events, the hazard
+// increment is d / R (Breslow, ctype 1) or Σₖ₌₀^{d−1} 1 / (R − k·D/d)
+// (Efron, ctype 2: survfit's default after ties = 'efron'); S(t | x) =
+// exp(−H₀(t)·exp((x − means)·β)) (stype 2). predict's lp is centred as R's
+// default reference = "strata": on the stratum's column means in a
+// stratified fit, on fit$means otherwise; the hazard ratio is exp(lp).
+
+import { cellText, EngineError, getColumn, type DataTable } from '../data/table';
+import { designOf } from '../models/design';
+import type { Pipeline } from '../models/types';
+import type { CoxStrata, CoxTableResult, CoxTies } from './cox';
+
+export interface CoxBaseline {
+  /** Event times of the stratum, ascending. */
+  time: number[];
+  /** H₀ at those times, at x = means. */
+  cumhaz: number[];
+}
+
+/** A fitted Cox model as it is stored and applied to other tables. */
+export interface CoxModel {
+  format: 'lifecycle-lab.cox';
+  version: 1;
+  /** How a table's rows become design rows; its '(Intercept)' column is not used. */
+  pipeline: Pipeline;
+  ties: CoxTies;
+  /** β per design column after the intercept; null where aliased (scored as 0). */
+  coefficients: (number | null)[];
+  /** fit$means. */
+  means: number[];
+  strata: CoxStrata | null;
+  /** Per stratum, the column means of its rows (predict's reference = "strata"); null unstratified. */
+  stratumMeans: number[][] | null;
+  /** One per stratum (one without strata). */
+  baseline: CoxBaseline[];
+  /** Ridge θ, or null. */
+  penalty: number | null;
+}
+
+export function coxModel(result: CoxTableResult): CoxModel {
+  const { fit, input } = result;
+  const { n, p, X, time, event, strata } = input;
+  const beta = fit.coefficients.map((c) => c.estimate);
+  const nStrata = result.strata ? result.strata.levels.length : 1;
+  const risk = fit.linearPredictors.map(Math.exp);
+  const baseline: CoxBaseline[] = [];
+  for (let s = 0; s < nStrata; s++) {
+    const rows: number[] = [];
+    for (let i = 0; i < n; i++) if (!strata || strata[i] === s) rows.push(i);
+    rows.sort((a, b) => time[b] - time[a]);
+    const times: number[] = [];
+    const hazard: number[] = [];
+    let R = 0;
+    let k = 0;
+    while (k < rows.length) {
+      const t = time[rows[k]];
+      let d = 0;
+      let D = 0;
+      for (; k < rows.length && time[rows[k]] === t; k++) {
+        const i = rows[k];
+        R += risk[i];
+        if (event[i]) {
+          d++;
+          D += risk[i];
+        }
+      }
+      if (d === 0) continue;
+      let h = 0;
+      if (fit.ties === 'breslow') h = d / R;
+      else for (let j = 0; j < d; j++) h += 1 / (R - (j * D) / d);
+      times.push(t);
+      hazard.push(h);
+    }
+    times.reverse();
+    hazard.reverse();
+    let H = 0;
+    baseline.push({ time: times, cumhaz: hazard.map((h) => (H += h)) });
+  }
+  let stratumMeans: number[][] | null = null;
+  if (strata) {
+    stratumMeans = Array.from({ length: nStrata }, () => new Array<number>(p).fill(0));
+    const counts = new Float64Array(nStrata);
+    for (let i = 0; i < n; i++) {
+      counts[strata[i]]++;
+      for (let j = 0; j < p; j++) stratumMeans[strata[i]][j] += X[i * p + j];
+    }
+    stratumMeans.forEach((m, s) => m.forEach((v, j) => (m[j] = v / counts[s])));
+  }
+  return {
+    format: 'lifecycle-lab.cox',
+    version: 1,
+    pipeline: result.pipeline,
+    ties: fit.ties,
+    coefficients: beta,
+    means: Array.from(fit.means),
+    strata: result.strata,
+    stratumMeans,
+    baseline,
+    penalty: fit.ridge ? fit.ridge.theta : null,
+  };
+}
+
+function dot(model: CoxModel, x: ArrayLike<number>, center: ArrayLike<number>): number {
+  let s = 0;
+  model.coefficients.forEach((b, j) => {
+    if (b !== null) s += b * (x[j] - center[j]);
+  });
+  return s;
+}
+
+function checkStratum(model: CoxModel, stratum: number | null): number {
+  const count = model.baseline.length;
+  if (model.strata === null) return 0;
+  if (stratum === null || !(stratum >= 0 && stratum < count))
+    throw new EngineError('cox.stratum-unknown', { stratum: String(stratum) });
+  return stratum;
+}
+
+/**
+ * predict(fit, newdata, type = "lp") for one design row x (the columns after
+ * the intercept): centred on the stratum's means when stratified (R's
+ * default reference), else on fit$means.
+ */
+export function coxLinearPredictor(
+  model: CoxModel,
+  x: ArrayLike<number>,
+  stratum: number | null = null,
+): number {
+  const s = checkStratum(model, stratum);
+  return dot(model, x, model.stratumMeans ? model.stratumMeans[s] : model.means);
+}
+
+/** survfit(fit, newdata = x): H(t | x) and S(t | x) at the stratum's event times. */
+export function coxSurvivalCurve(
+  model: CoxModel,
+  x: ArrayLike<number>,
+  stratum: number | null = null,
+): { time: number[]; cumhaz: number[]; survival: number[] } {
+  const base = model.baseline[checkStratum(model, stratum)];
+  const r = Math.exp(dot(model, x, model.means));
+  const cumhaz = base.cumhaz.map((h) => h * r);
+  return { time: base.time.slice(), cumhaz, survival: cumhaz.map((h) => Math.exp(-h)) };
+}
+
+/** H₀ at t: the last event time ≤ t (0 before the first). */
+function cumhazAt(base: CoxBaseline, t: number): number {
+  let lo = 0;
+  let hi = base.time.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (base.time[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? 0 : base.cumhaz[lo - 1];
+}
+
+/** S(t | x) at each horizon (summary(survfit(fit, newdata), times, extend = TRUE)$surv). */
+export function coxSurvivalAt(
+  model: CoxModel,
+  x: ArrayLike<number>,
+  stratum: number | null,
+  horizons: ArrayLike<number>,
+): Float64Array {
+  const base = model.baseline[checkStratum(model, stratum)];
+  const r = Math.exp(dot(model, x, model.means));
+  return Float64Array.from(horizons as ArrayLike<number>, (t) => Math.exp(-cumhazAt(base, t) * r));
+}
+
+export interface CoxScores {
+  /** Per table row; NaN where a feature or stratum is missing. */
+  lp: Float64Array;
+  hazardRatio: Float64Array;
+  /** survival[h][row]: S(horizons[h] | row). */
+  survival: Float64Array[];
+  horizons: number[];
+  /** Rows not scored (missing feature or stratum, or a stratum the model does not know). */
+  missing: number;
+}
+
+/**
+ * The model applied to a table: per row the linear predictor (as predict's
+ * type = "lp"), the hazard ratio exp(lp) and survival at each horizon. Category
+ * levels and strata the model does not know are refused (EngineError).
+ */
+export function scoreCoxTable(
+  model: CoxModel,
+  table: DataTable,
+  horizons: readonly number[],
+): CoxScores {
+  const design = designOf(table, model.pipeline, { target: false });
+  const rows = table.rowCount;
+  const lp = new Float64Array(rows).fill(NaN);
+  const hazardRatio = new Float64Array(rows).fill(NaN);
+  const survival = horizons.map(() => new Float64Array(rows).fill(NaN));
+  let stratumOf: ((r: number) => number) | null = null;
+  if (model.strata) {
+    const columns = model.strata.columns.map((name) => getColumn(table, name));
+    const index = new Map(model.strata.levels.map((values, s) => [values.join('\u0000'), s]));
+    stratumOf = (r) => {
+      for (const c of columns)
+        if (c.kind === 'string' ? c.codes[r] < 0 : Number.isNaN(c.values[r])) return -1;
+      const key = columns.map((c) => cellText(c, r)).join('\u0000');
+      const s = index.get(key);
+      if (s === undefined)
+        throw new EngineError('cox.stratum-unknown', { stratum: key.replace(/\u0000/g, ', ') });
+      return s;
+    };
+  }
+  const p = design.p - 1;
+  const x = new Float64Array(p);
+  let scored = 0;
+  for (let i = 0; i < design.n; i++) {
+    const r = design.rows[i];
+    const s = stratumOf ? stratumOf(r) : null;
+    if (s === -1) continue;
+    for (let j = 0; j < p; j++) x[j] = design.X[i * design.p + j + 1];
+    lp[r] = coxLinearPredictor(model, x, s);
+    hazardRatio[r] = Math.exp(lp[r]);
+    const sv = coxSurvivalAt(model, x, s, horizons);
+    for (let h = 0; h < horizons.length; h++) survival[h][r] = sv[h];
+    scored++;
+  }
+  return { lp, hazardRatio, survival, horizons: [...horizons], missing: rows - scored };
+}
