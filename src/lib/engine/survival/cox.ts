@@ -51,6 +51,11 @@ export interface CoxOptions {
   tolerInf?: number;
   /** Ridge θ: coxph(... ~ ridge(<every column>, theta = θ)). Null or absent: no penalty. */
   penalty?: number | null;
+  /**
+   * Per design column, the factor on its penalty: ridge's default scale = TRUE
+   * penalises θ/2·Σ var(xⱼ)·βⱼ². Absent: 1 each (ridge(..., scale = FALSE)).
+   */
+  penaltyScale?: Float64Array;
 }
 
 /** The inputs of one fit: a design without intercept (row-major n × p), outcome and strata. */
@@ -144,8 +149,8 @@ interface Problem {
   /** 1 where the row is the last (in ascending order) of its stratum (coxph.fit's newstrat). */
   last: Uint8Array;
   efron: boolean;
-  /** Ridge θ on the scaled coefficients (scale 1 when penalised), or 0. */
-  theta: number;
+  /** Per column, θ times its penalty factor (columns are not scaled when penalised); null unpenalised. */
+  theta: Float64Array | null;
 }
 
 interface Work {
@@ -255,14 +260,15 @@ function iterate(prob: Problem, beta: Float64Array, w: Work): number {
     cmat2.fill(0);
   }
   for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) imat[j * p + i] = imat[i * p + j];
-  if (prob.theta > 0) {
-    let ss = 0;
+  if (prob.theta) {
+    let pen = 0;
     for (let i = 0; i < p; i++) {
-      ss += beta[i] * beta[i];
-      u[i] -= prob.theta * beta[i];
-      imat[i * p + i] += prob.theta;
+      const t = prob.theta[i];
+      pen += t * beta[i] * beta[i];
+      u[i] -= t * beta[i];
+      imat[i * p + i] += t;
     }
-    loglik -= (prob.theta / 2) * ss;
+    loglik -= pen / 2;
   }
   return loglik;
 }
@@ -302,7 +308,7 @@ function newton(prob: Problem, iterMax: number, eps: number, tolChol: number): N
 
   const unpenalised = (): Float64Array => {
     const info = Float64Array.from(w.imat);
-    if (prob.theta > 0) for (let i = 0; i < p; i++) info[i * p + i] -= prob.theta;
+    if (prob.theta) for (let i = 0; i < p; i++) info[i * p + i] -= prob.theta[i];
     return info;
   };
 
@@ -423,7 +429,22 @@ export function coxFit(input: CoxInput, options: CoxOptions = {}): CoxFit {
     }
   }
 
-  const prob: Problem = { n, p, X: Xs, time, status, last, efron: ties === 'efron', theta };
+  let weights: Float64Array | null = null;
+  if (theta > 0) {
+    weights = new Float64Array(p);
+    for (let j = 0; j < p; j++)
+      weights[j] = theta * (options.penaltyScale ? options.penaltyScale[j] : 1);
+  }
+  const prob: Problem = {
+    n,
+    p,
+    X: Xs,
+    time,
+    status,
+    last,
+    efron: ties === 'efron',
+    theta: weights,
+  };
   const fit = newton(prob, iterMax, eps, tolChol);
 
   // Back to the original columns.
@@ -464,8 +485,12 @@ export function coxFit(input: CoxInput, options: CoxOptions = {}): CoxFit {
       if (!Number.isFinite(infs[j])) anyNonFinite = true;
     }
     if (!fit.converged) {
-      if (maxLp > 500 || anyNonFinite) {
-        const j = largestFinite(beta, aliased);
+      // R says only "did not converge" unless max(lp) > 500; a coefficient
+      // beyond 10 (per mean absolute deviation of its column, or per unit of a
+      // 0/1 column: a hazard ratio over e¹⁰) that has not settled is one
+      // running off to infinity, and is named.
+      const j = largestFinite(fit.beta, aliased);
+      if (maxLp > 500 || anyNonFinite || Math.abs(fit.beta[j]) > 10) {
         throw new EngineError('cox.monotone-likelihood', { column: names[j], suggestion: 'ridge' });
       }
       throw new EngineError('cox.not-converged', { iterations: fit.iterations });
@@ -526,9 +551,9 @@ export function coxFit(input: CoxInput, options: CoxOptions = {}): CoxFit {
     const var2 = matmul(VI, V, p);
     let edf = 0;
     for (let j = 0; j < p; j++) edf += VI[j * p + j];
-    let ss = 0;
-    for (let j = 0; j < p; j++) ss += beta[j] * beta[j];
-    ridge = { theta, penalty: (theta / 2) * ss, var2, df: edf };
+    let pen = 0;
+    for (let j = 0; j < p; j++) pen += weights![j] * beta[j] * beta[j];
+    ridge = { theta, penalty: pen / 2, var2, df: edf };
     modelDf = edf;
   } else {
     const Vk = new Float64Array(df * df);
@@ -672,6 +697,8 @@ export function fitCoxTable(
     if (!eventOk) noEvent++;
     if (durationOk && eventOk) flags[i] = inputs.event[k++];
   }
+  if (!inputs.event.includes(1))
+    throw new EngineError('cox.no-events', { rows: inputs.event.length });
   if (badDuration) missingBy[settings.duration] = badDuration;
   if (noEvent) missingBy[settings.event] = noEvent;
 
@@ -758,7 +785,13 @@ export function fitCoxTable(
   if (codes) checkWithinStrata(X, n, p, codes, names, pipeline);
 
   const input: CoxInput = { n, p, X, names, time, event: design.y, strata: codes };
-  const fit = coxFit(input, { ...options, ties: settings.ties, penalty: settings.penalty });
+  const penaltyScale = settings.penalty ? ridgeScale(table, pipeline, X, n, p) : undefined;
+  const fit = coxFit(input, {
+    ...options,
+    ties: settings.ties,
+    penalty: settings.penalty,
+    penaltyScale,
+  });
   const stored: Pipeline = { ...pipeline, target: { column: settings.event, positive: '' } };
   return {
     fit,
@@ -810,6 +843,43 @@ function checkWithinStrata(
         coefficient: names[cols[0]],
       });
   }
+}
+
+/**
+ * ridge()'s scale = TRUE: each column's sample variance. R evaluates ridge()
+ * inside model.frame, before na.omit, so a numeric feature's variance is over
+ * every table row where that column is present; a coded column (dummy,
+ * interaction) uses the rows fitted.
+ */
+function ridgeScale(
+  table: DataTable,
+  pipeline: Pipeline,
+  X: Float64Array,
+  n: number,
+  p: number,
+): Float64Array {
+  const out = new Float64Array(p);
+  const numeric = new Map(
+    pipeline.features.filter((f) => f.kind !== 'categorical').map((f) => [f.column, f.column]),
+  );
+  pipeline.coefficients.slice(1).forEach((c, j) => {
+    let values: ArrayLike<number>;
+    const column = numeric.has(c.term) ? getColumn(table, c.term) : null;
+    if (column && column.kind === 'number') {
+      values = column.values.filter((v) => !Number.isNaN(v));
+    } else {
+      const v = new Float64Array(n);
+      for (let i = 0; i < n; i++) v[i] = X[i * p + j];
+      values = v;
+    }
+    let mean = 0;
+    for (let i = 0; i < values.length; i++) mean += values[i];
+    mean /= values.length;
+    let ss = 0;
+    for (let i = 0; i < values.length; i++) ss += (values[i] - mean) ** 2;
+    out[j] = ss / (values.length - 1);
+  });
+  return out;
 }
 
 function present(column: Column, i: number): boolean {

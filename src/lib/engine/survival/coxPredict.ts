@@ -209,7 +209,7 @@ export function scoreCoxTable(
       const key = columns.map((c) => cellText(c, r)).join('\u0000');
       const s = index.get(key);
       if (s === undefined)
-        throw new EngineError('cox.stratum-unknown', { stratum: key.replace(/\u0000/g, ', ') });
+        throw new EngineError('cox.stratum-unknown', { stratum: key.split('\u0000').join(', ') });
       return s;
     };
   }
