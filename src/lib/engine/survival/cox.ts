@@ -823,7 +823,7 @@ function checkWithinStrata(
   names: readonly string[],
   pipeline: Pipeline,
 ): void {
-  const nStrata = Math.max(...strata) + 1;
+  const nStrata = strata.reduce((a, b) => Math.max(a, b), 0) + 1;
   const first = new Float64Array(nStrata * p).fill(NaN);
   const varies = new Uint8Array(p);
   for (let i = 0; i < n; i++) {

@@ -60,20 +60,38 @@ export function coxConcordance(
   let TXY = 0;
 
   const rank = new Int32Array(n);
-  const groups = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    const s = strata ? strata[i] : 0;
-    const g = groups.get(s);
-    if (g) g.push(i);
-    else groups.set(s, [i]);
+  // Rows grouped by stratum (a counting sort), each group then ordered.
+  const nStrata = strata ? strata.reduce((a, b) => Math.max(a, b), 0) + 1 : 1;
+  const offsets = new Int32Array(nStrata + 1);
+  for (let i = 0; i < n; i++) offsets[(strata ? strata[i] : 0) + 1]++;
+  for (let s = 0; s < nStrata; s++) offsets[s + 1] += offsets[s];
+  const grouped = new Uint32Array(n);
+  {
+    const fill = offsets.slice(0, nStrata);
+    for (let i = 0; i < n; i++) grouped[fill[strata ? strata[i] : 0]++] = i;
   }
-  for (const rows of groups.values()) {
+  for (let g = 0; g < nStrata; g++) {
+    const rows = grouped.subarray(offsets[g], offsets[g + 1]);
+    if (rows.length === 0) continue;
     // Longest time first; at one time, censorings before events.
     rows.sort((a, b) => time[b] - time[a] || event[a] - event[b] || a - b);
-    const distinct = [...new Set(rows.map((i) => lp[i]))].sort((a, b) => a - b);
-    const rankOf = new Map(distinct.map((v, r) => [v, r]));
-
-    for (const i of rows) rank[i] = rankOf.get(lp[i])!;
+    // Ranks of the predictor: a numeric sort and a binary search, no hashing.
+    const sorted = Float64Array.from(rows, (i) => lp[i]).sort();
+    let m = 0;
+    for (let k = 0; k < sorted.length; k++)
+      if (k === 0 || sorted[k] !== sorted[m - 1]) sorted[m++] = sorted[k];
+    const distinct = sorted.subarray(0, m);
+    for (const i of rows) {
+      let lo = 0;
+      let hi = m - 1;
+      const v = lp[i];
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (distinct[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      rank[i] = lo;
+    }
     const risk = new Fenwick(distinct.length);
     const deaths = new Fenwick(distinct.length);
     // Per row in the risk set: the deaths above, below and at its rank when it entered.
@@ -110,10 +128,17 @@ export function coxConcordance(
         D += above;
         TX += same;
       }
-      for (let a = 0; a < tied.length; a++)
-        for (let b = a + 1; b < tied.length; b++)
-          if (lp[tied[a]] === lp[tied[b]]) TXY++;
-          else TY++;
+      if (tied.length > 1) {
+        // Pairs of events at one time: tied.xy where the predictor ties too.
+        const r = Int32Array.from(tied, (i) => rank[i]).sort();
+        let same = 0;
+        for (let x = 0, y = 0; x < r.length; x = y) {
+          while (y < r.length && r[y] === r[x]) y++;
+          same += ((y - x) * (y - x - 1)) / 2;
+        }
+        TXY += same;
+        TY += (tied.length * (tied.length - 1)) / 2 - same;
+      }
       for (const i of tied) deaths.add(rank[i]);
       for (const i of tied) enter(i);
       k = end;
