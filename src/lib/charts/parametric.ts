@@ -108,7 +108,8 @@ export function parametricSpec(
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 'container',
     height: HEIGHT,
-    config: { legend: { symbolType: 'stroke', symbolStrokeWidth: 3 } },
+    // Below the plot: a container-wide chart leaves no room for it at the right.
+    config: { legend: { orient: 'bottom', symbolType: 'stroke', symbolStrokeWidth: 3 } },
     layer: [
       {
         data: { name: 'km', values: km0, format: format0 },
@@ -132,7 +133,6 @@ export function parametricSpec(
         encoding: {
           x,
           y,
-          color: { ...color, legend: null },
           tooltip: [
             { field: 'series', type: 'nominal', title: labels.curve },
             { field: 'timeText', type: 'nominal', title: labels.time },
