@@ -78,7 +78,8 @@ test('train live, pause, change the learning rate, step, stop, compare, score, r
   await waitForEpochs(page, 5);
   // The curves grow while it trains.
   await expect(network.locator('[data-chart="rendered"]').first()).toBeVisible();
-  await waitForEpochs(page, (await epochs(page)) + 10);
+  // Long enough that the charts' first render (two tasks) is not most of the window.
+  await waitForEpochs(page, (await epochs(page)) + 60);
   const t1 = await now(page);
   await expectPageFree(page, t0, t1, 'training with live charts');
   await expect(network.getByTestId('training-status')).toContainText('Training on wasm');

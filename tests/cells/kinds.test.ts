@@ -117,6 +117,44 @@ describe('plans', () => {
     });
   });
 
+  it('the Survival cell tests its groups only when it has a group; the view is not part of the job', () => {
+    const def = definitionOf('survival');
+    const s = { ...def.defaults({ input: 'd' }), duration: 'tenure_months', event: 'lapsed' };
+    const plain = def.plan(s, context(input));
+    expect(plain).toMatchObject({ params: { settings: { test: null, times: [], tau: null } } });
+    const grouped = def.plan(
+      { ...s, group: 'lapsed', test: { rho: 1, strata: null, pairwise: 'BH', trend: true } },
+      context(input),
+    );
+    expect(grouped).toMatchObject({
+      params: { settings: { test: { rho: 1, strata: null, pairwise: 'BH', trend: true } } },
+    });
+    const hazard = def.plan({ ...s, view: 'cumulative-hazard' }, context(input));
+    expect(hazard).toEqual(plain);
+  });
+
+  it('a Survival cell saved before the test, times, τ and view existed reads with their defaults', () => {
+    const {
+      test: _t,
+      times: _s,
+      tau: _u,
+      view: _v,
+      ...older
+    } = definitionOf('survival').defaults({
+      input: 'd',
+    });
+    const r = checkSettings('survival', older);
+    expect(r).toMatchObject({
+      ok: true,
+      settings: {
+        test: { rho: 0, strata: null, pairwise: 'none', trend: false },
+        times: [],
+        tau: null,
+        view: 'survival',
+      },
+    });
+  });
+
   it('the Profile cell writes "today" into its job, so a stored profile is of its day', () => {
     const def = definitionOf('profile');
     expect(def.plan({ input: 'd' }, context(input))).toEqual({

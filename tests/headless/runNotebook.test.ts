@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { definitionOf } from '../../src/lib/cells/registry';
 import { runNotebook, RunError, type DataFile } from '../../src/lib/headless/runNotebook';
 import { toJsonText } from '../../src/lib/headless/json';
 import { main } from '../../src/cli/notebook';
@@ -47,13 +48,9 @@ function lungNotebook(): NotebookDocument {
       id: 'km',
       kind: 'survival',
       settings: {
-        input: 'data',
+        ...definitionOf('survival').defaults({ input: 'data' }),
         duration: 'time',
         event: 'status',
-        eventValues: [],
-        group: null,
-        confType: 'log',
-        confLevel: 0.95,
       },
     },
   ];

@@ -1,3 +1,4 @@
+import { definitionOf } from '../../src/lib/cells/registry';
 import { describe, expect, it } from 'vitest';
 import {
   checkGraph,
@@ -16,15 +17,7 @@ const profile = (id: string, input: string | null): Cell => ({
 const survival = (id: string, input: string | null): Cell => ({
   id,
   kind: 'survival',
-  settings: {
-    input,
-    duration: null,
-    event: null,
-    eventValues: [],
-    group: null,
-    confType: 'log',
-    confLevel: 0.95,
-  },
+  settings: definitionOf('survival').defaults({ input }),
 });
 
 describe('notebook graph', () => {

@@ -26,6 +26,7 @@ export const CELL_COMPONENTS: { [K in CellKind]: Loader<K> } = {
   evaluate: () => import('./evaluate/EvaluateCell.svelte'),
   score: () => import('./score/ScoreCell.svelte'),
   'model-file': () => import('./modelFile/ModelFileCell.svelte'),
+  parametric: () => import('./parametric/ParametricCell.svelte'),
 };
 
 const loading = new Map<CellKind, Promise<CellComponent<CellKind>>>();

@@ -31,8 +31,11 @@ import type { DatasetMeta } from '../storage/types';
  *                    compare or extend them
  *   model            a fitted churn model (Model), for Evaluate and Score; its
  *                    cell's result is handed on with it (ResolvedInput.result)
+ *   survival-model   fitted parametric survival models (Parametric survival:
+ *                    all four distributions and the best by AIC), for cells
+ *                    that predict survival or value per customer
  */
-export const OUTPUT_TYPES = ['dataset', 'survival-curves', 'model'] as const;
+export const OUTPUT_TYPES = ['dataset', 'survival-curves', 'model', 'survival-model'] as const;
 export type OutputType = (typeof OUTPUT_TYPES)[number];
 
 /** A cell's output as another cell receives it: its type and identity. */

@@ -13,6 +13,8 @@ export const LIMITS = {
   id: 200,
   /** Values of a survival cell's event column counted as "event happened". */
   eventValues: 1_000,
+  /** Times a Survival cell reads its curves at. */
+  survivalTimes: 20,
   /** Column type overrides in one Data cell. */
   typeOverrides: 10_000,
   /** Columns, conditions, measures, levels or breaks in one Prepare step. */

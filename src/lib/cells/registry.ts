@@ -18,6 +18,7 @@ import { networkKind } from './network/definition';
 import { evaluateKind } from './evaluate/definition';
 import { scoreKind } from './score/definition';
 import { modelFileKind } from './modelFile/definition';
+import { parametricKind } from './parametric/definition';
 
 export const CELL_KINDS = [
   dataKind,
@@ -29,6 +30,7 @@ export const CELL_KINDS = [
   evaluateKind,
   scoreKind,
   modelFileKind,
+  parametricKind,
 ] as const;
 
 type Definitions = (typeof CELL_KINDS)[number];

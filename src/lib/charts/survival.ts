@@ -24,6 +24,7 @@
 
 import type { TopLevelSpec } from 'vega-lite';
 import { numberAtRisk, type KaplanMeierResult } from '../engine/survival/kaplanMeier';
+import type { NelsonAalenResult } from '../engine/survival/summaries';
 
 /** Axis, legend and tooltip titles, already translated by the caller. */
 export interface SurvivalChartLabels {
@@ -293,4 +294,53 @@ export function riskTable(
   times: readonly number[],
 ): { group: string | null; counts: number[] }[] {
   return curves.map((curve) => ({ group: curve.group, counts: numberAtRisk(curve, times) }));
+}
+
+/**
+ * The Nelson–Aalen cumulative hazard per group: step-after lines from 0 with
+ * their translucent band (engine/survival/summaries.ts nelsonAalen), the same
+ * layout as the survival chart; y from 0, unbounded above.
+ */
+export function cumulativeHazardSpec(
+  hazards: readonly NelsonAalenResult[],
+  labels: { time: string; hazard: string; group: string },
+): TopLevelSpec {
+  const grouped = hazards.some((h) => h.group !== null);
+  const rows = hazards.flatMap((h) => {
+    const group = h.group ?? '';
+    const out: { group: string; time: number; hazard: number; lower: number; upper: number }[] = [
+      { group, time: Math.min(0, h.time[0] ?? 0), hazard: 0, lower: 0, upper: 0 },
+    ];
+    for (let i = 0; i < h.time.length; i++)
+      out.push({
+        group,
+        time: h.time[i],
+        hazard: h.cumhaz[i],
+        lower: Number.isFinite(h.lower[i]) ? h.lower[i] : h.cumhaz[i],
+        upper: Number.isFinite(h.upper[i]) ? h.upper[i] : h.cumhaz[i],
+      });
+    return out;
+  });
+  const x = { field: 'time', type: 'quantitative' as const, title: labels.time };
+  const y = { field: 'hazard', type: 'quantitative' as const, title: labels.hazard };
+  const color = grouped
+    ? { color: { field: 'group', type: 'nominal' as const, title: labels.group } }
+    : {};
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: 'container',
+    height: HEIGHT,
+    config: { legend: { symbolOpacity: 1, symbolType: 'stroke', symbolStrokeWidth: 3 } },
+    data: { name: 'hazard', values: rows, format: { parse: null } },
+    layer: [
+      {
+        mark: { type: 'area', interpolate: 'step-after', opacity: 0.2, aria: false },
+        encoding: { x, y: { ...y, field: 'lower' }, y2: { field: 'upper' }, ...color },
+      },
+      {
+        mark: { type: 'line', interpolate: 'step-after', aria: false },
+        encoding: { x, y, ...color },
+      },
+    ],
+  };
 }

@@ -71,13 +71,10 @@ export function defaultNotebook(
     id: 'survival-1',
     kind: 'survival',
     settings: {
-      input: data.id,
+      ...definitionOf('survival').defaults({ input: data.id }),
       duration: 'tenure_months',
       event: 'lapsed',
-      eventValues: [],
       group: 'channel',
-      confType: 'log',
-      confLevel: 0.95,
     },
   };
   return {

@@ -21,6 +21,12 @@
 
 import type { DatasetMeta } from '../storage/types';
 import type { KaplanMeierOptions, KaplanMeierResult } from '../engine/survival/kaplanMeier';
+import type { LogrankTableResult, PAdjustMethod } from '../engine/survival/logrank';
+import type {
+  NelsonAalenResult,
+  RestrictedMean,
+  SurvivalAtTimes,
+} from '../engine/survival/summaries';
 import type { TableProfile } from '../engine/data/profile';
 import type { ReadOptions } from '../engine/data/read';
 import type { PackedPart, PartParams } from './partPool';
@@ -32,6 +38,7 @@ import type { LogisticSpec, TrainedLogistic } from '../engine/models/train';
 import type { ChurnModel } from '../engine/models/churnModel';
 import type { EvaluationRequest, EvaluationResult } from '../engine/evaluate/report';
 import type { ScoreOptions, ScoreSummary } from '../engine/models/scoredTable';
+import type { ParametricReport, ParametricSettings } from '../engine/survival/parametricReport';
 import type {
   NetworkSpec,
   TrainedNetwork,
@@ -173,6 +180,16 @@ export type ComputeRequests = {
     params: { text: string; weights?: string; fileName: string };
     result: { model: ChurnModel; format: 'json' | 'pmml' | 'layers'; fileName: string };
   };
+  /**
+   * Fit a Parametric survival cell's accelerated failure time model with all
+   * four distributions (engine/survival/parametricReport.ts): the fits, the
+   * Kaplan–Meier curve of their rows, each fitted marginal curve, the AIC
+   * comparison and a per-customer forecast preview. Arrays are transferred.
+   */
+  'fit-survreg': {
+    params: { datasetId: string; settings: ParametricSettings };
+    result: ParametricReport;
+  };
   /** A dataset as a CSV (UTF-8 with BOM, for Excel) or XLSX file; the bytes are transferred. */
   export: {
     params: { datasetId: string; format: 'csv' | 'xlsx' };
@@ -225,12 +242,31 @@ export interface SurvivalSettings {
   eventValues?: string[];
   group?: string | null;
   options?: Partial<KaplanMeierOptions>;
+  /** With a group: compare the curves (engine/survival/logrank.ts, as R survdiff). */
+  test?: {
+    rho: number;
+    strata: string | null;
+    pairwise: PAdjustMethod | null;
+    trend: boolean;
+  } | null;
+  /** Read every curve at these times (as summary(fit, times)). */
+  times?: number[];
+  /** The restricted mean survival time up to τ (as print(fit, rmean = τ)); null: none. */
+  tau?: number | null;
 }
 
 export interface SurvivalResult {
   curves: KaplanMeierResult[];
   /** Rows dropped because duration or event was missing or invalid. */
   excluded: number;
+  /** The comparison of the groups, or why there is none (an error as data); null without a group. */
+  test?: LogrankTableResult | { error: WorkerError } | null;
+  /** Per curve, its values at the times asked for; null when none were. */
+  atTimes?: SurvivalAtTimes[] | null;
+  /** Per curve, the restricted mean up to τ; null without τ. */
+  restrictedMeans?: RestrictedMean[] | null;
+  /** Per curve, the Nelson–Aalen cumulative hazard (the arrays are transferred). */
+  cumulativeHazards?: NelsonAalenResult[];
 }
 
 export interface PrepareResult {

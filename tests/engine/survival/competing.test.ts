@@ -106,7 +106,7 @@ describe('cumulative incidence and Gray’s test against cmprsk::cuminc', () => 
     };
     // All-cause KM by hand at t = 8.
     const time = (table.columns[0] as { values: Float64Array }).values;
-    const cause = table.columns[1] as { codes: Int32Array; dictionary: string[] };
+    const cause = table.columns[1] as { codes: Int32Array; dictionary: readonly string[] };
     const censored = cause.dictionary.indexOf('censored');
     const times = [...new Set(time)].sort((a, b) => a - b).filter((t) => t <= 8);
     let s = 1;

