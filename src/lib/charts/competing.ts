@@ -138,6 +138,8 @@ export function competingSpec(
         direction: 'vertical',
         symbolType: 'stroke',
         symbolStrokeWidth: 3,
+        // The estimators' names are long; the default limit (160 px) cuts them.
+        labelLimit: 360,
       },
     },
     data: { name: 'curves', values: rows, format: { parse: null } },
