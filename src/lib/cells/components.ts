@@ -27,6 +27,8 @@ export const CELL_COMPONENTS: { [K in CellKind]: Loader<K> } = {
   score: () => import('./score/ScoreCell.svelte'),
   'model-file': () => import('./modelFile/ModelFileCell.svelte'),
   parametric: () => import('./parametric/ParametricCell.svelte'),
+  cox: () => import('./cox/CoxCell.svelte'),
+  competing: () => import('./competing/CompetingCell.svelte'),
 };
 
 const loading = new Map<CellKind, Promise<CellComponent<CellKind>>>();

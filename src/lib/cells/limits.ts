@@ -21,6 +21,8 @@ export const LIMITS = {
   stepList: 1_000,
   /** Features, interactions or reference levels of one model. */
   modelTerms: 1_000,
+  /** Profiles (feature values) whose survival curves a Cox model cell predicts. */
+  coxProfiles: 8,
   /** Models compared in one Evaluate cell. */
   comparedModels: 4,
   /** A model file (PMML or JSON) kept in a Model file cell. */

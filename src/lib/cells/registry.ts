@@ -19,6 +19,8 @@ import { evaluateKind } from './evaluate/definition';
 import { scoreKind } from './score/definition';
 import { modelFileKind } from './modelFile/definition';
 import { parametricKind } from './parametric/definition';
+import { coxKind } from './cox/definition';
+import { competingKind } from './competing/definition';
 
 export const CELL_KINDS = [
   dataKind,
@@ -31,6 +33,8 @@ export const CELL_KINDS = [
   scoreKind,
   modelFileKind,
   parametricKind,
+  coxKind,
+  competingKind,
 ] as const;
 
 type Definitions = (typeof CELL_KINDS)[number];

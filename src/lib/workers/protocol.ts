@@ -39,6 +39,8 @@ import type { ChurnModel } from '../engine/models/churnModel';
 import type { EvaluationRequest, EvaluationResult } from '../engine/evaluate/report';
 import type { ScoreOptions, ScoreSummary } from '../engine/models/scoredTable';
 import type { ParametricReport, ParametricSettings } from '../engine/survival/parametricReport';
+import type { CoxReport, CoxReportSettings } from '../engine/survival/coxReport';
+import type { CompetingReport, CompetingReportSettings } from '../engine/survival/competingReport';
 import type {
   NetworkSpec,
   TrainedNetwork,
@@ -189,6 +191,25 @@ export type ComputeRequests = {
   'fit-survreg': {
     params: { datasetId: string; settings: ParametricSettings };
     result: ParametricReport;
+  };
+  /**
+   * Fit a Cox model cell's coxph (engine/survival/coxReport.ts): the fit, its
+   * cox.zph check (a failed check recorded as data), the stored CoxModel, the
+   * profiles' predicted survival curves and a per-customer preview. Arrays
+   * are transferred.
+   */
+  'fit-cox': {
+    params: { datasetId: string; settings: CoxReportSettings };
+    result: CoxReport;
+  };
+  /**
+   * A Competing risks cell's cumulative incidence per cause and group with
+   * Gray's test, the naive 1 − KM of each cause beside it, and both read at
+   * a few times (engine/survival/competingReport.ts). Curves' arrays are transferred.
+   */
+  'cumulative-incidence': {
+    params: { datasetId: string; settings: CompetingReportSettings };
+    result: CompetingReport;
   };
   /** A dataset as a CSV (UTF-8 with BOM, for Excel) or XLSX file; the bytes are transferred. */
   export: {

@@ -19,6 +19,8 @@ describe('COMPUTE_HANDLERS', () => {
         'column-levels',
         'fit-logistic',
         'fit-survreg',
+        'fit-cox',
+        'cumulative-incidence',
         'evaluate',
         'score',
         'read-model',

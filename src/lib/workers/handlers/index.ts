@@ -21,6 +21,8 @@ import { evaluate } from './evaluate';
 import { score } from './score';
 import { readModel } from './readModel';
 import { fitSurvreg } from './fitSurvreg';
+import { fitCox } from './fitCox';
+import { cumulativeIncidence } from './cumulativeIncidence';
 
 export type ComputeHandlers = HandlerRegistry<ComputeRequests, SharedContext>;
 
@@ -40,4 +42,6 @@ export const COMPUTE_HANDLERS: ComputeHandlers = {
   score,
   'read-model': readModel,
   'fit-survreg': fitSurvreg,
+  'fit-cox': fitCox,
+  'cumulative-incidence': cumulativeIncidence,
 };
