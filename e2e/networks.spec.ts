@@ -203,7 +203,11 @@ test('a crashed training worker fails its training with a message, and Run train
   await expect(network.getByTestId('cell-error')).toContainText(
     'The training stopped unexpectedly',
   );
-  // The crash is the test's own doing: its console line is expected.
+  // The crash is the test's own doing: its console line is expected. It may
+  // reach the page after the cell's message does, so it is waited for.
+  await expect
+    .poll(() => watch.consoleErrors.some((e) => e.includes('simulated crash')))
+    .toBe(true);
   watch.consoleErrors.splice(
     0,
     watch.consoleErrors.length,
