@@ -16,7 +16,7 @@ import { defineCellKind, job } from '../kind';
 import { idText, LIMITS, text } from '../limits';
 import { parametricSettings } from '../parametric/definition';
 import { datasetInput } from '../slots';
-import { fitSurvivalColumns } from '../survival/columns';
+import { fitSurvivalFormula } from '../survival/columns';
 
 const profile = z.strictObject({
   /** The analyst's name for it ('35, online, 2 late payments'); '' for the default label. */
@@ -103,15 +103,8 @@ export const coxKind = defineCellKind({
     const columns = inputs.input?.dataset?.columns;
     if (!columns) return s;
     const has = new Set(columns.map((c) => c.name));
-    const chosen = fitSurvivalColumns({ ...s, group: null }, columns);
     const next: CoxCellSettings = {
-      ...s,
-      duration: chosen.duration,
-      event: chosen.event,
-      eventValues: chosen.eventValues,
-      features: s.features.filter((f) => has.has(f)),
-      interactions: s.interactions.filter((i) => has.has(i.a) && has.has(i.b)),
-      references: s.references.filter((r) => has.has(r.column)),
+      ...fitSurvivalFormula(s, columns),
       strata: s.strata.filter((c) => has.has(c)),
       profiles: s.profiles.map((p) => ({
         ...p,

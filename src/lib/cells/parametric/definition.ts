@@ -17,7 +17,7 @@ import { defineCellKind, job } from '../kind';
 import { idText, LIMITS, text } from '../limits';
 import { MODEL_DATA_SETTINGS } from '../model/definition';
 import { datasetInput } from '../slots';
-import { fitSurvivalColumns } from '../survival/columns';
+import { fitSurvivalFormula } from '../survival/columns';
 
 const column = text.nullable();
 
@@ -90,16 +90,8 @@ export const parametricKind = defineCellKind({
   adapt(s, { inputs }) {
     const columns = inputs.input?.dataset?.columns;
     if (!columns) return s;
-    const has = new Set(columns.map((c) => c.name));
-    const chosen = fitSurvivalColumns({ ...s, group: null }, columns);
     const next: ParametricCellSettings = {
-      ...s,
-      duration: chosen.duration,
-      event: chosen.event,
-      eventValues: chosen.eventValues,
-      features: s.features.filter((f) => has.has(f)),
-      interactions: s.interactions.filter((i) => has.has(i.a) && has.has(i.b)),
-      references: s.references.filter((r) => has.has(r.column)),
+      ...fitSurvivalFormula(s, columns),
       tenure:
         s.tenure !== null && columns.some((c) => c.name === s.tenure && NUMERIC.has(c.type))
           ? s.tenure

@@ -58,3 +58,35 @@ export function fitSurvivalColumns(current: Choice, columns: readonly ColumnInfo
     group: has(current.group, GROUP_TYPES) ? current.group : null,
   };
 }
+
+/** A survival regression's formula as the Parametric and Cox cells hold it. */
+export interface SurvivalFormulaChoice {
+  duration: string | null;
+  event: string | null;
+  eventValues: string[];
+  features: string[];
+  interactions: { a: string; b: string }[];
+  references: { column: string; level: string }[];
+}
+
+/**
+ * A survival regression's formula fitted to a new input's columns: duration
+ * and event chosen again as the Survival cell chooses them, and features,
+ * interactions and references the new dataset lacks dropped.
+ */
+export function fitSurvivalFormula<S extends SurvivalFormulaChoice>(
+  s: S,
+  columns: readonly ColumnInfo[],
+): S {
+  const has = new Set(columns.map((c) => c.name));
+  const chosen = fitSurvivalColumns({ ...s, group: null }, columns);
+  return {
+    ...s,
+    duration: chosen.duration,
+    event: chosen.event,
+    eventValues: chosen.eventValues,
+    features: s.features.filter((f) => has.has(f)),
+    interactions: s.interactions.filter((i) => has.has(i.a) && has.has(i.b)),
+    references: s.references.filter((r) => has.has(r.column)),
+  };
+}
