@@ -11,7 +11,10 @@ export const CHROMIUM: { executablePath: string; args: string[] } = JSON.parse(
   readFileSync(new URL('./e2e/chromium.json', import.meta.url), 'utf8'),
 );
 
-const PORT = 4173;
+// E2E_PORT and E2E_DIST let two builds be tested side by side (a build in
+// another directory, `vite build --outDir …`); the defaults are what CI uses.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+const DIST = process.env.E2E_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -30,7 +33,7 @@ export default defineConfig({
   },
   webServer: {
     // Serve dist/ under /lab/ to prove the build works from a sub-path.
-    command: `node e2e/serve.mjs ${PORT} /lab/`,
+    command: `node e2e/serve.mjs ${PORT} /lab/ ${DIST}`,
     url: `http://127.0.0.1:${PORT}/lab/`,
     reuseExistingServer: false,
     timeout: 30_000,
