@@ -262,6 +262,7 @@ describe('generateInsuranceBook: payments', () => {
   it('has the documented columns and a bounded size', () => {
     expect(p.columns.map((c) => [c.name, c.type])).toEqual([
       ['policy_id', 'identifier'],
+      ['customer_id', 'identifier'],
       ['instalment', 'integer'],
       ['due_date', 'date'],
       ['paid_date', 'date'],
@@ -273,6 +274,25 @@ describe('generateInsuranceBook: payments', () => {
     expect(p.rowCount).toBeLessThan(300_000);
     // The same id dictionary as the policies, so the tables join on policy_id.
     expect(str(p, 'policy_id').dictionary).toEqual(str(pol, 'policy_id').dictionary);
+  });
+
+  it('names each instalment’s policy holder as the policies table does', () => {
+    const holder = new Map<string, string>();
+    const polIds = str(pol, 'policy_id');
+    const polCustomers = str(pol, 'customer_id');
+    for (let i = 0; i < pol.rowCount; i++) {
+      holder.set(
+        polIds.dictionary[polIds.codes[i]],
+        polCustomers.dictionary[polCustomers.codes[i]],
+      );
+    }
+    const ids = str(p, 'policy_id');
+    const customers = str(p, 'customer_id');
+    for (let i = 0; i < p.rowCount; i++) {
+      expect(customers.dictionary[customers.codes[i]]).toBe(
+        holder.get(ids.dictionary[ids.codes[i]]),
+      );
+    }
   });
 
   it('lists each policy’s instalments in order, only while it was observed', () => {

@@ -214,7 +214,14 @@ export function generateInsuranceBook(options: InsuranceBookOptions = {}): Insur
   const customerDictionary = idList('C', customerIds.size);
   return {
     policies: policiesTable(policies, policyIds, customerIds, customerDictionary, asOfDay),
-    payments: paymentsTable(root.derive('payments'), policies, policyIds, asOfDay),
+    payments: paymentsTable(
+      root.derive('payments'),
+      policies,
+      policyIds,
+      Int32Array.from(policies, (p) => customerIds.get(p.customer) ?? -1),
+      customerDictionary,
+      asOfDay,
+    ),
   };
 }
 
@@ -518,6 +525,8 @@ function paymentsTable(
   rng: Random,
   policies: Policy[],
   policyIds: readonly string[],
+  customerOf: Int32Array,
+  customerDictionary: readonly string[],
   asOfDay: number,
 ): DataTable {
   const policyCodes: number[] = [];
@@ -591,6 +600,15 @@ function paymentsTable(
         type: 'identifier',
         codes: Int32Array.from(policyCodes),
         dictionary: policyIds,
+      },
+      // The policy holder, so that the log is a customer's transaction log
+      // (customer, date, amount) without a join. Drawn from no random stream.
+      {
+        kind: 'string',
+        name: 'customer_id',
+        type: 'identifier',
+        codes: Int32Array.from(policyCodes, (code) => customerOf[code]),
+        dictionary: customerDictionary,
       },
       {
         kind: 'number',
