@@ -1104,6 +1104,30 @@ export const en = {
   'cox.preview.note':
     'Linear predictor as R predict(type = "lp"); hazard ratio against the average customer (the features’ means over the rows used).',
   'cox.row': 'Row',
+  // transaction logs (engine/lifecycle/transactions.ts, ui/TransactionLogForm.svelte)
+  'log.legend': 'Transaction log',
+  'log.customer': 'Customer',
+  'log.date': 'Date',
+  'log.amount': 'Amount (or unit price)',
+  'log.quantity': 'Quantity (× unit price)',
+  'log.transaction': 'Transaction (invoice) number',
+  'log.none': 'none',
+  'log.returns': 'Returns and cancellations',
+  'log.returns.net': 'net them against spend',
+  'log.returns.drop': 'leave them out',
+  'log.as-of': 'As of',
+  'log.as-of.default': 'the day after the last transaction',
+  'log.choose-columns': 'Choose the customer and date columns of the transaction log.',
+  'log.report':
+    '{kept} of {rows} rows read: {missingCustomer} without a customer, {missingDate} without a date, {missingAmount} without an amount left out; returns {returnsNetted} netted, {returnsDropped} left out.',
+  'lifecycle.date-not-date':
+    'Column “{column}” is {type}, not a date. Change its type to date in the Data cell (a number such as 19970101 reads as a date there) or choose another column.',
+  'lifecycle.quantity-without-amount':
+    'A quantity multiplies a unit price: choose the amount (unit price) column too.',
+  'lifecycle.empty-log':
+    'No row of the log can be used: of {rows} rows, {missingCustomer} have no customer and {missingDate} no date (or no amount).',
+  'lifecycle.as-of-before-data':
+    'The as-of date {asOf} is before the first transaction ({first}): no customer had bought yet. Choose a later date.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1036,4 +1036,27 @@ export const zhCN: Record<MessageKey, string> = {
   'cox.preview.note':
     '线性预测值同 R predict(type = "lp")；风险比相对平均客户（所用行的特征均值）。',
   'cox.row': '行',
+  // transaction logs (engine/lifecycle/transactions.ts, ui/TransactionLogForm.svelte)
+  'log.legend': '交易记录',
+  'log.customer': '客户',
+  'log.date': '日期',
+  'log.amount': '金额（或单价）',
+  'log.quantity': '数量（× 单价）',
+  'log.transaction': '交易（发票）号',
+  'log.none': '无',
+  'log.returns': '退货与取消',
+  'log.returns.net': '从消费额中扣除',
+  'log.returns.drop': '剔除',
+  'log.as-of': '截至日期',
+  'log.as-of.default': '最后一笔交易的次日',
+  'log.choose-columns': '请选择交易记录的客户列和日期列。',
+  'log.report':
+    '读取 {rows} 行中的 {kept} 行：剔除无客户 {missingCustomer} 行、无日期 {missingDate} 行、无金额 {missingAmount} 行；退货扣除 {returnsNetted} 行、剔除 {returnsDropped} 行。',
+  'lifecycle.date-not-date':
+    '列“{column}”的类型是 {type}，不是日期。请在数据单元中把它的类型改为日期（19970101 这样的数字在那里可读作日期），或选择其他列。',
+  'lifecycle.quantity-without-amount': '数量要乘以单价：请同时选择金额（单价）列。',
+  'lifecycle.empty-log':
+    '交易记录中没有可用的行：{rows} 行中 {missingCustomer} 行没有客户，{missingDate} 行没有日期（或没有金额）。',
+  'lifecycle.as-of-before-data':
+    '截至日期 {asOf} 早于第一笔交易（{first}）：那时还没有客户购买。请选择更晚的日期。',
 };
