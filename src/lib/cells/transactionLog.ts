@@ -33,7 +33,8 @@ export type TransactionLogSettings = z.infer<typeof transactionLogSettings>;
 
 /** The column types each choice offers. */
 export const LOG_COLUMN_TYPES = {
-  customer: ['identifier', 'categorical', 'text', 'integer'],
+  // A customer number exported as 17850.0 is a decimal column.
+  customer: ['identifier', 'categorical', 'text', 'integer', 'decimal'],
   date: ['date', 'datetime'],
   amount: ['decimal', 'integer'],
   quantity: ['integer', 'decimal'],

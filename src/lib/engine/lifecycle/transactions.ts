@@ -17,7 +17,7 @@
 //   number) within a customer, or, without that column, each purchase row.
 
 import { EngineError, type Column, type DataTable, type NumericColumn } from '../data/table';
-import { requireColumn, wrongType } from '../prepare/common';
+import { parseIsoDate, requireColumn, wrongType } from '../prepare/common';
 import { DAY_MS } from '../units';
 
 /** Which columns of a table make the log. */
@@ -136,7 +136,7 @@ export function readTransactionLog(
 ): TransactionLog {
   const customerColumn = requireColumn(table, columns.customer);
   if (customerColumn.kind === 'number' && !AMOUNT_TYPES.includes(customerColumn.type as never)) {
-    throw wrongType(customerColumn, 'identifier, categorical, text, integer');
+    throw wrongType(customerColumn, 'identifier, categorical, text, integer, decimal');
   }
   const dateColumn = requireColumn(table, columns.date);
   if (dateColumn.kind !== 'number' || !DATE_TYPES.includes(dateColumn.type as never)) {
@@ -392,6 +392,15 @@ export function summariseCustomers(log: TransactionLog, asOfDay: number): Custom
     purchaseDays: purchaseDays.subarray(0, k),
     spend: spend.subarray(0, k),
   };
+}
+
+/**
+ * The as-of day of an analysis: the date given (yyyy-mm-dd), or by default
+ * the day after the log's last date, so that every transaction is in the past
+ * and the most recent buyer's recency is 1 day (as RFM usually counts it).
+ */
+export function asOfDayOf(log: TransactionLog, asOf: string | null): number {
+  return asOf === null ? log.lastDay + 1 : Math.floor(parseIsoDate(asOf, 'asOf') / DAY_MS);
 }
 
 /** 'yyyy-mm-dd' of a UTC day number. */
