@@ -43,21 +43,26 @@ export const LOG_COLUMN_TYPES = {
 
 type ColumnMeta = { name: string; type: ColumnType };
 
-const NAME_HINTS: Record<keyof LogColumns, RegExp> = {
-  customer: /cust|client|member|user|account|holder/i,
-  date: /paid|purchase|invoice|order|transaction|date/i,
-  amount: /amount|value|spend|revenue|sales|price|total|premium/i,
-  quantity: /quantity|qty|units|number_of/i,
-  transaction: /invoice|order|transaction|receipt|basket/i,
+/** Names that suggest each role, the more telling first (paid_date before due_date). */
+const NAME_HINTS: Record<keyof LogColumns, readonly RegExp[]> = {
+  customer: [/cust|client|member|user|account|holder/i],
+  date: [/paid|purchase|invoice|order|transaction/i, /date|day|time/i],
+  amount: [/amount|value|spend|revenue|sales|total/i, /price|premium/i],
+  quantity: [/quantity|qty|units|number_of/i],
+  transaction: [/invoice|order|transaction|receipt|basket/i],
 };
 
-/** The first column of a fitting type whose name suggests the role, else (for customer and date) the first that fits. */
+/** The column of a fitting type whose name suggests the role, else (for customer and date) the first that fits. */
 function guess(columns: readonly ColumnMeta[], role: keyof LogColumns, taken: Set<string>) {
   const fits = columns.filter(
     (c) => (LOG_COLUMN_TYPES[role] as readonly ColumnType[]).includes(c.type) && !taken.has(c.name),
   );
-  const named = fits.find((c) => NAME_HINTS[role].test(c.name));
-  const chosen = named ?? (role === 'customer' || role === 'date' ? fits[0] : undefined);
+  let chosen: ColumnMeta | undefined;
+  for (const hint of NAME_HINTS[role]) {
+    chosen = fits.find((c) => hint.test(c.name));
+    if (chosen) break;
+  }
+  chosen ??= role === 'customer' || role === 'date' ? fits[0] : undefined;
   if (chosen) taken.add(chosen.name);
   return chosen?.name ?? null;
 }
@@ -77,7 +82,9 @@ export function defaultTransactionLog(columns: readonly ColumnMeta[] = []): Tran
     customer,
     date,
     amount,
-    quantity: amount ? quantity : null,
+    // A quantity multiplies a unit price only: CDNOW's dollar_value is already
+    // the order's total, beside its number_of_cds.
+    quantity: amount && /price|unit/i.test(amount) ? quantity : null,
     transaction,
     returns: 'net',
     asOf: null,
