@@ -40,7 +40,7 @@
 // customer's first purchase then one pass over the rows, the period of a day
 // from a lookup table, progress between blocks of customers.
 
-import { EngineError, type DataTable, type Progress } from '../data/table';
+import { EngineError, type Column, type DataTable, type Progress } from '../data/table';
 import { requireColumn } from '../prepare/common';
 import { DAY_MS, DAYS_PER_MONTH, DAYS_PER_WEEK } from '../units';
 import { isoDay, type TransactionLog } from './transactions';
@@ -614,9 +614,95 @@ export async function policyRetention(
   return { retention, ids };
 }
 
-function labelOf(column: DataTable['columns'][number], i: number): string {
+function labelOf(column: Column, i: number): string {
   if (column.kind === 'string')
     return column.codes[i] < 0 ? '' : column.dictionary[column.codes[i]];
   const v = column.values[i];
   return v !== v ? '' : String(v);
+}
+
+/** Column names of the per-customer dataset (besides the customer column, which keeps its name). */
+export const MEMBER_COLUMNS = {
+  cohort: 'cohort',
+  first: 'cohort_start_date',
+  periodsActive: 'periods_active',
+  lastPeriod: 'last_active_period',
+  revenue: 'revenue',
+} as const;
+
+/**
+ * The per-customer (or per-policy) dataset of a retention: the customer
+ * column under `idName` (an identifier, so it joins to a customer table),
+ * its cohort (categorical, usable as a group in other cells), the first
+ * purchase (start) date, periods active, the last active period and — with
+ * amounts — its revenue. `labels[index]` names each member.
+ */
+export function memberTable(
+  retention: CohortRetention,
+  labels: readonly string[],
+  idName: string,
+): DataTable {
+  const per = retention.perMember;
+  const n = per.cohort.length;
+  const ids = new Int32Array(n);
+  const dictionary: string[] = [];
+  const seen = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const label = labels[per.index[i]];
+    let code = seen.get(label);
+    if (code === undefined) {
+      code = dictionary.length;
+      seen.set(label, code);
+      dictionary.push(label);
+    }
+    ids[i] = code;
+  }
+  const first = new Float64Array(n);
+  for (let i = 0; i < n; i++) first[i] = per.first[i] * DAY_MS;
+  const columns: Column[] = [
+    { kind: 'string', name: idName, type: 'identifier', codes: ids, dictionary },
+    {
+      kind: 'string',
+      name: MEMBER_COLUMNS.cohort,
+      type: 'categorical',
+      codes: per.cohort.slice(),
+      dictionary: [...retention.cohorts],
+    },
+    { kind: 'number', name: MEMBER_COLUMNS.first, type: 'date', values: first },
+    {
+      kind: 'number',
+      name: MEMBER_COLUMNS.periodsActive,
+      type: 'integer',
+      values: Float64Array.from(per.periodsActive),
+    },
+    {
+      kind: 'number',
+      name: MEMBER_COLUMNS.lastPeriod,
+      type: 'integer',
+      values: Float64Array.from(per.lastPeriod),
+    },
+  ];
+  if (retention.hasRevenue) {
+    columns.push({
+      kind: 'number',
+      name: MEMBER_COLUMNS.revenue,
+      type: 'decimal',
+      values: per.revenue.slice(),
+    });
+  }
+  return { rowCount: n, columns };
+}
+
+/**
+ * A policy table's default as-of day: the day after its last start or end
+ * date (the end of its observation, as a log's is the day after its last
+ * transaction), so that the result depends on the data alone, not on today.
+ */
+export function policyAsOfDay(table: DataTable, columns: PolicyColumns): number {
+  let last = -Infinity;
+  for (const days of [dateDays(table, columns.start), dateDays(table, columns.end)]) {
+    for (let i = 0; i < days.length; i++) if (days[i] > last) last = days[i];
+  }
+  if (!Number.isFinite(last)) throw new EngineError('cohorts.no-members', { asOf: '—' });
+  return last + 1;
 }
