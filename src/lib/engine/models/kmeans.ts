@@ -323,8 +323,8 @@ async function lloyd(
   absTol: number,
   tick: () => Promise<void>,
 ): Promise<Omit<KMeansFit, 'restart'>> {
-  let centres = start;
-  let next = new Float64Array(k * d);
+  let centres: Float64Array = start;
+  let next: Float64Array = new Float64Array(k * d);
   const counts = new Float64Array(k);
   const labels = new Int32Array(n);
   const previous = new Int32Array(n).fill(-1);
