@@ -12,6 +12,12 @@
 // else is delimited text (./ingest.ts), which also refuses other binary
 // content with file.binary. Text sniffing is deliberately strict, so a CSV
 // whose first header starts with '[' or '{' is still read as CSV.
+//
+// Before any of that, containers are unpacked whatever the format chosen
+// (./formats/archive.ts): a gzip stream (magic bytes 1f 8b, so a .csv that is
+// gzip inside too) and a zip that is not a workbook, holding one data file,
+// are replaced by what they hold, under its name; a warning says which file
+// of a zip was read. A workbook is a zip too: it goes to the XLSX reader.
 
 import { DEFAULT_PARSE_OPTIONS, type ParseOptions } from './csv';
 import { ingestBlob } from './ingest';
@@ -19,6 +25,16 @@ import type { IngestResult } from './ingestTypes';
 import { ingestInParts, type PartsOptions } from './parts';
 import { EngineError, type Progress } from './table';
 import { readJsonArray, readNdjson } from './formats/json';
+import {
+  ARCHIVE_LIMITS,
+  gunzip,
+  isGzip,
+  isWorkbook,
+  isZip,
+  unzipDataFile,
+  zipEntries,
+} from './formats/archive';
+import type { IngestWarning } from './ingestTypes';
 
 export type FileFormat = 'delimited' | 'xlsx' | 'parquet' | 'json' | 'ndjson';
 
@@ -116,6 +132,68 @@ export async function readFile(
   parts: PartsOptions | null = null,
 ): Promise<ReadResult> {
   const { format: chosen = 'auto', sheet, ...parse } = options;
+  const unpacked = await unpack(file, fileName, chosen, progress);
+  const result = await readUnpacked(
+    unpacked.blob,
+    unpacked.name,
+    chosen,
+    sheet,
+    parse,
+    progress,
+    parts,
+  );
+  result.warnings.unshift(...unpacked.warnings);
+  return result;
+}
+
+/**
+ * The data file inside any containers, with its name; the file itself when
+ * it is in none. Throws EngineError archive.too-deep past the nesting limit,
+ * and what ./formats/archive.ts throws.
+ */
+async function unpack(
+  file: Blob,
+  fileName: string,
+  chosen: ReadOptions['format'],
+  progress: Progress,
+): Promise<{ blob: Blob; name: string; warnings: IngestWarning[] }> {
+  let blob = file;
+  let name = fileName;
+  const warnings: IngestWarning[] = [];
+  for (let depth = 0; ; depth++) {
+    if (blob.size === 0) return { blob, name, warnings };
+    const head = new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer());
+    const gzip = isGzip(head);
+    if (!gzip && !(isZip(head) && chosen !== 'xlsx')) return { blob, name, warnings };
+    let inner: { blob: Blob; name: string };
+    if (gzip) {
+      if (depth === ARCHIVE_LIMITS.maxDepth) throw tooDeep(name);
+      inner = { blob: await gunzip(blob, name, progress), name: name.replace(/\.gz(ip)?$/i, '') };
+    } else {
+      const entries = await zipEntries(blob);
+      if (isWorkbook(entries)) return { blob, name, warnings };
+      if (depth === ARCHIVE_LIMITS.maxDepth) throw tooDeep(name);
+      inner = await unzipDataFile(blob, entries, progress);
+      warnings.push({ code: 'archive.read-entry', params: { entry: inner.name } });
+    }
+    blob = inner.blob;
+    name = inner.name;
+  }
+}
+
+function tooDeep(name: string): EngineError {
+  return new EngineError('archive.too-deep', { entry: name, depth: ARCHIVE_LIMITS.maxDepth });
+}
+
+async function readUnpacked(
+  file: Blob,
+  fileName: string,
+  chosen: ReadOptions['format'],
+  sheet: string | undefined,
+  parse: Partial<ParseOptions>,
+  progress: Progress,
+  parts: PartsOptions | null,
+): Promise<ReadResult> {
   const parseOptions = { ...DEFAULT_PARSE_OPTIONS, ...parse };
   let format: FileFormat;
   if (chosen !== 'auto') format = chosen;

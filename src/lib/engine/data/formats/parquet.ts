@@ -16,7 +16,12 @@
 // An INT64 column holding a value beyond ±2^53 cannot be a double without
 // losing digits; such columns are large ids in practice, so they are read as
 // strings with their exact digits (warning parquet.int64-as-text).
-// Nested columns (LIST, MAP, STRUCT) and TIME/INTERVAL/geometry are refused.
+// Nested columns (LIST, MAP, STRUCT, repeated fields) are kept as their
+// values' JSON text, as the JSON reader keeps objects and arrays, with one
+// warning naming them (parquet.nested-as-text): the flat columns beside them
+// load. TIME/INTERVAL/geometry are refused.
+// hyparquet's own error text never reaches the user: a file it cannot read
+// is parquet.invalid.
 
 import {
   parquetMetadataAsync,
@@ -49,7 +54,7 @@ export interface ParquetResult {
 
 const MAX_EXACT = 2 ** 53;
 
-/** Reads a whole file. Throws EngineError parquet.invalid, parquet.nested-unsupported, parquet.type-unsupported and file.no-rows. */
+/** Reads a whole file. Throws EngineError parquet.invalid, parquet.type-unsupported and file.no-rows. */
 export async function readParquet(blob: Blob, progress: Progress): Promise<ParquetResult> {
   const file: AsyncBuffer = {
     byteLength: blob.size,
@@ -58,8 +63,8 @@ export async function readParquet(blob: Blob, progress: Progress): Promise<Parqu
   let metadata: FileMetaData;
   try {
     metadata = await parquetMetadataAsync(file);
-  } catch (error) {
-    throw new EngineError('parquet.invalid', { reason: message(error) });
+  } catch {
+    throw new EngineError('parquet.invalid');
   }
   const fields = parquetSchema(metadata).children;
   const rowCount = Number(metadata.num_rows);
@@ -94,12 +99,16 @@ export async function readParquet(blob: Blob, progress: Progress): Promise<Parqu
       });
     } catch (error) {
       if (error instanceof EngineError) throw error;
-      throw new EngineError('parquet.invalid', { reason: message(error) });
+      throw new EngineError('parquet.invalid');
     }
     rowStart = rowEnd;
     await progress.report(rowStart, rowCount);
   }
 
+  const nested = sinks.filter((s) => s instanceof NestedSink).map((s) => s.name);
+  if (nested.length > 0) {
+    warnings.push({ code: 'parquet.nested-as-text', params: { columns: nested.join(', ') } });
+  }
   const columns: Column[] = [];
   const inference: ColumnInference[] = [];
   for (const sink of sinks) {
@@ -108,10 +117,6 @@ export async function readParquet(blob: Blob, progress: Progress): Promise<Parqu
     inference.push(built.inference);
   }
   return { table: { rowCount, columns }, inference, warnings };
-}
-
-function message(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).slice(0, 200);
 }
 
 /**
@@ -140,7 +145,7 @@ interface Sink {
 function sinkFor(field: SchemaTree, name: string, rowCount: number): Sink {
   const e = field.element;
   if (field.children.length > 0 || e.repetition_type === 'REPEATED') {
-    throw new EngineError('parquet.nested-unsupported', { column: name });
+    return new NestedSink(name, rowCount);
   }
   const logical = e.logical_type?.type;
   const converted = e.converted_type;
@@ -262,6 +267,36 @@ class TextSink implements Sink {
     return this.builder.build(this.name);
   }
 }
+
+/**
+ * A LIST, MAP or STRUCT column (hyparquet assembles each row's value as
+ * arrays and objects): its JSON text, in a text column. INT64 inside come as
+ * bigint, which JSON.stringify refuses: a safe one is written as a number,
+ * a wider one as its digits in quotes, so none is rounded.
+ */
+class NestedSink extends TextSink {
+  override set(i: number, value: unknown): void {
+    super.set(i, value === null || value === undefined ? null : JSON.stringify(value, jsonValue));
+  }
+
+  override build(): { column: Column; inference: ColumnInference } {
+    const built = super.build();
+    return {
+      column: { ...built.column, type: 'text' } as Column,
+      inference: { ...built.inference, type: 'text', evidence: 'parquet-nested' },
+    };
+  }
+}
+
+function jsonValue(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    return value >= -MAX_SAFE && value <= MAX_SAFE ? Number(value) : String(value);
+  }
+  if (value instanceof Uint8Array) return Array.from(value);
+  return value;
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** INT32/INT64; switches to exact-digit strings at the first value beyond ±2^53. */
 class IntegerSink implements Sink {

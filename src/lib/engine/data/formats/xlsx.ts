@@ -15,12 +15,21 @@
 // Excel's own limit of 1,048,576 rows × 20 columns needs about 2 GB, more
 // than a browser tab gets. We add no row limit of our own: the practical
 // limit is memory, and users with such sheets should save them as CSV.
+//
+// Before the library sees the file, its XML parts are unpacked once with the
+// bounds of ./archive.ts (size, ratio) and their element nesting measured
+// (MAX_XML_DEPTH): a zip bomb — a small file whose sheet unpacks to hundreds
+// of MB, or XML nested deep enough to exhaust the parser's stack — is refused
+// in the time it takes to inflate it, with a message, not after the library
+// has tried to hold it. Whatever the library still throws is xlsx.invalid
+// (its own text is not for users).
 
 import readXlsxFile from 'read-excel-file/universal';
 import { columnNames } from '../columnNames';
 import type { IngestWarning } from '../ingestTypes';
 import { isWideInteger, type ColumnInference } from '../infer';
 import { EngineError, type Column, type DataTable, type Progress } from '../table';
+import { ARCHIVE_LIMITS, unzipEntry, zipEntries, type ArchiveLimits } from './archive';
 import { cellToText, columnFromCells, type Cell } from './cells';
 
 export interface XlsxOptions {
@@ -43,24 +52,31 @@ export interface XlsxResult {
 const REPORT_EVERY_ROWS = 10_000;
 
 /**
+ * Element nesting allowed in a workbook's XML. A worksheet nests about six
+ * deep (worksheet › sheetData › row › c › is › r › t); rich text and
+ * extensions add a few.
+ */
+export const MAX_XML_DEPTH = 64;
+
+/**
  * Reads one sheet of a workbook. Throws EngineError xlsx.invalid,
- * xlsx.sheet-not-found, file.empty and file.no-rows.
+ * xlsx.sheet-not-found, file.empty, file.no-rows, and those of
+ * checkWorkbook.
  */
 export async function readXlsx(
   blob: Blob,
   options: XlsxOptions,
   progress: Progress,
 ): Promise<XlsxResult> {
+  await checkWorkbook(blob, progress);
   let workbook: { sheet: string; data: unknown[][] }[];
   try {
     workbook = (await readXlsxFile(blob, { parseNumber: exactNumber })) as unknown as {
       sheet: string;
       data: unknown[][];
     }[];
-  } catch (error) {
-    throw new EngineError('xlsx.invalid', {
-      reason: error instanceof Error ? error.message.slice(0, 200) : String(error),
-    });
+  } catch {
+    throw new EngineError('xlsx.invalid');
   }
   const sheets = workbook.map((s) => s.sheet);
   const chosen =
@@ -156,4 +172,98 @@ function fixDate(cell: Cell): Cell {
   const ms = cell.getTime();
   const second = Math.round(ms / 1000) * 1000;
   return Math.abs(ms - second) <= 1 && ms !== second ? new Date(second) : cell;
+}
+
+/**
+ * Unpacks the XML parts read-excel-file would read (*.xml, *.xml.rels), with
+ * the archive bounds on each part and on their total, and measures their
+ * element nesting. Throws EngineError xlsx.invalid (not a zip), archive.zip-invalid
+ * (a damaged part), archive.too-large,
+ * archive.ratio, archive.zip-encrypted, archive.zip-method-unsupported and
+ * xlsx.too-deep.
+ */
+export async function checkWorkbook(
+  blob: Blob,
+  progress: Progress,
+  limits: ArchiveLimits = ARCHIVE_LIMITS,
+  maxDepth = MAX_XML_DEPTH,
+): Promise<void> {
+  // A file with no zip directory is no workbook (the user may have chosen
+  // the format): that is what the user needs to hear, not that a zip is damaged.
+  const entries = await zipEntries(blob).catch((error: unknown) => {
+    throw error instanceof EngineError && error.code === 'archive.zip-invalid'
+      ? new EngineError('xlsx.invalid')
+      : error;
+  });
+  const parts = entries.filter((e) => e.name.endsWith('.xml') || e.name.endsWith('.xml.rels'));
+  const packed = parts.reduce((sum, e) => sum + e.packedSize, 0);
+  let before = 0;
+  let total = 0;
+  for (const entry of parts) {
+    const depth = new XmlDepth();
+    const partProgress: Progress = {
+      report: (done) => progress.report(before + done, packed),
+    };
+    await unzipEntry(
+      blob,
+      entry,
+      partProgress,
+      (piece) => {
+        total += piece.byteLength;
+        if (total > limits.maxUnpackedBytes) {
+          throw new EngineError('archive.too-large', {
+            entry: entry.name,
+            limit: Math.round(limits.maxUnpackedBytes / (1024 * 1024)),
+          });
+        }
+        if (depth.push(piece) > maxDepth) {
+          throw new EngineError('xlsx.too-deep', { entry: entry.name, depth: maxDepth });
+        }
+      },
+      limits,
+    );
+    before += entry.packedSize;
+  }
+}
+
+/**
+ * The deepest element nesting of XML fed in pieces: counts start tags
+ * (not <?…?>, <!…>, or self-closing …/>) against end tags, skipping quoted
+ * attribute values. Byte-wise, so pieces may split a tag anywhere.
+ */
+class XmlDepth {
+  private depth = 0;
+  private max = 0;
+  /** 0 text, 1 just after '<', 2 in a start tag, 3 in an end tag or other markup. */
+  private state = 0;
+  private quote = 0;
+  private previous = 0;
+
+  push(bytes: Uint8Array): number {
+    let { depth, max, state, quote, previous } = this;
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (state === 0) {
+        if (b === 0x3c /* < */) state = 1;
+      } else if (state === 1) {
+        if (b === 0x2f /* / */ || b === 0x3f /* ? */ || b === 0x21 /* ! */) state = 3;
+        else {
+          state = 2;
+          depth++;
+          if (depth > max) max = depth;
+        }
+        if (b === 0x2f) depth--;
+      } else if (quote !== 0) {
+        if (b === quote) quote = 0;
+      } else if (b === 0x22 /* " */ || b === 0x27 /* ' */) {
+        quote = state === 2 ? b : 0;
+      } else if (b === 0x3e /* > */) {
+        if (state === 2 && previous === 0x2f) depth--;
+        state = 0;
+      }
+      previous = b;
+    }
+    Object.assign(this, { depth, max, state, quote, previous });
+    return max;
+  }
 }
