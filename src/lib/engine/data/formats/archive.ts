@@ -160,6 +160,16 @@ function invalidZip(): EngineError {
  * damaged or truncated file).
  */
 export async function zipEntries(blob: Blob): Promise<ZipEntry[]> {
+  try {
+    return await readDirectory(blob);
+  } catch (error) {
+    // A damaged directory reads past its own end (DataView's RangeError).
+    if (error instanceof EngineError) throw error;
+    throw invalidZip();
+  }
+}
+
+async function readDirectory(blob: Blob): Promise<ZipEntry[]> {
   // The end record is the last 22 bytes plus a comment of up to 65,535.
   const tailStart = Math.max(0, blob.size - 22 - 0xffff - 20);
   const tail = await bytesOf(blob, tailStart, blob.size);
@@ -261,8 +271,9 @@ export async function unzipEntry(
     });
   }
   const header = await bytesOf(blob, entry.localOffset, entry.localOffset + 30);
+  if (header.length < 30) throw invalidZip();
   const h = new DataView(header.buffer);
-  if (header.length < 30 || h.getUint32(0, true) !== LOCAL) throw invalidZip();
+  if (h.getUint32(0, true) !== LOCAL) throw invalidZip();
   const start = entry.localOffset + 30 + h.getUint16(26, true) + h.getUint16(28, true);
   const end = start + entry.packedSize;
   if (end > blob.size) throw invalidZip();
