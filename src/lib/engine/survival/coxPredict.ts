@@ -173,6 +173,79 @@ export function coxSurvivalAt(
   return Float64Array.from(horizons as ArrayLike<number>, (t) => Math.exp(-cumhazAt(base, t) * r));
 }
 
+/** exp((x − means)·β): the factor on the baseline H₀ in H(t | x) (survfit's risk at newdata). */
+export function coxRisk(model: CoxModel, x: ArrayLike<number>): number {
+  return Math.exp(dot(model, x, model.means));
+}
+
+/**
+ * S(a + h | T > a, x) = S(a + h | x) / S(a | x) at each horizon h, for a
+ * customer of risk `risk` (coxRisk) who has stayed a: formed as
+ * exp(−(H₀(a + h) − H₀(a))·risk), so a tiny S(a | x) gives no 0 / 0. With
+ * a = 0 it is S(h | x), as coxSurvivalAt. Written into `out` (one per horizon).
+ */
+export function coxConditionalSurvival(
+  model: CoxModel,
+  risk: number,
+  stratum: number | null,
+  a: number,
+  horizons: ArrayLike<number>,
+  out: Float64Array = new Float64Array(horizons.length),
+): Float64Array {
+  const base = model.baseline[checkStratum(model, stratum)];
+  const Ha = cumhazAt(base, a);
+  for (let h = 0; h < horizons.length; h++)
+    out[h] = Math.exp(-(cumhazAt(base, a + horizons[h]) - Ha) * risk);
+  return out;
+}
+
+/**
+ * The median residual life on the step curve: the smallest m with
+ * S(a + m | x) / S(a | x) ≤ 0.5, i.e. the first event time t > a with
+ * (H₀(t) − H₀(a))·risk ≥ log 2, less a. NaN when the curve does not get
+ * there by the stratum's last event time: past it the step curve is flat and
+ * says nothing (a parametric model forecasts the tail).
+ */
+export function coxResidualMedian(
+  model: CoxModel,
+  risk: number,
+  stratum: number | null,
+  a: number,
+): number {
+  const base = model.baseline[checkStratum(model, stratum)];
+  const target = cumhazAt(base, a) + Math.LN2 / risk;
+  const { time, cumhaz } = base;
+  // The first event time whose H₀ reaches the target (H₀ increases at every event time).
+  let lo = 0;
+  let hi = time.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cumhaz[mid] < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < time.length ? time[lo] - a : NaN;
+}
+
+/**
+ * Per table row, the model's stratum index: −1 where a strata column is
+ * missing, null for every row of an unstratified model; a combination the
+ * model does not know is refused (EngineError).
+ */
+export function coxStratumOf(model: CoxModel, table: DataTable): ((r: number) => number) | null {
+  if (!model.strata) return null;
+  const columns = model.strata.columns.map((name) => getColumn(table, name));
+  const index = new Map(model.strata.levels.map((values, s) => [values.join('\u0000'), s]));
+  return (r) => {
+    for (const c of columns)
+      if (c.kind === 'string' ? c.codes[r] < 0 : Number.isNaN(c.values[r])) return -1;
+    const key = columns.map((c) => cellText(c, r)).join('\u0000');
+    const s = index.get(key);
+    if (s === undefined)
+      throw new EngineError('cox.stratum-unknown', { stratum: key.split('\u0000').join(', ') });
+    return s;
+  };
+}
+
 export interface CoxScores {
   /** Per table row; NaN where a feature or stratum is missing. */
   lp: Float64Array;
@@ -199,20 +272,7 @@ export function scoreCoxTable(
   const lp = new Float64Array(rows).fill(NaN);
   const hazardRatio = new Float64Array(rows).fill(NaN);
   const survival = horizons.map(() => new Float64Array(rows).fill(NaN));
-  let stratumOf: ((r: number) => number) | null = null;
-  if (model.strata) {
-    const columns = model.strata.columns.map((name) => getColumn(table, name));
-    const index = new Map(model.strata.levels.map((values, s) => [values.join('\u0000'), s]));
-    stratumOf = (r) => {
-      for (const c of columns)
-        if (c.kind === 'string' ? c.codes[r] < 0 : Number.isNaN(c.values[r])) return -1;
-      const key = columns.map((c) => cellText(c, r)).join('\u0000');
-      const s = index.get(key);
-      if (s === undefined)
-        throw new EngineError('cox.stratum-unknown', { stratum: key.split('\u0000').join(', ') });
-      return s;
-    };
-  }
+  const stratumOf = coxStratumOf(model, table);
   const p = design.p - 1;
   const x = new Float64Array(p);
   let scored = 0;

@@ -1,0 +1,290 @@
+// Per-customer forecasts (src/lib/engine/survival/forecast.ts) against R:
+// tests/fixtures/r/forecast-reference.json, written by
+// tests/fixtures/r/make-forecast.R (R 4.2, survival 3.5-3), for eight
+// customers (rossi rows 1–6 and two made up) of models fitted on all of rossi:
+// - cox: coxph(Surv(week, arrest) ~ fin + age + prio + wexp, ties = "efron");
+//   lp and hazard_ratio from predict(fit, newdata, type = "lp") (and its exp);
+//   survival from summary(survfit(fit, newdata = row), times = c(a, a + h),
+//   extend = TRUE)$surv, conditional as S(a + h) / S(a) (a = 0: S(h)); the
+//   median residual life as min(time[surv / S(a) <= 0.5 & time > a]) − a on
+//   that survfit curve, NA (here NaN) when it never gets there;
+// - survreg(..., dist = "weibull" | "loglogistic"): median_time from
+//   predict(type = "quantile", p = 0.5), survival from 1 − psurvreg(t, lp,
+//   scale, dist), the median residual life by uniroot on S(a + m) / S(a) = ½.
+// a is the customer's week (the tenure column) or 0 (no tenure column).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { EngineError, type Column, type DataTable } from '../../../src/lib/engine/data/table';
+import { fitCoxTable } from '../../../src/lib/engine/survival/cox';
+import { coxModel } from '../../../src/lib/engine/survival/coxPredict';
+import {
+  forecastTable,
+  survivalColumnName,
+  type ForecastModel,
+} from '../../../src/lib/engine/survival/forecast';
+import { fitSurvregTable } from '../../../src/lib/engine/survival/survreg';
+import { readFixtureTable } from './fixtureTable';
+
+interface RForecast {
+  survival: number[];
+  median_residual: number | null;
+}
+interface Reference {
+  features: string[];
+  horizons: number[];
+  newdata: Record<string, number[]>;
+  cox: {
+    call: string;
+    rows: { lp: number; hazard_ratio: number; from_start: RForecast; at_tenure: RForecast }[];
+  };
+  survreg: {
+    distribution: 'weibull' | 'loglogistic';
+    call: string;
+    rows: { median_time: number; from_start: RForecast; at_tenure: RForecast }[];
+  }[];
+}
+
+const ref = JSON.parse(
+  readFileSync('tests/fixtures/r/forecast-reference.json', 'utf8'),
+) as Reference;
+const rossi = readFixtureTable('tests/fixtures/datasets/lifelines__rossi.csv');
+
+function num(name: string, values: ArrayLike<number>): Column {
+  return { kind: 'number', name, type: 'integer', values: Float64Array.from(values) };
+}
+
+/** R's newdata as a table: week (the tenure) and the features. */
+const customers: DataTable = {
+  rowCount: ref.newdata.week.length,
+  columns: Object.entries(ref.newdata).map(([name, values]) => num(name, values)),
+};
+
+const formula = { duration: 'week', event: 'arrest', features: ref.features };
+const cox = JSON.parse(
+  JSON.stringify(
+    coxModel(
+      fitCoxTable(rossi, {
+        ...formula,
+        interactions: [],
+        references: {},
+        strata: [],
+        ties: 'efron',
+      }),
+    ),
+  ),
+) as ForecastModel;
+const survregModel = (distribution: 'weibull' | 'loglogistic') =>
+  fitSurvregTable(rossi, { ...formula, distribution }).model;
+
+/** Relative 1e-6 (absolute below 1e-12); a null from R is NaN here. */
+function expectNear(actual: number, expected: number | null, label: string): void {
+  if (expected === null) {
+    expect(actual, label).toBeNaN();
+    return;
+  }
+  const error = Math.abs(actual - expected);
+  if (error > 1e-6 * Math.abs(expected) && error > 1e-12)
+    throw new Error(`${label}: ${actual} vs R ${expected}`);
+}
+
+function values(table: DataTable, name: string): Float64Array {
+  const column = table.columns.find((c) => c.name === name);
+  if (!column || column.kind !== 'number') throw new Error(`no numeric column ${name}`);
+  return column.values;
+}
+
+function expectForecast(
+  table: DataTable,
+  names: { medianResidual: string; survival: string[] },
+  row: number,
+  expected: RForecast,
+  label: string,
+): void {
+  expectNear(values(table, names.medianResidual)[row], expected.median_residual, `${label} median`);
+  names.survival.forEach((name, h) =>
+    expectNear(values(table, name)[row], expected.survival[h], `${label} ${name}`),
+  );
+}
+
+describe('forecastTable against R', () => {
+  it(`Cox: ${ref.cox.call}`, async () => {
+    for (const tenure of [null, 'week'] as const) {
+      const { table, report } = await forecastTable(customers, cox, {
+        tenure,
+        horizons: ref.horizons,
+      });
+      expect(report.columns).toEqual({
+        lp: 'lp',
+        hazardRatio: 'hazard_ratio',
+        medianTime: null,
+        medianResidual: 'median_residual',
+        survival: ['survival_4', 'survival_12', 'survival_26'],
+      });
+      ref.cox.rows.forEach((r, i) => {
+        expectNear(values(table, 'lp')[i], r.lp, `lp ${i}`);
+        expectNear(values(table, 'hazard_ratio')[i], r.hazard_ratio, `hazard ratio ${i}`);
+        expectForecast(
+          table,
+          report.columns,
+          i,
+          tenure ? r.at_tenure : r.from_start,
+          `row ${i} ${tenure}`,
+        );
+      });
+      const beyond = ref.cox.rows.filter(
+        (r) => (tenure ? r.at_tenure : r.from_start).median_residual === null,
+      ).length;
+      expect(report.medianBeyond).toBe(beyond);
+      expect(report.scored).toBe(customers.rowCount);
+      // Rossi's last arrest is in week 52.
+      expect(report.followUp).toBe(52);
+    }
+  });
+
+  for (const fit of ref.survreg)
+    it(fit.call, async () => {
+      const model = survregModel(fit.distribution);
+      for (const tenure of [null, 'week'] as const) {
+        const { table, report } = await forecastTable(customers, model, {
+          tenure,
+          horizons: ref.horizons,
+        });
+        expect(report.model).toBe(fit.distribution);
+        expect(report.columns.lp).toBeNull();
+        expect(report.columns.medianTime).toBe('median_time');
+        fit.rows.forEach((r, i) => {
+          expectNear(values(table, 'median_time')[i], r.median_time, `median time ${i}`);
+          expectForecast(
+            table,
+            report.columns,
+            i,
+            tenure ? r.at_tenure : r.from_start,
+            `row ${i} ${tenure}`,
+          );
+        });
+        expect(report.medianBeyond).toBe(0);
+        expect(report.followUp).toBeNull();
+      }
+    });
+});
+
+describe('forecastTable: columns, counts and summaries', () => {
+  it('keeps the input columns and suffixes a new name the input already has', async () => {
+    const input: DataTable = {
+      rowCount: customers.rowCount,
+      columns: [...customers.columns, num('survival_4', new Array(customers.rowCount).fill(7))],
+    };
+    const { table, report } = await forecastTable(input, cox, { tenure: null, horizons: [4] });
+    expect(table.columns.map((c) => c.name)).toEqual([
+      ...input.columns.map((c) => c.name),
+      'lp',
+      'hazard_ratio',
+      'median_residual',
+      'survival_4_2',
+    ]);
+    expect(report.columns.survival).toEqual(['survival_4_2']);
+    expect(values(table, 'survival_4')[0]).toBe(7);
+    expect(survivalColumnName(1.5)).toBe('survival_1_5');
+  });
+
+  it('counts rows with a missing feature or tenure and leaves their forecasts missing', async () => {
+    const week = Float64Array.from(ref.newdata.week);
+    week[1] = NaN;
+    week[2] = -1;
+    const age = Float64Array.from(ref.newdata.age);
+    age[3] = NaN;
+    const input: DataTable = {
+      rowCount: customers.rowCount,
+      columns: customers.columns.map((c) =>
+        c.name === 'week' ? num('week', week) : c.name === 'age' ? num('age', age) : c,
+      ),
+    };
+    const model = survregModel('weibull');
+    const { table, report } = await forecastTable(input, model, {
+      tenure: 'week',
+      horizons: [12],
+    });
+    expect(report.missingFeature).toBe(1);
+    expect(report.missingTenure).toBe(2);
+    expect(report.scored).toBe(customers.rowCount - 3);
+    // The median from the start needs no tenure; the conditional forecasts do.
+    expectNear(values(table, 'median_time')[1], ref.survreg[0].rows[1].median_time, 'median');
+    expect(values(table, 'median_residual')[1]).toBeNaN();
+    expect(values(table, 'survival_12')[2]).toBeNaN();
+    expect(values(table, 'median_time')[3]).toBeNaN();
+    // The mean over the rows forecast, and type-7 quartiles of the median residual life.
+    const kept = [0, 4, 5, 6, 7];
+    const s12 = kept.map((i) => ref.survreg[0].rows[i].at_tenure.survival[1]);
+    expectNear(report.meanSurvival[0], s12.reduce((a, b) => a + b) / s12.length, 'mean');
+    const m = kept
+      .map((i) => ref.survreg[0].rows[i].at_tenure.median_residual!)
+      .sort((a, b) => a - b);
+    expect(report.residual!.rows).toBe(5);
+    expectNear(report.residual!.min, m[0], 'min');
+    expectNear(report.residual!.q1, m[1], 'q1');
+    expectNear(report.residual!.median, m[2], 'median');
+    expectNear(report.residual!.max, m[4], 'max');
+  });
+
+  it('reports progress per chunk of rows and ends at done = total', async () => {
+    const calls: [number, number][] = [];
+    await forecastTable(
+      rossi,
+      cox,
+      { tenure: 'week', horizons: [12] },
+      {
+        report: async (done, total) => {
+          calls.push([done, total]);
+        },
+      },
+    );
+    expect(calls.at(-1)).toEqual([1, 1]);
+  });
+});
+
+describe('forecastTable: bad input', () => {
+  async function code(run: () => Promise<unknown>): Promise<string> {
+    try {
+      await run();
+    } catch (e) {
+      if (e instanceof EngineError) return `${e.code} ${JSON.stringify(e.params)}`;
+      throw e;
+    }
+    return 'no error';
+  }
+
+  it('refuses no horizons, a horizon ≤ 0, a tenure that is not numeric, a missing or retyped feature', async () => {
+    const options = { tenure: null, horizons: [12] };
+    expect(await code(() => forecastTable(customers, cox, { ...options, horizons: [] }))).toBe(
+      'forecast.no-horizons {}',
+    );
+    expect(await code(() => forecastTable(customers, cox, { ...options, horizons: [0] }))).toBe(
+      'forecast.bad-horizon {"horizon":0}',
+    );
+    const label: Column = {
+      kind: 'string',
+      name: 'segment',
+      type: 'categorical',
+      codes: new Int32Array(customers.rowCount),
+      dictionary: ['a'],
+    };
+    const withLabel: DataTable = { ...customers, columns: [...customers.columns, label] };
+    expect(await code(() => forecastTable(withLabel, cox, { ...options, tenure: 'segment' }))).toBe(
+      'forecast.tenure-not-numeric {"column":"segment","type":"categorical"}',
+    );
+    const noAge: DataTable = {
+      ...customers,
+      columns: customers.columns.filter((c) => c.name !== 'age'),
+    };
+    expect(await code(() => forecastTable(noAge, cox, options))).toBe(
+      'column.not-found {"column":"age"}',
+    );
+    const ageAsText: DataTable = {
+      ...customers,
+      columns: customers.columns.map((c) => (c.name === 'age' ? { ...label, name: 'age' } : c)),
+    };
+    expect(await code(() => forecastTable(ageAsText, survregModel('weibull'), options))).toBe(
+      'model.column-type {"column":"age","expected":"numeric"}',
+    );
+  });
+});
