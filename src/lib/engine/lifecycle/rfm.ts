@@ -33,7 +33,7 @@
 // Written for millions of rows: one pass over the log (summariseCustomers),
 // a sort per measure and a binary search per customer; typed arrays only.
 
-import { EngineError, type Progress } from '../data/table';
+import { EngineError, type Column, type DataTable, type Progress } from '../data/table';
 import { summariseCustomers, type TransactionLog } from './transactions';
 
 export type FrequencyMeasure = 'transactions' | 'days';
@@ -300,5 +300,79 @@ export async function rfm(
     hasAmount: log.hasAmount,
     segments,
     grid: { count, meanMonetary },
+  };
+}
+
+/** The output dataset's column names beside the customer column. */
+export const RFM_COLUMNS = {
+  recency: 'recency',
+  frequency: 'frequency',
+  monetary: 'monetary',
+  r: 'r_score',
+  f: 'f_score',
+  m: 'm_score',
+  code: 'rfm_code',
+  total: 'rfm_score',
+  segment: 'segment',
+} as const;
+
+/**
+ * The per-customer dataset: the log's customer column (its name, labels as
+ * an identifier, so it joins to a customer table) and the RFM columns; the
+ * segment is categorical, named by `segmentNames` (one per rule, then other).
+ */
+export function rfmTable(
+  result: RfmResult,
+  labels: readonly string[],
+  idName: string,
+  segmentNames: readonly string[],
+): DataTable {
+  const n = result.customer.length;
+  const ids = new Int32Array(n);
+  const dictionary: string[] = [];
+  for (let i = 0; i < n; i++) {
+    // Each customer appears once, so its label's position is its code.
+    ids[i] = i;
+    dictionary.push(labels[result.customer[i]]);
+  }
+  const codes = new Int32Array(n);
+  const codeNames: string[] = [];
+  const codeOf = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const key = result.r[i] * 100 + result.f[i] * 10 + result.m[i];
+    let c = codeOf.get(key);
+    if (c === undefined) {
+      c = codeNames.length;
+      codeOf.set(key, c);
+      codeNames.push(rfmCode(result.r[i], result.f[i], result.m[i]));
+    }
+    codes[i] = c;
+  }
+  const int = (name: string, values: ArrayLike<number>): Column => ({
+    kind: 'number',
+    name,
+    type: 'integer',
+    values: Float64Array.from(values),
+  });
+  return {
+    rowCount: n,
+    columns: [
+      { kind: 'string', name: idName, type: 'identifier', codes: ids, dictionary },
+      int(RFM_COLUMNS.recency, result.recency),
+      int(RFM_COLUMNS.frequency, result.frequency),
+      { kind: 'number', name: RFM_COLUMNS.monetary, type: 'decimal', values: result.monetary.slice() },
+      int(RFM_COLUMNS.r, result.r),
+      int(RFM_COLUMNS.f, result.f),
+      int(RFM_COLUMNS.m, result.m),
+      { kind: 'string', name: RFM_COLUMNS.code, type: 'categorical', codes, dictionary: codeNames },
+      { kind: 'number', name: RFM_COLUMNS.total, type: 'decimal', values: result.total.slice() },
+      {
+        kind: 'string',
+        name: RFM_COLUMNS.segment,
+        type: 'categorical',
+        codes: result.segment.slice(),
+        dictionary: [...segmentNames],
+      },
+    ],
   };
 }
