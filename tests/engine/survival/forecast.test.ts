@@ -95,12 +95,16 @@ function values(table: DataTable, name: string): Float64Array {
 
 function expectForecast(
   table: DataTable,
-  names: { medianResidual: string; survival: string[] },
+  names: { medianResidual: string | null; survival: string[] },
   row: number,
   expected: RForecast,
   label: string,
 ): void {
-  expectNear(values(table, names.medianResidual)[row], expected.median_residual, `${label} median`);
+  expectNear(
+    values(table, names.medianResidual!)[row],
+    expected.median_residual,
+    `${label} median`,
+  );
   names.survival.forEach((name, h) =>
     expectNear(values(table, name)[row], expected.survival[h], `${label} ${name}`),
   );
@@ -215,7 +219,7 @@ describe('forecastTable: columns, counts and summaries', () => {
     // The mean over the rows forecast, and type-7 quartiles of the median residual life.
     const kept = [0, 4, 5, 6, 7];
     const s12 = kept.map((i) => ref.survreg[0].rows[i].at_tenure.survival[1]);
-    expectNear(report.meanSurvival[0], s12.reduce((a, b) => a + b) / s12.length, 'mean');
+    expectNear(report.meanSurvival[0]!, s12.reduce((a, b) => a + b) / s12.length, 'mean');
     const m = kept
       .map((i) => ref.survreg[0].rows[i].at_tenure.median_residual!)
       .sort((a, b) => a - b);
@@ -242,17 +246,17 @@ describe('forecastTable: columns, counts and summaries', () => {
   });
 });
 
-describe('forecastTable: bad input', () => {
-  async function code(run: () => Promise<unknown>): Promise<string> {
-    try {
-      await run();
-    } catch (e) {
-      if (e instanceof EngineError) return `${e.code} ${JSON.stringify(e.params)}`;
-      throw e;
-    }
-    return 'no error';
+async function code(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (e) {
+    if (e instanceof EngineError) return `${e.code} ${JSON.stringify(e.params)}`;
+    throw e;
   }
+  return 'no error';
+}
 
+describe('forecastTable: bad input', () => {
   it('refuses no horizons, a horizon ≤ 0, a tenure that is not numeric, a missing or retyped feature', async () => {
     const options = { tenure: null, horizons: [12] };
     expect(await code(() => forecastTable(customers, cox, { ...options, horizons: [] }))).toBe(
@@ -277,7 +281,14 @@ describe('forecastTable: bad input', () => {
       columns: customers.columns.filter((c) => c.name !== 'age'),
     };
     expect(await code(() => forecastTable(noAge, cox, options))).toBe(
-      'column.not-found {"column":"age"}',
+      'forecast.columns-missing {"columns":"age","count":1}',
+    );
+    const onlyWeek: DataTable = {
+      ...customers,
+      columns: customers.columns.filter((c) => c.name === 'week' || c.name === 'prio'),
+    };
+    expect(await code(() => forecastTable(onlyWeek, survregModel('weibull'), options))).toBe(
+      'forecast.columns-missing {"columns":"fin, age, wexp","count":3}',
     );
     const ageAsText: DataTable = {
       ...customers,
@@ -288,3 +299,120 @@ describe('forecastTable: bad input', () => {
     );
   });
 });
+
+describe('forecastTable: customers in force, columns chosen, unseen levels', () => {
+  // rossi rows 1–3 were arrested (arrest = 1); rows 4–6 and the two made up were not.
+  const arrest = num('arrest', [1, 1, 1, 0, 0, 0, 0, 0]);
+  const withEvent: DataTable = { ...customers, columns: [...customers.columns, arrest] };
+
+  it('leaves those already lapsed without a conditional forecast, and counts them', async () => {
+    const { table, report } = await forecastTable(withEvent, cox, {
+      tenure: 'week',
+      horizons: ref.horizons,
+      inForce: true,
+    });
+    expect(report.event).toBe('arrest');
+    expect(report.lapsed).toBe(3);
+    expect(report.scored).toBe(5);
+    ref.cox.rows.forEach((r, i) => {
+      // lp and the hazard ratio do not depend on the tenure: every row keeps them.
+      expectNear(values(table, 'lp')[i], r.lp, `lp ${i}`);
+      if (i < 3) {
+        expect(values(table, 'survival_12')[i]).toBeNaN();
+        expect(values(table, 'median_residual')[i]).toBeNaN();
+      } else expectForecast(table, report.columns, i, r.at_tenure, `row ${i}`);
+    });
+    // From the start (no tenure) every row is forecast: the in-force rule needs a tenure.
+    const fromStart = await forecastTable(withEvent, cox, {
+      tenure: null,
+      horizons: ref.horizons,
+      inForce: true,
+    });
+    expect(fromStart.report.lapsed).toBe(0);
+    expect(fromStart.report.event).toBeNull();
+    // A table without the model's event column (a new month's file): all in force.
+    const noEvent = await forecastTable(customers, cox, {
+      tenure: 'week',
+      horizons: ref.horizons,
+      inForce: true,
+    });
+    expect(noEvent.report.event).toBeNull();
+    expect(noEvent.report.scored).toBe(customers.rowCount);
+  });
+
+  it('adds only the columns chosen', async () => {
+    const { table, report } = await forecastTable(customers, survregModel('weibull'), {
+      tenure: 'week',
+      horizons: [4, 12],
+      columns: ['median_residual', 'lp'],
+    });
+    // lp is a Cox column: a parametric model has none to add.
+    expect(table.columns.map((c) => c.name)).toEqual([
+      ...customers.columns.map((c) => c.name),
+      'median_residual',
+    ]);
+    expect(report.columns).toEqual({
+      lp: null,
+      hazardRatio: null,
+      medianTime: null,
+      medianResidual: 'median_residual',
+      survival: [],
+    });
+    // The report's summaries do not depend on the columns kept.
+    expectNear(
+      report.meanSurvival[1]!,
+      mean(ref.survreg[0].rows.map((r) => r.at_tenure.survival[1])),
+      'mean',
+    );
+  });
+
+  it('bins the median residual life from 0 to its 99th percentile', async () => {
+    const { report } = await forecastTable(customers, survregModel('loglogistic'), {
+      tenure: 'week',
+      horizons: [12],
+    });
+    const m = ref.survreg[1].rows.map((r) => r.at_tenure.median_residual!).sort((a, b) => a - b);
+    // Type 7: h = 7 × 0.99 = 6.93, between the 7th and 8th order statistics.
+    const p99 = m[6] + 0.93 * (m[7] - m[6]);
+    const h = report.histogram!;
+    expectNear(h.width, p99 / 20, 'width');
+    expect(h.counts).toHaveLength(20);
+    expect(h.beyond).toBe(1);
+    expect(h.counts.reduce((a, b) => a + b) + h.beyond).toBe(8);
+    for (const v of m.slice(0, 7))
+      expect(h.counts[Math.min(19, Math.floor(v / h.width))]).toBeGreaterThan(0);
+  });
+
+  it('names a level the model never saw', async () => {
+    const fin = (t: DataTable, levels: string[]): DataTable => ({
+      ...t,
+      columns: t.columns.map((c) =>
+        c.name === 'fin' && c.kind === 'number'
+          ? {
+              kind: 'string',
+              name: 'fin',
+              type: 'categorical',
+              codes: Int32Array.from(c.values, (v) => (v === 1 && levels.length > 2 ? 2 : v)),
+              dictionary: levels,
+            }
+          : c,
+      ),
+    });
+    const model = fitSurvregTable(fin(rossi, ['no', 'yes']), {
+      ...formula,
+      distribution: 'weibull',
+    }).model;
+    expect(
+      await code(() =>
+        forecastTable(fin(customers, ['no', 'yes', 'maybe']), model, {
+          tenure: null,
+          horizons: [12],
+        }),
+      ),
+    ).toBe('forecast.unseen-level {"column":"fin","level":"maybe"}');
+  });
+});
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b) / xs.length;
+}

@@ -19,6 +19,11 @@
 // p = 0.5), the median residual life in closed form, survival from the
 // fitted S. The mean residual life is not given: for a log-logistic with
 // σ ≥ 1 it is infinite, and elsewhere it is an integral to infinity.
+//
+// A customer who has already lapsed has no remaining tenure: with a tenure
+// column and `inForce`, a row whose event column (the model's, when the table
+// has it) says the event happened keeps its lp and hazard ratio but gets no
+// conditional forecast, and is counted. A missing event value counts as in force.
 
 import {
   EngineError,
@@ -29,6 +34,7 @@ import {
   type Progress,
 } from '../data/table';
 import { designOf } from '../models/design';
+import { eventReader } from './prepare';
 import {
   coxConditionalSurvival,
   coxLinearPredictor,
@@ -53,7 +59,28 @@ export interface ForecastOptions {
   tenure: string | null;
   /** Horizons h (> 0) in the duration's unit, one survival column each. */
   horizons: readonly number[];
+  /**
+   * With a tenure column: forecast only rows still in force, by the model's
+   * event column (non-zero / true, or the two-valued text guess, as the
+   * model's own default). Ignored when the table lacks that column.
+   */
+  inForce?: boolean;
+  /** The new columns to add; default all that the model gives. */
+  columns?: readonly ForecastColumn[];
 }
+
+/** The kinds of column a forecast can add (lp and hazard_ratio: Cox; median_time: parametric). */
+export const FORECAST_COLUMNS = [
+  'lp',
+  'hazard_ratio',
+  'median_time',
+  'survival',
+  'median_residual',
+] as const;
+export type ForecastColumn = (typeof FORECAST_COLUMNS)[number];
+
+/** Bins of the median residual life's histogram (0 to its 99th percentile). */
+export const HISTOGRAM_BINS = 20;
 
 /** Rows scored between progress reports (and so between chances to cancel). */
 export const FORECAST_CHUNK = 50_000;
@@ -68,6 +95,13 @@ export interface ResidualSpread {
   max: number;
 }
 
+/** Equal-width bins from 0; rows above the last edge are counted in `beyond`. */
+export interface ResidualHistogram {
+  width: number;
+  counts: number[];
+  beyond: number;
+}
+
 export interface ForecastReport {
   model: 'cox' | SurvregDistribution;
   tenure: string | null;
@@ -77,7 +111,9 @@ export interface ForecastReport {
     lp: string | null;
     hazardRatio: string | null;
     medianTime: string | null;
-    medianResidual: string;
+    /** Null when not chosen. */
+    medianResidual: string | null;
+    /** Empty when not chosen. */
     survival: string[];
   };
   rows: number;
@@ -87,14 +123,19 @@ export interface ForecastReport {
   missingFeature: number;
   /** Rows with the model's columns but a missing or negative tenure: survival and residual life missing. */
   missingTenure: number;
+  /** The event column read for `inForce`, or null when not read. */
+  event: string | null;
+  /** Rows already lapsed (the event happened): no conditional forecast. */
+  lapsed: number;
   /** Cox: rows whose median residual life is beyond the follow-up (missing); 0 for a parametric model. */
   medianBeyond: number;
   /** Cox: the last event time of the baseline (the longest one over strata); null for a parametric model. */
   followUp: number | null;
-  /** Per horizon, the mean forecast survival over the rows that have it (NaN when none do). */
-  meanSurvival: number[];
-  /** The median residual life's spread; null when no row has one. */
+  /** Per horizon, the mean forecast survival over the rows that have it (null when none do). */
+  meanSurvival: (number | null)[];
+  /** The median residual life's spread and histogram; null when no row has one. */
   residual: ResidualSpread | null;
+  histogram: ResidualHistogram | null;
 }
 
 export interface Forecast {
@@ -120,25 +161,66 @@ export function survivalColumnName(horizon: number): string {
   return `survival_${String(horizon).replace(/[.\-+]/g, '_')}`;
 }
 
-function spread(values: Float64Array): ResidualSpread | null {
+/** Type 7 quantile (R's default) of sorted values: linear between order statistics. */
+function quantile(sorted: Float64Array, p: number): number {
+  const n = sorted.length;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  return sorted[lo] + (h - lo) * (sorted[Math.min(lo + 1, n - 1)] - sorted[lo]);
+}
+
+function summarise(values: Float64Array): {
+  spread: ResidualSpread | null;
+  histogram: ResidualHistogram | null;
+} {
   const known = values.filter((v) => !Number.isNaN(v)).sort();
   const n = known.length;
-  if (n === 0) return null;
-  // Type 7 quantiles (R's default): linear between order statistics.
-  const q = (p: number) => {
-    const h = (n - 1) * p;
-    const lo = Math.floor(h);
-    return known[lo] + (h - lo) * (known[Math.min(lo + 1, n - 1)] - known[lo]);
+  if (n === 0) return { spread: null, histogram: null };
+  const q = (p: number) => quantile(known, p);
+  const spread = {
+    rows: n,
+    min: known[0],
+    q1: q(0.25),
+    median: q(0.5),
+    q3: q(0.75),
+    max: known[n - 1],
   };
-  return { rows: n, min: known[0], q1: q(0.25), median: q(0.5), q3: q(0.75), max: known[n - 1] };
+  // To the 99th percentile: a log-logistic tail would otherwise squeeze every bar into the first.
+  const top = q(0.99) > 0 ? q(0.99) : Math.max(known[n - 1], 1);
+  const width = top / HISTOGRAM_BINS;
+  const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
+  let beyond = 0;
+  for (const v of known) {
+    if (v > top) beyond++;
+    else counts[Math.min(HISTOGRAM_BINS - 1, Math.floor(v / width))]++;
+  }
+  return { spread, histogram: { width, counts, beyond } };
+}
+
+/**
+ * The columns the model reads (features, Cox strata) that `table` lacks,
+ * all named at once: a new month's file missing three columns says so once.
+ */
+function checkColumns(table: DataTable, model: ForecastModel): void {
+  const has = new Set(table.columns.map((c) => c.name));
+  const needed = [
+    ...model.pipeline.features.map((f) => f.column),
+    ...(isCox(model) && model.strata ? model.strata.columns : []),
+  ];
+  const missing = [...new Set(needed)].filter((name) => !has.has(name));
+  if (missing.length > 0)
+    throw new EngineError('forecast.columns-missing', {
+      columns: missing.join(', '),
+      count: missing.length,
+    });
 }
 
 /**
  * The model applied to every row of `table`: the table with the forecast
- * columns added, and the report. A column the model needs that is absent or
- * of another type, a category level or stratum the model does not know, a
- * tenure column that is not numeric or a horizon that is not positive is an
- * EngineError.
+ * columns added, and the report. Columns the model needs that are absent
+ * (named together), one of another type, a category level or stratum the
+ * model does not know, a tenure column that is not numeric or a horizon
+ * that is not positive is an EngineError.
  */
 export async function forecastTable(
   table: DataTable,
@@ -162,7 +244,21 @@ export async function forecastTable(
     tenure = column.values;
   }
   const cox = isCox(model);
-  const design = designOf(table, model.pipeline, { target: false });
+  checkColumns(table, model);
+  const eventName = model.pipeline.target.column;
+  const readEvent =
+    tenure && options.inForce && table.columns.some((c) => c.name === eventName)
+      ? eventReader(getColumn(table, eventName), undefined)
+      : null;
+  let design;
+  try {
+    design = designOf(table, model.pipeline, { target: false });
+  } catch (e) {
+    // The Score cell's message offers its own way out; a forecast's is another.
+    if (e instanceof EngineError && e.code === 'model.unseen-level')
+      throw new EngineError('forecast.unseen-level', e.params);
+    throw e;
+  }
   const stratumOf = cox ? coxStratumOf(model, table) : null;
   const rows = table.rowCount;
   const H = horizons.length;
@@ -183,6 +279,7 @@ export async function forecastTable(
   const times = new Float64Array(H);
   let featured = 0;
   let missingTenure = 0;
+  let lapsed = 0;
   let medianBeyond = 0;
   let scored = 0;
   const chunks = Math.ceil(design.n / FORECAST_CHUNK);
@@ -204,6 +301,10 @@ export async function forecastTable(
       const a = tenure ? tenure[r] : 0;
       if (!(Number.isFinite(a) && a >= 0)) {
         missingTenure++;
+        continue;
+      }
+      if (readEvent?.(r) === true) {
+        lapsed++;
         continue;
       }
       if (cox) {
@@ -229,6 +330,7 @@ export async function forecastTable(
 
   const taken = new Set(table.columns.map((col) => col.name));
   const added: NumericColumn[] = [];
+  const chosen = new Set(options.columns ?? FORECAST_COLUMNS);
   const add = (name: string, values: Float64Array) => {
     const col: NumericColumn = {
       kind: 'number',
@@ -240,12 +342,16 @@ export async function forecastTable(
     return col.name;
   };
   const names = {
-    lp: lp ? add('lp', lp) : null,
-    hazardRatio: hazardRatio ? add('hazard_ratio', hazardRatio) : null,
-    medianTime: medianTime ? add('median_time', medianTime) : null,
-    medianResidual: add('median_residual', residual),
-    survival: survival.map((values, h) => add(survivalColumnName(horizons[h]), values)),
+    lp: lp && chosen.has('lp') ? add('lp', lp) : null,
+    hazardRatio:
+      hazardRatio && chosen.has('hazard_ratio') ? add('hazard_ratio', hazardRatio) : null,
+    medianTime: medianTime && chosen.has('median_time') ? add('median_time', medianTime) : null,
+    medianResidual: chosen.has('median_residual') ? add('median_residual', residual) : null,
+    survival: chosen.has('survival')
+      ? survival.map((values, h) => add(survivalColumnName(horizons[h]), values))
+      : [],
   };
+  const { spread, histogram } = summarise(residual);
   const followUp = cox ? Math.max(0, ...model.baseline.map((b) => b.time.at(-1) ?? 0)) : null;
   return {
     table: { rowCount: rows, columns: [...table.columns, ...added] },
@@ -258,10 +364,13 @@ export async function forecastTable(
       scored,
       missingFeature: rows - featured,
       missingTenure,
+      event: readEvent ? eventName : null,
+      lapsed,
       medianBeyond,
       followUp,
-      meanSurvival: horizons.map((_, h) => (counts[h] > 0 ? sums[h] / counts[h] : NaN)),
-      residual: spread(residual),
+      meanSurvival: horizons.map((_, h) => (counts[h] > 0 ? sums[h] / counts[h] : null)),
+      residual: spread,
+      histogram,
     },
   };
 }
