@@ -84,6 +84,22 @@ export const defaultRules = (): RfmCellSettings['rules'] =>
     fm: [rule.fm[0], rule.fm[1]],
   }));
 
+/**
+ * Thresholds typed as "30, 90, 180" (commas, semicolons or spaces) →
+ * [30, 90, 180]; null unless 1–8 finite numbers, each larger than the last.
+ */
+export function parseThresholds(text: string): number[] | null {
+  const values = text
+    .split(/[,，;\s]+/)
+    .filter((p) => p !== '')
+    .map(Number);
+  const ok =
+    values.length >= MIN_BINS - 1 &&
+    values.length <= MAX_BINS - 1 &&
+    values.every((v, i) => Number.isFinite(v) && (i === 0 || v > values[i - 1]));
+  return ok ? values : null;
+}
+
 export const rfmKind = defineCellKind({
   kind: 'rfm',
   title: 'cell.kind.rfm',
