@@ -32,7 +32,7 @@ const datasetInput = (meta: DatasetMeta): ResolvedInput => ({
 
 // Only the fields the kind reads: a Cox report's model, a Parametric report's fits and best.
 const coxModel = { format: 'lifecycle-lab.cox', baseline: [] };
-const coxResult = { model: coxModel, fit: {} };
+const coxResult = { model: coxModel, fit: {}, average: [0.5, 40] };
 const weibull = { kind: 'survreg', distribution: 'weibull' };
 const lognormal = { kind: 'survreg', distribution: 'lognormal' };
 const parametricResult = {
@@ -73,7 +73,7 @@ describe('the Survival forecast cell', () => {
   });
 
   it('takes the model from a Cox result, or the chosen (or best) fit of a Parametric one', () => {
-    expect(forecastModelOf(coxResult, 'weibull')).toEqual({ model: coxModel });
+    expect(forecastModelOf(coxResult, 'weibull')).toEqual({ model: coxModel, average: [0.5, 40] });
     expect(forecastModelOf(parametricResult, 'best')).toEqual({ model: lognormal });
     expect(forecastModelOf(parametricResult, 'weibull')).toEqual({ model: weibull });
     expect(forecastModelOf(parametricResult, 'exponential')).toEqual({
@@ -128,6 +128,11 @@ describe('the Survival forecast cell', () => {
     // Another distribution is another model, so another job.
     expect(forecast.plan({ ...settings, distribution: 'weibull' }, ctx)).toMatchObject({
       params: { model: weibull },
+    });
+    // A Cox model's job carries its x̄, for the hazard ratio against the average customer.
+    const coxCtx = context({ model: modelInput(coxResult), input: datasetInput(book) });
+    expect(forecast.plan(settings, coxCtx)).toMatchObject({
+      params: { model: coxModel, options: { average: [0.5, 40] } },
     });
     expect(forecast.outputOf!({ dataset: { id: 'forecast-ds' } } as never, settings)).toEqual({
       type: 'dataset',

@@ -3,7 +3,9 @@
 // tests/fixtures/r/make-forecast.R (R 4.2, survival 3.5-3), for eight
 // customers (rossi rows 1–6 and two made up) of models fitted on all of rossi:
 // - cox: coxph(Surv(week, arrest) ~ fin + age + prio + wexp, ties = "efron");
-//   lp and hazard_ratio from predict(fit, newdata, type = "lp") (and its exp);
+//   lp from predict(fit, newdata, type = "lp") and exp(lp); the hazard ratio
+//   against the average customer as exp(sum(coef * (x - colMeans(model.matrix(fit)))))
+//   (fit$means puts 0/1 columns at 0, so it is not exp(lp));
 //   survival from summary(survfit(fit, newdata = row), times = c(a, a + h),
 //   extend = TRUE)$surv, conditional as S(a + h) / S(a) (a = 0: S(h)); the
 //   median residual life as min(time[surv / S(a) <= 0.5 & time > a]) − a on
@@ -35,7 +37,14 @@ interface Reference {
   newdata: Record<string, number[]>;
   cox: {
     call: string;
-    rows: { lp: number; hazard_ratio: number; from_start: RForecast; at_tenure: RForecast }[];
+    average: number[];
+    rows: {
+      lp: number;
+      hazard_ratio: number;
+      hazard_ratio_average: number;
+      from_start: RForecast;
+      at_tenure: RForecast;
+    }[];
   };
   survreg: {
     distribution: 'weibull' | 'loglogistic';
@@ -116,6 +125,7 @@ describe('forecastTable against R', () => {
       const { table, report } = await forecastTable(customers, cox, {
         tenure,
         horizons: ref.horizons,
+        average: ref.cox.average,
       });
       expect(report.columns).toEqual({
         lp: 'lp',
@@ -126,7 +136,7 @@ describe('forecastTable against R', () => {
       });
       ref.cox.rows.forEach((r, i) => {
         expectNear(values(table, 'lp')[i], r.lp, `lp ${i}`);
-        expectNear(values(table, 'hazard_ratio')[i], r.hazard_ratio, `hazard ratio ${i}`);
+        expectNear(values(table, 'hazard_ratio')[i], r.hazard_ratio_average, `hazard ratio ${i}`);
         expectForecast(
           table,
           report.columns,
@@ -143,6 +153,11 @@ describe('forecastTable against R', () => {
       // Rossi's last arrest is in week 52.
       expect(report.followUp).toBe(52);
     }
+    // Without x̄ the hazard ratio is exp(lp): predict(fit, type = "risk").
+    const { table } = await forecastTable(customers, cox, { tenure: null, horizons: [4] });
+    ref.cox.rows.forEach((r, i) =>
+      expectNear(values(table, 'hazard_ratio')[i], r.hazard_ratio, `exp(lp) ${i}`),
+    );
   });
 
   for (const fit of ref.survreg)

@@ -65,16 +65,18 @@ export const forecastSettings = z.strictObject({
 export type ForecastSettings = z.infer<typeof forecastSettings>;
 
 /**
- * The fitted model in a survival-model cell's result: a Cox report's model,
- * or a Parametric report's fit of `distribution` ('best': lowest AIC); a
- * wait when that distribution did not fit or the result is not a model's.
+ * The fitted model in a survival-model cell's result: a Cox report's model
+ * with its x̄ (the average customer of its hazard ratios), or a Parametric
+ * report's fit of `distribution` ('best': lowest AIC); a wait when that
+ * distribution did not fit or the result is not a model's.
  */
 export function forecastModelOf(
   result: unknown,
   distribution: ForecastSettings['distribution'],
-): { model: ForecastModel } | Wait {
+): { model: ForecastModel; average?: number[] } | Wait {
   const cox = result as Partial<CoxReport> | null | undefined;
-  if (cox?.model?.format === 'lifecycle-lab.cox') return { model: cox.model };
+  if (cox?.model?.format === 'lifecycle-lab.cox')
+    return { model: cox.model, average: cox.average ?? [] };
   const parametric = result as Partial<ParametricReport> | null | undefined;
   if (!Array.isArray(parametric?.fits)) return { wait: 'cell.waiting' };
   const wanted = distribution === 'best' ? parametric.best : distribution;
@@ -124,6 +126,7 @@ export const forecastKind = defineCellKind({
       horizons: s.horizons,
       inForce: s.inForce,
       columns: s.columns,
+      ...(found.average ? { average: found.average } : {}),
     };
     return job('forecast', {
       notebook: notebookId,

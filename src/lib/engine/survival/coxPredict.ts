@@ -173,6 +173,19 @@ export function coxSurvivalAt(
   return Float64Array.from(horizons as ArrayLike<number>, (t) => Math.exp(-cumhazAt(base, t) * r));
 }
 
+/**
+ * exp((x − x̄)·β): the hazard ratio against the average customer, x̄ the
+ * design columns' means over the rows fitted (a Cox report's `average`, as the
+ * Cox cell reports it). Not exp(lp): R's fit$means put a 0/1 column at 0.
+ */
+export function coxHazardRatio(
+  model: CoxModel,
+  x: ArrayLike<number>,
+  average: ArrayLike<number>,
+): number {
+  return Math.exp(dot(model, x, average));
+}
+
 /** exp((x − means)·β): the factor on the baseline H₀ in H(t | x) (survfit's risk at newdata). */
 export function coxRisk(model: CoxModel, x: ArrayLike<number>): number {
   return Math.exp(dot(model, x, model.means));

@@ -10,9 +10,11 @@
 //   the median residual life, the smallest m with S(a + m | x) / S(a | x) ≤ ½.
 // Without a tenure column a = 0: S(h | x) and the median from the start.
 //
-// Cox (./coxPredict.ts): `lp` as R's predict(type = "lp"), `hazard_ratio` =
-// exp(lp) against the average customer (x = the fit's means, or the
-// stratum's), survival on survfit's step curve. The step curve ends at the
+// Cox (./coxPredict.ts): `lp` as R's predict(type = "lp"); `hazard_ratio`
+// against the average customer, exp((x − x̄)·β) with x̄ every design column's
+// mean over the fitted rows (`average`, the Cox report's, as the Cox cell
+// shows it) — not exp(lp), whose R centre fit$means puts 0/1 columns at 0;
+// without `average`, exp(lp); survival on survfit's step curve. The step curve ends at the
 // stratum's last event time, so a median it does not reach by then is
 // missing and counted (a parametric model forecasts the tail).
 // Parametric (./survreg.ts): `median_time` as predict(type = "quantile",
@@ -37,6 +39,7 @@ import { designOf } from '../models/design';
 import { eventReader } from './prepare';
 import {
   coxConditionalSurvival,
+  coxHazardRatio,
   coxLinearPredictor,
   coxResidualMedian,
   coxRisk,
@@ -65,6 +68,8 @@ export interface ForecastOptions {
    * model's own default). Ignored when the table lacks that column.
    */
   inForce?: boolean;
+  /** Cox: x̄, the design columns' means over the fitted rows (CoxReport.average), for the hazard ratio. */
+  average?: readonly number[] | null;
   /** The new columns to add; default all that the model gives. */
   columns?: readonly ForecastColumn[];
 }
@@ -244,6 +249,7 @@ export async function forecastTable(
     tenure = column.values;
   }
   const cox = isCox(model);
+  const average = cox ? (options.average ?? null) : null;
   checkColumns(table, model);
   const eventName = model.pipeline.target.column;
   const readEvent =
@@ -295,7 +301,7 @@ export async function forecastTable(
       let risk = 0;
       if (cox) {
         lp![r] = coxLinearPredictor(model, x, s);
-        hazardRatio![r] = Math.exp(lp![r]);
+        hazardRatio![r] = average ? coxHazardRatio(model, x, average) : Math.exp(lp![r]);
         risk = coxRisk(model, x);
       } else medianTime![r] = survregQuantile(model, x, 0.5).estimate;
       const a = tenure ? tenure[r] : 0;
