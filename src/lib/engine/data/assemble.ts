@@ -40,8 +40,8 @@ export function assembleParts(
  * demoted it, merges the parts' dictionaries (codes stay in order of first
  * appearance in the file), and types the columns over all their values. Rows
  * in warnings become rows of the file. `headWarnings` are those of the
- * file's head (see planDelimited); finish() adds the demotions, short rows
- * and unreadable bytes.
+ * file's head (see planDelimited); finish() adds the demotions, short rows,
+ * repeated headers and unreadable bytes.
  */
 export class PartsAssembler {
   private readonly columns: ColumnAssembly[];
@@ -50,7 +50,13 @@ export class PartsAssembler {
   private records = 0;
   private shortRows = 0;
   private firstShortRow = 0;
+  private repeatedHeaders = 0;
+  private firstRepeatedHeader = 0;
   private replaced = 0;
+  /** Line feeds of the parts added so far, lines holding a U+FFFD and the first of them. */
+  private lineFeeds = 0;
+  private invalidLines = 0;
+  private firstInvalidLine = 0;
 
   constructor(
     private readonly plan: DelimitedPlan,
@@ -73,7 +79,19 @@ export class PartsAssembler {
       this.firstShortRow = offset + part.firstShortRow;
     }
     this.shortRows += part.shortRows;
+    if (part.repeatedHeaders > 0 && this.repeatedHeaders === 0) {
+      this.firstRepeatedHeader = offset + part.firstRepeatedHeader;
+    }
+    this.repeatedHeaders += part.repeatedHeaders;
     this.replaced += part.replaced;
+    if (part.decoding) {
+      const { lineFeeds, lines, firstLine } = part.decoding;
+      if (firstLine > 0 && this.firstInvalidLine === 0) {
+        this.firstInvalidLine = this.lineFeeds + firstLine;
+      }
+      this.invalidLines += lines;
+      this.lineFeeds += lineFeeds;
+    }
     this.rows += part.rows;
     this.records += part.records;
   }
@@ -110,10 +128,21 @@ export class PartsAssembler {
         params: { count: this.shortRows, row: this.firstShortRow, expected: plan.names.length },
       });
     }
+    if (this.repeatedHeaders > 0) {
+      warnings.push({
+        code: 'csv.repeated-header',
+        params: { count: this.repeatedHeaders, row: this.firstRepeatedHeader },
+      });
+    }
     if (this.replaced > 0) {
       warnings.push({
         code: 'encoding.invalid-bytes',
-        params: { count: this.replaced, encoding: plan.encoding },
+        params: {
+          count: this.replaced,
+          encoding: plan.encoding,
+          line: this.firstInvalidLine,
+          lines: this.invalidLines,
+        },
       });
     }
     return {

@@ -382,7 +382,8 @@ function looksLikeValue(s: string): boolean {
 }
 
 /**
- * Whether the first record is a header:
+ * Whether the first record is a header (records equal to it, repeats of a
+ * header, are left out of the rest):
  * - no, if any of its fields is a number or a date;
  * - yes, if it is the only record;
  * - yes, if some column is typed (number, date, boolean) below the first
@@ -394,8 +395,10 @@ export function detectHeader(records: readonly string[][], delimiter: Delimiter)
   if (records.length === 0) return false;
   const first = records[0];
   if (first.some((f) => !isMissing(f) && looksLikeValue(f))) return false;
-  if (records.length === 1) return true;
-  const rest = records.slice(1);
+  // Repeats of the first record (a header on every page of a printout) are
+  // left out, so they neither hide the types below it nor repeat its names.
+  const rest = records.slice(1).filter((r) => !sameRecord(r, r.length, first));
+  if (rest.length === 0) return true;
   for (let j = 0; j < first.length; j++) {
     if (isMissing(first[j])) continue;
     const column = rest.map((r) => r[j] ?? '');
@@ -408,9 +411,48 @@ export function detectHeader(records: readonly string[][], delimiter: Delimiter)
   return first.every((f, j) => isMissing(f) || !rest.some((r) => r[j] === f));
 }
 
-/** Delimiter and header of a text sample (see detectDelimiter, detectHeader). */
-export function detectDialect(sampleText: string, complete = false): Dialect {
-  const delimiter = detectDelimiter(sampleText, complete);
+/**
+ * Delimiter and header of a text sample (see detectDelimiter, detectHeader);
+ * with `delimiter`, only the header is detected, under that delimiter.
+ */
+export function detectDialect(sampleText: string, complete = false, known?: Delimiter): Dialect {
+  const delimiter = known ?? detectDelimiter(sampleText, complete);
   const header = detectHeader(sampleRecords(sampleText, delimiter, complete), delimiter);
   return { delimiter, header };
+}
+
+/**
+ * Whether fields [0, count) are the same as `header`, ignoring trailing
+ * empty fields on either side and a byte-order mark before the first (two
+ * exports concatenated, each with its BOM): a header row repeated as data.
+ */
+export function sameRecord(
+  fields: readonly string[],
+  count: number,
+  header: readonly string[],
+): boolean {
+  let n = count;
+  while (n > 0 && fields[n - 1] === '') n--;
+  let h = header.length;
+  while (h > 0 && header[h - 1] === '') h--;
+  if (n !== h || n === 0) return false;
+  const first = fields[0].charCodeAt(0) === 0xfeff ? fields[0].slice(1) : fields[0];
+  if (first !== header[0]) return false;
+  for (let k = 1; k < n; k++) if (fields[k] !== header[k]) return false;
+  return true;
+}
+
+/** Delimiters a `sep=` line may name. */
+const SEP_LINE = /^\uFEFF?(?:"sep=([,;|\t])"|sep=([,;|\t]))[,;|\t]*(?:\r\n|\n|\r|$)/i;
+
+/**
+ * Excel's first line `sep=;` (also `sep=,`, `sep=|`, `sep=` and a tab, any
+ * case, in quotes or followed by delimiters, as Excel writes and reads it):
+ * the delimiter it names and the length of the line with its line end, or
+ * null. The line is not data: the ingest skips it.
+ */
+export function separatorLine(text: string): { delimiter: Delimiter; length: number } | null {
+  const m = SEP_LINE.exec(text);
+  if (!m) return null;
+  return { delimiter: (m[1] ?? m[2]) as Delimiter, length: m[0].length };
 }

@@ -2,8 +2,11 @@
 // runs on every cell. Pure; runs in the ingest worker and in Node tests.
 //
 // The rules (restated for users in docs/decisions/0005-csv-parser.md):
-// - Missing: empty or whitespace-only, NA, N/A, n/a, NULL, null, NaN, nan,
-//   #N/A, <NA> and a lone '-'. They are missing in every column type.
+// - Missing: empty or whitespace-only, pandas' default markers (NA, N/A,
+//   n/a, NULL, null, NaN, nan, -NaN, -nan, None, #N/A, #N/A N/A, #NA, <NA>,
+//   1.#IND, -1.#IND, 1.#QNAN, -1.#QNAN) and a lone '-'. They are missing in
+//   every column type; the ingest names the markers it counted (see
+//   missingMarkers).
 // - Tried in this order; the first type that every non-missing sample value
 //   parses as wins: boolean, yyyymmdd date, number, date / datetime, strings.
 // - boolean: true/false, yes/no, y/n, 是/否 (any case). 0/1 stays an integer,
@@ -81,18 +84,30 @@ export function firstWideInteger(values: readonly string[]): number {
   );
 }
 
+// pandas' default na_values (read_csv, pandas 2.x) and a lone '-'.
 const MISSING_MARKERS = new Set([
-  'NA',
-  'N/A',
-  'n/a',
-  'NULL',
-  'null',
-  'NaN',
-  'nan',
   '#N/A',
+  '#N/A N/A',
+  '#NA',
+  '-1.#IND',
+  '-1.#QNAN',
+  '-NaN',
+  '-nan',
+  '1.#IND',
+  '1.#QNAN',
   '<NA>',
+  'N/A',
+  'NA',
+  'NULL',
+  'NaN',
+  'None',
+  'n/a',
+  'nan',
+  'null',
   '-',
 ]);
+/** The longest marker ('#N/A N/A', '-1.#QNAN'). */
+const MARKER_MAX = 8;
 
 /** True for the missing-value markers listed in the header. */
 export function isMissing(s: string): boolean {
@@ -102,10 +117,49 @@ export function isMissing(s: string): boolean {
   const last = s.charCodeAt(n - 1);
   // Hot path: no surrounding whitespace, so only short strings can be markers.
   if (first > 32 && first !== 0xa0 && last > 32 && last !== 0xa0) {
-    return n <= 4 && MISSING_MARKERS.has(s);
+    return n <= MARKER_MAX && MISSING_MARKERS.has(s);
   }
   const t = s.trim();
-  return t.length === 0 || (t.length <= 4 && MISSING_MARKERS.has(t));
+  return t.length === 0 || (t.length <= MARKER_MAX && MISSING_MARKERS.has(t));
+}
+
+/**
+ * The distinct missing markers among `values`, trimmed, in first-seen order;
+ * empty and whitespace-only cells are not named.
+ */
+export function missingMarkers(values: readonly string[]): string[] {
+  const seen: string[] = [];
+  for (const v of values) {
+    if (v.length === 0 || !isMissing(v)) continue;
+    const t = v.trim();
+    if (t.length > 0 && !seen.includes(t)) seen.push(t);
+  }
+  return seen;
+}
+
+/**
+ * Whether `text.slice(start, end)` (not empty) may be a missing marker or
+ * have surrounding whitespace, tested in place: false means it surely is
+ * neither, so a string column can intern it without the slice isMissing
+ * needs. Markers start with # - 1 < N n, and a '1' only as '1.#'.
+ */
+export function mayBeMissingSpan(text: string, start: number, end: number): boolean {
+  const first = text.charCodeAt(start);
+  const last = text.charCodeAt(end - 1);
+  if (first <= 32 || last <= 32 || first === 0xa0 || last === 0xa0) return true;
+  if (end - start > MARKER_MAX) return false;
+  switch (first) {
+    case 35: // #
+    case 45: // -
+    case 60: // <
+    case 78: // N
+    case 110: // n
+      return true;
+    case 49: // 1
+      return text.charCodeAt(start + 1) === 46 && text.charCodeAt(start + 2) === 35;
+    default:
+      return false;
+  }
 }
 
 function isSpace(c: number): boolean {

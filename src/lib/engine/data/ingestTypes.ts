@@ -6,6 +6,7 @@
 import type { ColumnInference } from './infer';
 import type { Delimiter } from './csv';
 import type { Column, DataTable } from './table';
+import type { DecodingReport } from './decode';
 
 /** Rows kept as strings to infer types from. */
 export const SAMPLE_ROWS = 10_000;
@@ -50,6 +51,10 @@ export interface DelimitedPlan {
    * (ids, e-mails, free text), so interned in batches (see StringSink in ./sinks.ts).
    */
   mostlyDistinct: boolean[];
+  /** The file's first line is Excel's `sep=` line, skipped with the header (see separatorLine in ./csv.ts). */
+  sepLine?: boolean;
+  /** The header record as written, so that every part drops its repeats. */
+  header?: string[];
 }
 
 /** A part's column as the sinks left it (see PartResult). */
@@ -81,9 +86,15 @@ export interface PartResult {
   atRecordEnd: boolean;
   /** Bytes the decoder could not read (replaced by U+FFFD). */
   replaced: number;
+  /** The part's lines, and those holding a U+FFFD (lines count from the part's start). */
+  decoding?: DecodingReport;
   shortRows: number;
   /** First short row, within the part. */
   firstShortRow: number;
+  /** Records equal to the header (a header repeated as data), dropped. */
+  repeatedHeaders: number;
+  /** The first of them, within the part. */
+  firstRepeatedHeader: number;
   columns: PartColumn[];
 }
 

@@ -6,6 +6,7 @@
 
 import {
   isMissing,
+  mayBeMissingSpan,
   parseBooleanSpan,
   parseIsoDateSpan,
   parsePlainNumberSpan,
@@ -181,18 +182,10 @@ export class StringSink implements Sink {
 
   addSpan(text: string, start: number, end: number): boolean {
     if (start === end) return this.push(-1);
-    const first = text.charCodeAt(start);
-    const last = text.charCodeAt(end - 1);
-    // A cell that could be a missing marker (short and starting like one:
-    // N n # < -, or with surrounding whitespace) or that a demoted column
-    // re-renders takes the string path; the rest is interned in place.
-    const maybeMarker =
-      (end - start <= 4 &&
-        (first === 78 || first === 110 || first === 35 || first === 60 || first === 45)) ||
-      first <= 32 ||
-      last <= 32 ||
-      first === 0xa0 ||
-      last === 0xa0;
+    // A cell that could be a missing marker or has surrounding whitespace
+    // (see mayBeMissingSpan), or that a demoted column re-renders, takes the
+    // string path; the rest is interned in place.
+    const maybeMarker = mayBeMissingSpan(text, start, end);
     if (maybeMarker || this.demotedFrom) return this.add(text.slice(start, end));
     if (this.deferred)
       return this.pushDeferred(this.interner.defer(text, start, end, this.attached));

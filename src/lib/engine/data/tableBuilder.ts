@@ -10,14 +10,17 @@ import {
   DEFAULT_PARSE_OPTIONS,
   CsvTokenizer,
   detectDialect,
+  sameRecord,
+  separatorLine,
   type Delimiter,
   type ParseOptions,
 } from './csv';
-import { columnNames } from './columnNames';
+import { columnNames, MAX_COLUMNS } from './columnNames';
 import {
   firstWideInteger,
   inferColumn,
   isMissing,
+  missingMarkers,
   parseBoolean,
   valueParser,
   WIDE_INTEGERS,
@@ -71,8 +74,15 @@ export class TableBuilder {
   private tokenizer: CsvTokenizer | null = null;
   private shortRows = 0;
   private firstShortRow = 0;
-  /** A part of a planned file that must skip the header record. */
-  private skipHeader = false;
+  /** Records to skip at the start: a `sep=` line, and a planned part's header. */
+  private skipLeading = 0;
+  /** The header record as written, to drop its repeats; header0 is its first field. */
+  private header: string[] | null = null;
+  private header0 = '';
+  private repeatedHeaders = 0;
+  /** The file starts with a `sep=` line (see separatorLine). */
+  private sepLine = false;
+  private firstRepeatedHeader = 0;
 
   private readonly parse: ParseOptions;
   private readonly warnings: IngestWarning[];
@@ -101,15 +111,24 @@ export class TableBuilder {
   start(text: string, complete: boolean): CsvTokenizer {
     if (this.planned) return this.startPlanned(this.planned.plan, this.planned.part);
     if (text.trim() === '') throw new EngineError('file.empty');
+    // Excel's `sep=;` line names the delimiter; the tokenizer skips it as a
+    // record (so rows are still lines of the file), detection never sees it.
+    const sep = separatorLine(text);
+    const rest = sep ? text.slice(sep.length) : text;
+    if (sep) {
+      this.skipLeading = 1;
+      this.sepLine = true;
+      const line = `sep=${sep.delimiter === '\t' ? '\\t' : sep.delimiter}`;
+      this.warnings.push({ code: 'csv.sep-line', params: { line } });
+    }
+    const chosen = this.parse.delimiter !== 'auto' ? this.parse.delimiter : sep?.delimiter;
     const detected =
-      this.parse.delimiter === 'auto' || this.parse.header === 'auto'
-        ? detectDialect(text, complete)
-        : null;
-    const delimiter = this.parse.delimiter === 'auto' ? detected!.delimiter : this.parse.delimiter;
+      chosen === undefined || this.parse.header === 'auto' ? detectDialect(rest, complete) : null;
+    const delimiter = chosen ?? detected!.delimiter;
     let header: boolean;
     if (this.parse.header !== 'auto') header = this.parse.header;
     else if (delimiter === detected!.delimiter) header = detected!.header;
-    else header = detectDialect(text, complete).header;
+    else header = detectDialect(rest, complete, delimiter).header;
     this.dialect = { delimiter, header };
     const tokenizer = new CsvTokenizer(delimiter, (fields, count, row) =>
       this.record(fields, count, row),
@@ -126,12 +145,13 @@ export class TableBuilder {
     this.width = plan.names.length;
     const capacity = Math.ceil((1.1 * this.sizeFor) / Math.max(plan.charsPerRecord, 1)) + 16;
     this.sinks = createSinks(plan, capacity, { attached: part.attached });
-    this.skipHeader = part.first && plan.dialect.header;
+    if (plan.header) this.setHeader(plan.header);
+    if (part.first) this.skipLeading = (plan.sepLine ? 1 : 0) + (plan.dialect.header ? 1 : 0);
     const tokenizer = new CsvTokenizer(plan.dialect.delimiter, (fields, count, row) =>
       this.record(fields, count, row),
     );
     this.tokenizer = tokenizer;
-    if (!this.skipHeader) this.typedFromHere();
+    if (this.skipLeading === 0) this.typedFromHere();
     return tokenizer;
   }
 
@@ -142,17 +162,34 @@ export class TableBuilder {
     );
   }
 
+  private setHeader(header: string[]): void {
+    this.header = header;
+    this.header0 = header[0] ?? '';
+  }
+
+  /** A header row repeated as data: dropped and counted. */
+  private isRepeatedHeader(fields: string[], count: number, row: number): boolean {
+    if (this.header === null || !sameRecord(fields, count, this.header)) return false;
+    if (this.repeatedHeaders++ === 0) this.firstRepeatedHeader = row;
+    return true;
+  }
+
   private record(fields: string[], count: number, row: number): void {
-    if (this.skipHeader) {
-      this.skipHeader = false;
-      this.typedFromHere();
+    if (this.skipLeading > 0) {
+      if (--this.skipLeading === 0 && this.planned) this.typedFromHere();
       return;
     }
+    // Refused before anything is made of its columns (see MAX_COLUMNS).
+    if (count > MAX_COLUMNS) {
+      throw new EngineError('file.too-many-columns', { columns: count, max: MAX_COLUMNS });
+    }
     if (this.names === null && this.dialect!.header) {
-      this.names = columnNames(fields.slice(0, count), this.warnings);
+      this.setHeader(fields.slice(0, count));
+      this.names = columnNames(this.header!, this.warnings);
       this.width = count;
       return;
     }
+    if (this.isRepeatedHeader(fields, count, row)) return;
     if (this.sinks === null) {
       this.sample.push(fields.slice(0, count));
       this.sampleRows.push(row);
@@ -175,6 +212,24 @@ export class TableBuilder {
     row: number,
   ): void {
     const width = this.width;
+    // A repeated header: its first field is the header's (checked in place,
+    // after a BOM if any), then the rest.
+    if (this.header !== null && count > 0) {
+      const h0 = this.header0;
+      let s0 = starts[0];
+      if (s0 >= 0 && s0 < ends[0] && text.charCodeAt(s0) === 0xfeff) s0++;
+      if (
+        s0 >= 0
+          ? ends[0] - s0 === h0.length && text.startsWith(h0, s0)
+          : fields[0].replace(/^\uFEFF/, '') === h0
+      ) {
+        const strings: string[] = [];
+        for (let k = 0; k < count; k++) {
+          strings.push(starts[k] >= 0 ? text.slice(starts[k], ends[k]) : fields[k]);
+        }
+        if (this.isRepeatedHeader(strings, count, row)) return;
+      }
+    }
     if (count > width) {
       // Extra fields: rare, so the string path checks them.
       const strings: string[] = [];
@@ -214,10 +269,13 @@ export class TableBuilder {
     const inference: ColumnInference[] = [];
     const booleanWords: [string, string][] = [];
     const mostlyDistinct: boolean[] = [];
+    const markers: string[] = [];
     this.names.forEach((name, j) => {
       const values = this.sample.map((r) => (j < r.length ? r[j] : ''));
       const inferred = inferColumn(name, values, { delimiter, dateOrder: this.parse.dateOrder });
       inference.push(inferred);
+      const seen = missingMarkers(values);
+      if (seen.length > 0) markers.push(`${name}: ${seen.map((m) => `“${m}”`).join(', ')}`);
       if (inferred.evidence === WIDE_INTEGERS) {
         const k = firstWideInteger(values);
         this.warnings.push(wideIntegersWarning(name, this.sampleRows[k], values[k]));
@@ -230,6 +288,15 @@ export class TableBuilder {
       }
       booleanWords.push(words);
     });
+    if (markers.length > 0) {
+      // The sample's markers: a file's first SAMPLE_ROWS rows show its habits.
+      const shown = markers.slice(0, MARKER_COLUMNS_SHOWN).join('; ');
+      const more = markers.length - MARKER_COLUMNS_SHOWN;
+      this.warnings.push({
+        code: 'ingest.missing-markers',
+        params: { columns: more > 0 ? `${shown}; … (+${more})` : shown },
+      });
+    }
     let chars = 0;
     for (const r of this.sample) {
       chars += r.length; // delimiters and the line end
@@ -243,6 +310,8 @@ export class TableBuilder {
       booleanWords,
       charsPerRecord: chars / Math.max(this.sample.length, 1),
       mostlyDistinct,
+      sepLine: this.sepLine,
+      ...(this.header ? { header: this.header } : {}),
     };
     this.sinks = createSinks(this.plan, this.expectedRows());
     const sample = this.sample;
@@ -354,10 +423,15 @@ export class TableBuilder {
       records: n,
       shortRows: this.shortRows,
       firstShortRow: this.firstShortRow,
+      repeatedHeaders: this.repeatedHeaders,
+      firstRepeatedHeader: this.firstRepeatedHeader,
       columns,
     };
   }
 }
+
+/** Columns named in the missing-markers warning; the rest are counted. */
+const MARKER_COLUMNS_SHOWN = 10;
 
 /** At least half of the values that are not missing are distinct (and some are present). */
 function isMostlyDistinct(values: readonly string[]): boolean {

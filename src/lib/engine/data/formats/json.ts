@@ -20,7 +20,7 @@
 // and a warning (see ./cells.ts), as in a CSV file.
 
 import { decodeStream, detectEncoding, streamChunks } from '../decode';
-import { columnNames } from '../columnNames';
+import { columnNames, MAX_COLUMNS } from '../columnNames';
 import type { IngestWarning } from '../ingestTypes';
 import { isWideInteger, type ColumnInference } from '../infer';
 import { EngineError, type Column, type DataTable, type Progress } from '../table';
@@ -52,6 +52,12 @@ class Records {
       let j = this.index.get(key);
       if (j === undefined) {
         j = this.keys.length;
+        if (j === MAX_COLUMNS) {
+          throw new EngineError('file.too-many-columns', {
+            columns: `${MAX_COLUMNS + 1}+`,
+            max: MAX_COLUMNS,
+          });
+        }
         this.index.set(key, j);
         this.keys.push(key);
         this.cells.push([]);
@@ -166,7 +172,8 @@ async function chooseEncoding(
 
 /**
  * A JSON array of objects; record i (0-based) is reported as row i + 1.
- * Throws EngineError json.invalid, json.not-records (not an array),
+ * Throws EngineError json.invalid, json.truncated (the file ends inside the
+ * JSON), json.not-records (not an array),
  * json.record-not-object, file.empty, file.no-rows.
  */
 export async function readJsonArray(
@@ -184,7 +191,13 @@ export async function readJsonArray(
   try {
     parsed = JSON.parse(source);
   } catch (error) {
-    throw new EngineError('json.invalid', { line: errorLine(error, source) });
+    const at = jsonErrorOffset(source);
+    if (at === source.length) {
+      throw new EngineError('json.truncated', { line: lineCount(source) });
+    }
+    throw new EngineError('json.invalid', {
+      line: at >= 0 ? lineAt(source, at) : errorLine(error, source),
+    });
   }
   // Decoding and parsing are done; building the columns is the other half.
   await progress.report(Math.floor(blob.size / 2), blob.size);
@@ -197,6 +210,141 @@ export async function readJsonArray(
   const { table, inference } = records.build(warnings);
   await progress.report(blob.size, blob.size);
   return { table, inference, warnings, encoding };
+}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const HEX4 = /[0-9a-fA-F]{4}/y;
+
+/**
+ * Where `text` stops being JSON: the offset of the first character that
+ * cannot continue it, `text.length` when the text ends before the JSON does,
+ * or -1 when it is JSON. JSON.parse's messages say neither the same way in
+ * every browser nor always where (V8's "Unexpected token" has no position),
+ * so the place is found here, by a scan that keeps a stack of the open
+ * arrays and objects instead of recursing (no depth limit).
+ */
+export function jsonErrorOffset(text: string): number {
+  const n = text.length;
+  let i = 0;
+  const open: number[] = []; // '[' or '{'
+  // What may come next: a value (first in an array: or its end), a key (first: or '}'), or what follows a value.
+  let expect: 'value' | 'first-value' | 'key' | 'first-key' | 'after' = 'value';
+  const string = (): boolean => {
+    for (i++; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return true;
+      }
+      if (c < 32) return false;
+      if (c === 92) {
+        const e = text.charCodeAt(++i);
+        if (i >= n) return false;
+        if (e === 117) {
+          HEX4.lastIndex = i + 1;
+          if (!HEX4.test(text)) {
+            // A \u cut by the end of the text is the text ending early.
+            if (n - i - 1 < 4 && /^[0-9a-fA-F]*$/.test(text.slice(i + 1))) i = n;
+            return false;
+          }
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i])) return false;
+      }
+    }
+    return false;
+  };
+  const word = (w: string): boolean => {
+    if (text.startsWith(w, i)) {
+      i += w.length;
+      return true;
+    }
+    // 'tr' at the very end: cut short.
+    if (w.startsWith(text.slice(i))) i = n;
+    return false;
+  };
+  for (;;) {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+      else break;
+    }
+    if (i >= n) return expect === 'after' && open.length === 0 ? -1 : n;
+    const c = text.charCodeAt(i);
+    if (expect === 'after') {
+      const top = open[open.length - 1];
+      if (top === undefined) return i;
+      if (c === 44) expect = top === 91 ? 'value' : 'key';
+      else if ((c === 93 && top === 91) || (c === 125 && top === 123)) open.pop();
+      else return i;
+      i++;
+      continue;
+    }
+    if (expect === 'first-key' || expect === 'key') {
+      if (expect === 'first-key' && c === 125) {
+        open.pop();
+        i++;
+        expect = 'after';
+        continue;
+      }
+      if (c !== 34 || !string()) return i;
+      while (i < n && /\s/.test(text[i])) i++;
+      if (i >= n) return n;
+      if (text.charCodeAt(i) !== 58) return i;
+      i++;
+      expect = 'value';
+      continue;
+    }
+    // A value.
+    if (expect === 'first-value' && c === 93) {
+      open.pop();
+      i++;
+      expect = 'after';
+      continue;
+    }
+    if (c === 91 || c === 123) {
+      open.push(c);
+      i++;
+      expect = c === 91 ? 'first-value' : 'first-key';
+      continue;
+    }
+    let ok: boolean;
+    if (c === 34) ok = string();
+    else if (c === 116) ok = word('true');
+    else if (c === 102) ok = word('false');
+    else if (c === 110) ok = word('null');
+    else {
+      // A number the end of the text cuts ('-', '1e', '2.') is the text ending early.
+      let k = i;
+      while (k < n && isNumberChar(text.charCodeAt(k))) k++;
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(text);
+      if (k === n && (m === null || i + m[0].length < n)) return n;
+      ok = m !== null;
+      if (m) i += m[0].length;
+    }
+    if (!ok) return i;
+    expect = 'after';
+  }
+}
+
+/** Whether `text` (JSON that did not parse) ends before its JSON does. */
+export function endsEarly(text: string): boolean {
+  return jsonErrorOffset(text) === text.length;
+}
+
+/** The 1-based line of offset `at` in `text`. */
+function lineAt(text: string, at: number): number {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+/** Lines of `text`: the last line's number. */
+function lineCount(text: string): number {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+  // A final line end ends the last line; it starts none.
+  return text.endsWith('\n') && count > 1 ? count - 1 : count;
 }
 
 /**
@@ -219,7 +367,7 @@ function errorLine(error: unknown, text: string): number | string {
 /**
  * NDJSON / JSON Lines: one object per line, blank lines skipped, lines
  * numbered from 1. Throws EngineError json.invalid (a line that is not
- * JSON), json.record-not-object (a line that is not an object), file.empty,
+ * JSON), json.truncated (the last line is cut short), json.record-not-object (a line that is not an object), file.empty,
  * file.no-rows.
  */
 export async function readNdjson(
@@ -234,14 +382,19 @@ export async function readNdjson(
   let line = 0;
   let pending = '';
   let reported = 0;
+  // A line that is not JSON is an error once a later line has text; the
+  // last line cut short (an export or download that stopped) says so instead.
+  let failed: { line: number; text: string } | null = null;
   const take = (text: string) => {
     line++;
     if (text.trim() === '') return;
+    if (failed) throw new EngineError('json.invalid', { line: failed.line });
     let value: unknown;
     try {
       value = JSON.parse(quoteWideIntegers(text));
     } catch {
-      throw new EngineError('json.invalid', { line });
+      failed = { line, text };
+      return;
     }
     if (!isRecord(value)) throw new EngineError('json.record-not-object', { row: line });
     records.add(value, line);
@@ -260,6 +413,10 @@ export async function readNdjson(
     }
   }
   if (pending !== '') take(pending);
+  if (failed) {
+    const { line: at, text } = failed as { line: number; text: string };
+    throw new EngineError(endsEarly(text) ? 'json.truncated' : 'json.invalid', { line: at });
+  }
   if (line === 0) throw new EngineError('file.empty');
   const { table, inference } = records.build(warnings);
   await progress.report(blob.size, blob.size);
