@@ -338,6 +338,7 @@ export function transitionFlowSpec(
           type: 'text' as const,
           align: side === 0 ? ('right' as const) : ('left' as const),
           dx: side === 0 ? -10 : 10,
+          baseline: 'top' as const,
           fontSize: 10,
           ...lean,
         },
@@ -345,7 +346,6 @@ export function transitionFlowSpec(
           x: { field: 'side', type: 'quantitative' as const, scale: xScale, axis: null },
           y: { field: 'y', type: 'quantitative' as const, scale: yScale, axis: null },
           text: { field: 'text', type: 'nominal' as const },
-          baseline: { value: 'top' as const },
         },
       })),
       {

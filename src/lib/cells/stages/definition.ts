@@ -238,8 +238,8 @@ export const stagesKind = defineCellKind({
   // The log's columns are kept or chosen again as every log-reading kind's
   // (cells/transactionLog.ts); a table's likewise by name and type. The
   // first time columns are chosen, a dataset with a start date (and no
-  // purchase-like date) is taken for a policy table, and the default rules
-  // are made for the source found.
+  // purchase-like date) is taken for a policy table, and default rules not
+  // yet edited are made for the source found.
   adapt(s, { inputs }) {
     const columns = inputs.input?.dataset?.columns;
     if (!columns) return s;
@@ -274,7 +274,10 @@ export const stagesKind = defineCellKind({
         ? 'table'
         : 'log'
       : s.source;
-    const rules = fresh ? defaultRuleSettings({ source, table }, columns) : s.rules;
+    // Rules the analyst (or a notebook file) already edited are kept.
+    const untouched =
+      JSON.stringify(s.rules) === JSON.stringify(defaultRuleSettings({ source: 'log', table }));
+    const rules = fresh && untouched ? defaultRuleSettings({ source, table }, columns) : s.rules;
     const next: StagesCellSettings = { ...s, source, log, table, rules };
     return JSON.stringify(next) === JSON.stringify(s) ? s : next;
   },
