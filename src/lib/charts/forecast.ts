@@ -45,7 +45,13 @@ export function forecastHistogramSpec(
     data: { name: 'bins', values: bars, format: { parse: null } },
     mark: { type: 'bar', color: '#4c78a8', aria: false, invalid: 'filter' },
     encoding: {
-      x: { field: 'start', type: 'quantitative', title: labels.residual, scale: { zero: true } },
+      // Binned already (by the engine): Vega-Lite draws [start, end) bars from 0 up to the count.
+      x: {
+        field: 'start',
+        type: 'quantitative',
+        bin: { binned: true, step: histogram.width },
+        title: labels.residual,
+      },
       x2: { field: 'end' },
       y: { field: 'count', type: 'quantitative', title: labels.customers },
       tooltip: [
