@@ -163,6 +163,8 @@ export function transitionHeatmapSpec(
         text: count > 0 ? `${formatCount(count)} · ${formatShare(share)}` : '',
         countText: formatCount(count),
         shareText: formatShare(share),
+        // Light text on the dark cells.
+        dark: share > 0.6,
       };
     });
   });
@@ -205,8 +207,18 @@ export function transitionHeatmapSpec(
         },
       },
       {
-        mark: { type: 'text', fontSize: 10, color: '#222', ...lean },
-        encoding: { x, y, text: { field: 'text', type: 'nominal' } },
+        mark: { type: 'text', fontSize: 10, ...lean },
+        encoding: {
+          x,
+          y,
+          text: { field: 'text', type: 'nominal' },
+          color: {
+            field: 'dark',
+            type: 'nominal',
+            scale: { domain: [true, false], range: ['#fff', '#222'] },
+            legend: null,
+          },
+        },
       },
     ],
   };
