@@ -31,7 +31,7 @@ const datasetInput = (meta: DatasetMeta): ResolvedInput => ({
 });
 
 // Only the fields the kind reads: a Cox report's model, a Parametric report's fits and best.
-const coxModel = { format: 'lifecycle-lab.cox', baseline: [] };
+const coxModel = { format: 'lifecycle-lab.cox', coefficients: [0.3, -0.01], baseline: [] };
 const coxResult = { model: coxModel, fit: {}, average: [0.5, 40] };
 const weibull = { kind: 'survreg', distribution: 'weibull' };
 const lognormal = { kind: 'survreg', distribution: 'lognormal' };
@@ -74,6 +74,8 @@ describe('the Survival forecast cell', () => {
 
   it('takes the model from a Cox result, or the chosen (or best) fit of a Parametric one', () => {
     expect(forecastModelOf(coxResult, 'weibull')).toEqual({ model: coxModel, average: [0.5, 40] });
+    // An x̄ that does not fit the model is not passed on (the hazard ratio is then exp(lp)).
+    expect(forecastModelOf({ ...coxResult, average: [1] }, 'best')).toEqual({ model: coxModel });
     expect(forecastModelOf(parametricResult, 'best')).toEqual({ model: lognormal });
     expect(forecastModelOf(parametricResult, 'weibull')).toEqual({ model: weibull });
     expect(forecastModelOf(parametricResult, 'exponential')).toEqual({

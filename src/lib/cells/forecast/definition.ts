@@ -75,8 +75,13 @@ export function forecastModelOf(
   distribution: ForecastSettings['distribution'],
 ): { model: ForecastModel; average?: number[] } | Wait {
   const cox = result as Partial<CoxReport> | null | undefined;
-  if (cox?.model?.format === 'lifecycle-lab.cox')
-    return { model: cox.model, average: cox.average ?? [] };
+  if (cox?.model?.format === 'lifecycle-lab.cox') {
+    const average = cox.average;
+    // An x̄ of another length would make every hazard ratio NaN: exp(lp) then.
+    return Array.isArray(average) && average.length === cox.model.coefficients.length
+      ? { model: cox.model, average }
+      : { model: cox.model };
+  }
   const parametric = result as Partial<ParametricReport> | null | undefined;
   if (!Array.isArray(parametric?.fits)) return { wait: 'cell.waiting' };
   const wanted = distribution === 'best' ? parametric.best : distribution;

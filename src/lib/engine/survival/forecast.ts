@@ -249,7 +249,9 @@ export async function forecastTable(
     tenure = column.values;
   }
   const cox = isCox(model);
-  const average = cox ? (options.average ?? null) : null;
+  // An x̄ that does not fit the model's columns would make every ratio NaN: exp(lp) instead.
+  const average =
+    cox && options.average?.length === model.coefficients.length ? options.average : null;
   checkColumns(table, model);
   const eventName = model.pipeline.target.column;
   const readEvent =
