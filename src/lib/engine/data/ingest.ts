@@ -22,7 +22,13 @@
 
 import { assembleParts, concatPieces } from './assemble';
 import { DEFAULT_PARSE_OPTIONS, type CsvTokenizer, type ParseOptions } from './csv';
-import { decodeStream, detectEncoding, streamChunks } from './decode';
+import {
+  decodeStream,
+  detectEncoding,
+  ENCODING_SAMPLE_BYTES,
+  InvalidText,
+  streamChunks,
+} from './decode';
 import type {
   DelimitedPlan,
   IngestResult,
@@ -38,7 +44,6 @@ import { EngineError, NO_PROGRESS, type Progress } from './table';
 // defined before the ingest was split up.
 export { SAMPLE_ROWS, type IngestResult, type IngestWarning, type PartColumn } from './ingestTypes';
 
-const ENCODING_SAMPLE_BYTES = 64 * 1024;
 const DIALECT_SAMPLE_CHARS = 64 * 1024;
 /** Larger byte chunks are cut, so no decoded text chunk gets huge. */
 const MAX_CHUNK_BYTES = 1024 * 1024;
@@ -111,12 +116,12 @@ export async function parsePart(
   });
   const counter = { bytes: 0 };
   const tokenizer = builder.start('', false);
-  let replaced = 0;
+  const invalid = new InvalidText();
   let reported = 0;
   const texts = decodeStream(countedChunks(chunks, counter), plan.encoding, !part.first);
   const columns = () => builder.columnsSoFar();
   for await (const text of texts) {
-    replaced += countReplacements(text);
+    invalid.push(text);
     tokenizer.push(text);
     if (onRows) await onRows(builder.records, columns, false);
     if (counter.bytes - reported >= REPORT_EVERY_BYTES) {
@@ -128,7 +133,7 @@ export async function parsePart(
   if (part.last) tokenizer.finish();
   if (onRows) await onRows(builder.records, columns, true);
   await progress.report(totalBytes, totalBytes);
-  return { ...builder.part(), atRecordEnd, replaced };
+  return { ...builder.part(), atRecordEnd, replaced: invalid.replaced, decoding: invalid.report };
 }
 
 /**
@@ -164,6 +169,12 @@ async function readDelimited(
       if (detected.confidence === 'guess') {
         warnings.push({ code: 'encoding.guessed', params: { encoding } });
       }
+      if (detected.mixed?.other) {
+        warnings.push({
+          code: 'encoding.mixed',
+          params: { encoding, other: detected.mixed.other },
+        });
+      }
     }
 
     const builder = new TableBuilder({
@@ -176,10 +187,10 @@ async function readDelimited(
     builder.encoding = encoding;
     let tokenizer: CsvTokenizer | null = null;
     let pending = '';
-    let replaced = 0;
+    const invalid = new InvalidText();
     let reported = 0;
     for await (const text of decodeStream(chain(head, source), encoding)) {
-      replaced += countReplacements(text);
+      invalid.push(text);
       if (tokenizer) {
         tokenizer.push(text);
       } else {
@@ -197,7 +208,12 @@ async function readDelimited(
     }
     if (!tokenizer) tokenizer = builder.start(pending, true);
     tokenizer.finish();
-    const part = { ...builder.part(), atRecordEnd: true, replaced };
+    const part = {
+      ...builder.part(),
+      atRecordEnd: true,
+      replaced: invalid.replaced,
+      decoding: invalid.report,
+    };
     await progress.report(totalBytes, totalBytes);
     return { plan: builder.plan, part, warnings };
   } finally {
@@ -229,10 +245,4 @@ async function* chain(
     if (next.done) return;
     yield next.value;
   }
-}
-
-function countReplacements(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\ufffd'); i >= 0; i = text.indexOf('\ufffd', i + 1)) n++;
-  return n;
 }

@@ -16,10 +16,10 @@
 //
 // Only byte-oriented encodings can be cut at a line feed byte: UTF-8, GB18030
 // (GBK), Big5 and single-byte code pages never use 0x0A inside a character.
-// UTF-16 files are read in one pass.
+// UTF-16, UTF-32 and ISO-2022-JP files are read in one pass (cutsAtLineFeed).
 
 import { ChunkEncoder, DEFAULT_ROWS_PER_CHUNK } from './arrow';
-import { streamChunks } from './decode';
+import { cutsAtLineFeed, streamChunks } from './decode';
 import { PartsAssembler } from './assemble';
 import { ingestBlob, parsePart, planDelimited } from './ingest';
 import type { DelimitedPlan, IngestResult, PartOptions, PartResult } from './ingestTypes';
@@ -93,7 +93,7 @@ export async function ingestInParts(
     planDelimited(streamChunks(file.stream()), file.size, options),
     recordCuts(file, count),
   ]);
-  if (!planned || planned.plan.encoding.startsWith('utf-16')) {
+  if (!planned || !cutsAtLineFeed(planned.plan.encoding)) {
     return ingestBlob(file, options, progress);
   }
   const { plan, warnings } = planned;
