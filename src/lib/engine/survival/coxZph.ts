@@ -89,13 +89,16 @@ export function coxZph(fit: CoxFit, input: CoxInput, pipeline: Pipeline): CoxZph
     }
   gmean /= nevent;
 
-  // Sorted by stratum then time (stable), covariates kept and re-centred.
-  const order = Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => (strata ? strata[a] - strata[b] : 0) || time[a] - time[b] || a - b,
-  );
+  // Sorted by stratum then time (stable), covariates kept and re-centred:
+  // byTime is by time, ties in row order (Array.prototype.sort is stable),
+  // so a stable counting pass by stratum gives (stratum, time, row) without
+  // a second sort.
+  const order = strata ? byStratum(byTime, strata) : byTime;
   const X = new Float64Array(n * p);
   const mean = new Float64Array(p);
-  for (let i = 0; i < n; i++) for (let k = 0; k < p; k++) mean[k] += input.X[i * input.p + kept[k]];
+  const X0 = input.X;
+  const p0 = input.p;
+  for (let i = 0; i < n; i++) for (let k = 0; k < p; k++) mean[k] += X0[i * p0 + kept[k]];
   for (let k = 0; k < p; k++) mean[k] /= n;
   const st = new Int32Array(n);
   const tm = new Float64Array(n);
@@ -103,7 +106,7 @@ export function coxZph(fit: CoxFit, input: CoxInput, pipeline: Pipeline): CoxZph
   const gt = new Float64Array(n);
   const eta = new Float64Array(n);
   order.forEach((r, i) => {
-    for (let k = 0; k < p; k++) X[i * p + k] = input.X[r * input.p + kept[k]] - mean[k];
+    for (let k = 0; k < p; k++) X[i * p + k] = X0[r * p0 + kept[k]] - mean[k];
     st[i] = strata ? strata[r] : 0;
     tm[i] = time[r];
     ev[i] = event[r];
@@ -266,11 +269,13 @@ export function coxZph(fit: CoxFit, input: CoxInput, pipeline: Pipeline): CoxZph
   asgn.forEach((cols, t) => {
     for (const c of cols) T[c * nt + t] = cols.length === 1 ? 1 : beta[c];
   });
+  // schoen × T over each term's own columns (T is zero elsewhere; the
+  // columns in the same ascending order, so the sums are the same).
   const R = new Float64Array(nevent * nt);
   for (let e = 0; e < nevent; e++)
     for (let t = 0; t < nt; t++) {
       let s = 0;
-      for (let c = 0; c < p; c++) s += schoen[e * p + c] * T[c * nt + t];
+      for (const c of asgn[t]) s += schoen[e * p + c] * T[c * nt + t];
       R[e * nt + t] = s;
     }
   const Vt = new Float64Array(nt * nt);
@@ -331,4 +336,16 @@ export function coxZph(fit: CoxFit, input: CoxInput, pipeline: Pipeline): CoxZph
     strata: strata ? evStrata : null,
     residuals,
   };
+}
+
+/** The rows of `byTime` (in time order) regrouped by stratum, keeping their order within each. */
+function byStratum(byTime: number[], strata: Int32Array): number[] {
+  let count = 0;
+  for (const r of byTime) if (strata[r] >= count) count = strata[r] + 1;
+  const next = new Int32Array(count + 1);
+  for (const r of byTime) next[strata[r] + 1]++;
+  for (let s = 0; s < count; s++) next[s + 1] += next[s];
+  const order = new Array<number>(byTime.length);
+  for (const r of byTime) order[next[strata[r]]++] = r;
+  return order;
 }
