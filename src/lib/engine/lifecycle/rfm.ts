@@ -360,7 +360,12 @@ export function rfmTable(
       { kind: 'string', name: idName, type: 'identifier', codes: ids, dictionary },
       int(RFM_COLUMNS.recency, result.recency),
       int(RFM_COLUMNS.frequency, result.frequency),
-      { kind: 'number', name: RFM_COLUMNS.monetary, type: 'decimal', values: result.monetary.slice() },
+      {
+        kind: 'number',
+        name: RFM_COLUMNS.monetary,
+        type: 'decimal',
+        values: result.monetary.slice(),
+      },
       int(RFM_COLUMNS.r, result.r),
       int(RFM_COLUMNS.f, result.f),
       int(RFM_COLUMNS.m, result.m),
