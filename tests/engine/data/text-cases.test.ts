@@ -225,7 +225,7 @@ describe("pandas' missing markers", () => {
     for (const s of ['none', 'NONE', 'Nan', '1.5', '1.#', '-1', 'Null', 'n.a.']) {
       expect(isMissing(s), s).toBe(false);
     }
-    for (const s of ['1234', 'C001', 'basic', 'x#N/A'])
+    for (const s of ['1234', 'C001', 'basic', 'x#N/A', 'New York', '-5', '10.5'])
       expect(mayBeMissingSpan(s, 0, s.length)).toBe(false);
     expect(missingMarkers(['', ' ', 'NA', '1', ' NA', 'None', 'x'])).toEqual(['NA', 'None']);
   });

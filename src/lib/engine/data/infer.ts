@@ -147,15 +147,23 @@ export function mayBeMissingSpan(text: string, start: number, end: number): bool
   const first = text.charCodeAt(start);
   const last = text.charCodeAt(end - 1);
   if (first <= 32 || last <= 32 || first === 0xa0 || last === 0xa0) return true;
-  if (end - start > MARKER_MAX) return false;
+  const n = end - start;
+  if (n > MARKER_MAX) return false;
+  // As tight as the markers allow, so that names such as "New York" still
+  // take the in-place path.
   switch (first) {
-    case 35: // #
-    case 45: // -
-    case 60: // <
-    case 78: // N
-    case 110: // n
+    case 78: // N: NA N/A NULL NaN None
+    case 110: // n: n/a nan null
+    case 60: // <NA>
+      return n <= 4;
+    case 35: // #N/A #N/A N/A #NA
       return true;
-    case 49: // 1
+    case 45: {
+      // - -1.#IND -1.#QNAN -NaN -nan
+      const second = text.charCodeAt(start + 1);
+      return n === 1 || second === 49 || second === 78 || second === 110;
+    }
+    case 49: // 1.#IND 1.#QNAN
       return text.charCodeAt(start + 1) === 46 && text.charCodeAt(start + 2) === 35;
     default:
       return false;
