@@ -66,13 +66,13 @@ const LOADED: [file: string, summary: string, code: string, message: string][] =
     'repeated-header.csv',
     '11 rows × 4 columns',
     'csv.repeated-header',
-    '2 rows (first: row 7) repeated the header row, as on each page of a printout or in exports put together; they were dropped.',
+    'Rows repeating the header row, as on each page of a printout or in exports put together, were dropped: 2 (first: row 7).',
   ],
   [
     'two-exports.csv',
     '8 rows × 4 columns',
     'csv.repeated-header',
-    '1 rows (first: row 6) repeated the header row, as on each page of a printout or in exports put together; they were dropped.',
+    'Rows repeating the header row, as on each page of a printout or in exports put together, were dropped: 1 (first: row 6).',
   ],
   [
     'missing-markers.csv',

@@ -271,6 +271,23 @@ describe("pandas' missing markers", () => {
   });
 });
 
+describe('missing markers in JSON strings', () => {
+  it('are missing as in a CSV file, and named; null is not a marker', async () => {
+    const text =
+      '[{"score": "None", "plan": "basic"}, {"score": 3, "plan": null}, {"score": 4, "plan": "NA"}]';
+    const { table, warnings } = await readJsonArray(
+      new Blob([text]),
+      { encoding: 'auto' },
+      NO_PROGRESS,
+    );
+    expect(values(table, 'score')).toEqual([null, 3, 4]);
+    expect(values(table, 'plan')).toEqual(['basic', null, null]);
+    expect(warnings).toEqual([
+      { code: 'ingest.missing-markers', params: { columns: 'score: “None”; plan: “NA”' } },
+    ]);
+  });
+});
+
 describe('integers beyond 2^53, negative and grouped', () => {
   it('wide-integers-signed.csv: text with every digit, a warning', async () => {
     const { table, warnings } = await read('wide-integers-signed.csv');

@@ -137,6 +137,28 @@ export function missingMarkers(values: readonly string[]): string[] {
   return seen;
 }
 
+/** Columns named in the missing-markers warning; the rest are counted. */
+const MARKER_COLUMNS_SHOWN = 10;
+
+/**
+ * The one warning naming, per column, the markers read as missing (see
+ * missingMarkers), or null when no column had any.
+ */
+export function missingMarkersWarning(
+  columns: readonly { name: string; markers: readonly string[] }[],
+): IngestWarning | null {
+  const named = columns
+    .filter((c) => c.markers.length > 0)
+    .map((c) => `${c.name}: ${c.markers.map((m) => `“${m}”`).join(', ')}`);
+  if (named.length === 0) return null;
+  const shown = named.slice(0, MARKER_COLUMNS_SHOWN).join('; ');
+  const more = named.length - MARKER_COLUMNS_SHOWN;
+  return {
+    code: 'ingest.missing-markers',
+    params: { columns: more > 0 ? `${shown}; … (+${more})` : shown },
+  };
+}
+
 /**
  * Whether `text.slice(start, end)` (not empty) may be a missing marker or
  * have surrounding whitespace, tested in place: false means it surely is

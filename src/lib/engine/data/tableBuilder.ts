@@ -21,6 +21,7 @@ import {
   inferColumn,
   isMissing,
   missingMarkers,
+  missingMarkersWarning,
   parseBoolean,
   valueParser,
   WIDE_INTEGERS,
@@ -269,13 +270,12 @@ export class TableBuilder {
     const inference: ColumnInference[] = [];
     const booleanWords: [string, string][] = [];
     const mostlyDistinct: boolean[] = [];
-    const markers: string[] = [];
+    const markers: { name: string; markers: string[] }[] = [];
     this.names.forEach((name, j) => {
       const values = this.sample.map((r) => (j < r.length ? r[j] : ''));
       const inferred = inferColumn(name, values, { delimiter, dateOrder: this.parse.dateOrder });
       inference.push(inferred);
-      const seen = missingMarkers(values);
-      if (seen.length > 0) markers.push(`${name}: ${seen.map((m) => `“${m}”`).join(', ')}`);
+      markers.push({ name, markers: missingMarkers(values) });
       if (inferred.evidence === WIDE_INTEGERS) {
         const k = firstWideInteger(values);
         this.warnings.push(wideIntegersWarning(name, this.sampleRows[k], values[k]));
@@ -288,15 +288,9 @@ export class TableBuilder {
       }
       booleanWords.push(words);
     });
-    if (markers.length > 0) {
-      // The sample's markers: a file's first SAMPLE_ROWS rows show its habits.
-      const shown = markers.slice(0, MARKER_COLUMNS_SHOWN).join('; ');
-      const more = markers.length - MARKER_COLUMNS_SHOWN;
-      this.warnings.push({
-        code: 'ingest.missing-markers',
-        params: { columns: more > 0 ? `${shown}; … (+${more})` : shown },
-      });
-    }
+    // The sample's markers: a file's first SAMPLE_ROWS rows show its habits.
+    const markerWarning = missingMarkersWarning(markers);
+    if (markerWarning) this.warnings.push(markerWarning);
     let chars = 0;
     for (const r of this.sample) {
       chars += r.length; // delimiters and the line end
@@ -429,9 +423,6 @@ export class TableBuilder {
     };
   }
 }
-
-/** Columns named in the missing-markers warning; the rest are counted. */
-const MARKER_COLUMNS_SHOWN = 10;
 
 /** At least half of the values that are not missing are distinct (and some are present). */
 function isMostlyDistinct(values: readonly string[]): boolean {

@@ -22,7 +22,12 @@
 import { decodeStream, detectEncoding, streamChunks } from '../decode';
 import { columnNames, MAX_COLUMNS } from '../columnNames';
 import type { IngestWarning } from '../ingestTypes';
-import { isWideInteger, type ColumnInference } from '../infer';
+import {
+  isWideInteger,
+  missingMarkers,
+  missingMarkersWarning,
+  type ColumnInference,
+} from '../infer';
 import { EngineError, type Column, type DataTable, type Progress } from '../table';
 import { columnFromCells, type Cell } from './cells';
 
@@ -81,9 +86,13 @@ class Records {
     const names = columnNames(this.keys, warnings);
     const columns: Column[] = [];
     const inference: ColumnInference[] = [];
+    const markers: { name: string; markers: string[] }[] = [];
     names.forEach((name, j) => {
       const cells = this.cells[j];
       while (cells.length < n) cells.push(null);
+      // Strings such as "None" or "NA" are missing, as in a CSV file: named in a warning.
+      const texts = cells.filter((c): c is string => typeof c === 'string');
+      markers.push({ name, markers: texts.length > 0 ? missingMarkers(texts) : [] });
       const nested = this.nestedAt[j] >= 0;
       if (nested) {
         warnings.push({
@@ -95,6 +104,8 @@ class Records {
       columns.push(built.column);
       inference.push(built.inference);
     });
+    const markerWarning = missingMarkersWarning(markers);
+    if (markerWarning) warnings.push(markerWarning);
     return { table: { rowCount: n, columns }, inference };
   }
 }
