@@ -397,7 +397,8 @@ export function coxFit(input: CoxInput, options: CoxOptions = {}): CoxFit {
     const r = order[k];
     time[k] = input.time[r];
     status[k] = input.event[r] ? 1 : 0;
-    Xs.set(X.subarray(r * p, r * p + p), k * p);
+    // A plain loop: a subarray per row is an allocation per row.
+    for (let j = 0; j < p; j++) Xs[k * p + j] = X[r * p + j];
     if (k === n - 1 || (input.strata && input.strata[order[k + 1]] !== input.strata[r]))
       last[k] = 1;
   }
@@ -762,7 +763,7 @@ export function fitCoxTable(
   const X = new Float64Array(n * p);
   const time = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    X.set(design.X.subarray(i * design.p + 1, (i + 1) * design.p), i * p);
+    for (let j = 0; j < p; j++) X[i * p + j] = design.X[i * design.p + 1 + j];
     time[i] = duration.values[design.rows[i]];
   }
 
