@@ -105,6 +105,9 @@ test('a UTF-8 export joined with a GBK one reads the same every time and names t
     await drop(page, 'mixed-utf8-gbk.csv');
     await expect(cell.getByTestId('dataset-summary')).toContainText('3,003 rows × 5 columns');
     await expect(cell.getByTestId('detected-encoding')).toHaveText('Encoding: utf-8');
+    await expect(cell.locator('[data-code="encoding.mixed"]')).toHaveText(
+      'The file is not in one text encoding: it was read as utf-8, but some lines look like gb18030 (as when exports saved in different encodings are joined). Save the whole file in one encoding and import it again.',
+    );
     await expect(cell.locator('[data-code="encoding.invalid-bytes"]')).toHaveText(
       '26 characters could not be decoded as utf-8 and were replaced, on 3 lines in all; the first is line 2,602.',
     );
@@ -156,6 +159,26 @@ test('the override list offers every encoding Chromium decodes, and fixes a file
   await expect(cell.getByTestId('preview').locator('tbody tr').first()).toContainText('佐藤 花子');
 });
 
+test('a GBK file forced to UTF-8 is said to be GB18030', async ({ page }) => {
+  await openApp(page);
+  await drop(page, 'gbk-mislabelled.csv');
+  const cell = dataCell(page);
+  await expect(cell.getByTestId('detected-encoding')).toHaveText('Encoding: gb18030 (guessed)');
+  await cell.getByText('Import options').click();
+  await cell.getByTestId('option-encoding').selectOption('utf-8');
+  await cell.getByTestId('reimport').click();
+  await expect(cell.locator('[data-code="encoding.looks-like"]')).toHaveText(
+    'The lines that are not utf-8 read well as gb18030: the file is probably in gb18030. Choose it under Encoding in Import options and import it again.',
+  );
+  await expect(cell.locator('[data-code="encoding.invalid-bytes"]')).toHaveText(
+    '337 characters could not be decoded as utf-8 and were replaced, on 41 lines in all; the first is line 1.',
+  );
+  await page.getByTestId('locale').selectOption('zh-CN');
+  await expect(cell.locator('[data-code="encoding.looks-like"]')).toHaveText(
+    '无法按 utf-8 解码的行按 gb18030 可以正常读取：该文件很可能是 gb18030 编码。请在导入选项的“编码”中选择它并重新导入。',
+  );
+});
+
 test('encoding messages and the override list come in 简体中文', async ({ page }) => {
   await openApp(page);
   await page.getByTestId('locale').selectOption('zh-CN');
@@ -168,6 +191,9 @@ test('encoding messages and the override list come in 简体中文', async ({ pa
     '有 40 个字符无法按 utf-8 解码，已被替换，共涉及 5 行，首个在第 11 行。',
   );
   await drop(page, 'mixed-utf8-gbk.csv');
+  await expect(cell.locator('[data-code="encoding.mixed"]')).toContainText(
+    '部分行看起来是 gb18030',
+  );
   await expect(cell.locator('[data-code="encoding.invalid-bytes"]')).toHaveText(
     '有 26 个字符无法按 utf-8 解码，已被替换，共涉及 3 行，首个在第 2,602 行。',
   );

@@ -186,10 +186,13 @@ describe('a UTF-8 export joined with a GBK one', () => {
       code: 'encoding.invalid-bytes',
       params: { count: replaced, encoding: 'utf-8', line: firstLine, lines },
     };
-    for (const size of [1000, 4096, 65_536, 65_537, 90_000, bytes.length]) {
+    // UTF-8 text before the GBK rows: the file is said to mix encodings,
+    // from the GBK rows' bytes.
+    const mixed = { code: 'encoding.mixed', params: { encoding: 'utf-8', other: 'gb18030' } };
+    for (const size of [1, 1000, 4096, 65_536, 65_537, 90_000, bytes.length]) {
       const result = await ingest(bytes, size);
       expect(result.encoding, String(size)).toBe('utf-8');
-      expect(result.warnings, String(size)).toEqual([message]);
+      expect(result.warnings, String(size)).toEqual([mixed, message]);
       expect(result.table.rowCount).toBe(3003);
     }
     // Line 2,602 is record K2601 (index 2600), a GBK row read as UTF-8.
@@ -218,7 +221,7 @@ describe('a UTF-8 export joined with a GBK one', () => {
     expect(ran).toBe(4);
     const serial = await ingestBlob(file, {}, NO_PROGRESS);
     expect(parallel.warnings).toEqual(serial.warnings);
-    expect(parallel.warnings[0].params).toMatchObject({ line: 2602, lines: 3 });
+    expect(parallel.warnings[1].params).toMatchObject({ line: 2602, lines: 3 });
   });
 
   it('says that a sample of UTF-8 and GBK lines fits no single encoding, and where', async () => {
@@ -255,11 +258,21 @@ describe('a UTF-8 export joined with a GBK one', () => {
     expect(detectEncoding(gbk)).toEqual({ encoding: 'gb18030', confidence: 'guess' });
     // Forced to UTF-8, the GBK file says where its bytes are not UTF-8.
     const { replaced, lines: count, firstLine } = expected['gbk-mislabelled.csv'];
-    const forced = await ingest(bad('gbk-mislabelled.csv'), 4096, { encoding: 'utf-8' });
-    expect(forced.warnings).toContainEqual({
-      code: 'encoding.invalid-bytes',
-      params: { count: replaced, encoding: 'utf-8', line: firstLine, lines: count },
-    });
+    // No line decoded non-ASCII text as UTF-8: the file is said to be GB18030.
+    for (const size of [1, 4096]) {
+      const forced = await ingest(bad('gbk-mislabelled.csv'), size, { encoding: 'utf-8' });
+      // (Besides, its mojibake names repeat: ingest.duplicate-column-names.)
+      expect(forced.warnings.filter((w) => w.code.startsWith('encoding.'))).toEqual([
+        { code: 'encoding.looks-like', params: { encoding: 'utf-8', other: 'gb18030' } },
+        {
+          code: 'encoding.invalid-bytes',
+          params: { count: replaced, encoding: 'utf-8', line: firstLine, lines: count },
+        },
+      ]);
+    }
+    // Read as GB18030, nothing is replaced: no decoding warning at all.
+    const right = await ingest(bad('gbk-mislabelled.csv'), 4096, { encoding: 'gb18030' });
+    expect(right.warnings).toEqual([]);
   });
 });
 
@@ -277,10 +290,52 @@ const GBK_SEX_COLUMN = Buffer.concat([
 
 describe('InvalidText', () => {
   it('counts replaced characters and their lines across pieces', () => {
-    const invalid = new InvalidText();
+    const invalid = new InvalidText('windows-1252');
     for (const piece of ['a,b\nok\n\ufffd', 'x\ufffd\n', 'fine\n', '\n\ufffd']) invalid.push(piece);
     expect(invalid.replaced).toBe(3);
-    expect(invalid.report).toEqual({ lineFeeds: 5, lines: 2, firstLine: 3 });
+    expect(invalid.finish()).toEqual({
+      replaced: 3,
+      lineFeeds: 5,
+      lines: 2,
+      firstLine: 3,
+      decodedNonAscii: false,
+      samples: [],
+    });
+  });
+
+  it('tells a clean line with non-ASCII text, wherever the pieces are cut', () => {
+    for (const pieces of [['a\n\ufffdé\n', 'b'], ['a\n\ufffd', 'é\nb'], ['é']]) {
+      const invalid = new InvalidText('utf-8');
+      for (const piece of pieces) invalid.push(piece);
+      expect(invalid.finish().decodedNonAscii, pieces.join('|')).toBe(pieces[0] === 'é');
+    }
+  });
+
+  it('reading UTF-8, keeps the bytes of the first undecodable lines, however the bytes are chunked', async () => {
+    const bytes = bad('mixed-utf8-gbk-early.csv');
+    const gbkLines = new TextDecoder()
+      .decode(bytes)
+      .split('\n')
+      .map((line, i) => [i + 1, line] as const)
+      .filter(([, line]) => line.includes('\ufffd'))
+      .map(([n]) => n);
+    expect(gbkLines).toEqual([11, 12, 13, 40, 41]);
+    let first: Uint8Array[] | null = null;
+    for (const size of [1, 2, 7, 100, bytes.length]) {
+      const invalid = new InvalidText('utf-8');
+      for await (const text of decodeStream(invalid.bytes(pieces(bytes, size)), 'utf-8')) {
+        invalid.push(text);
+      }
+      const { samples, lines, firstLine } = invalid.finish();
+      expect([lines, firstLine]).toEqual([5, 11]);
+      // Each sample is its line's GBK bytes, as Python wrote them.
+      expect(samples.map((s) => new TextDecoder('gb18030').decode(s))[0]).toBe(
+        'K0010,李娜,南京,1370,有效\n',
+      );
+      first ??= samples;
+      expect(samples, String(size)).toEqual(first);
+    }
+    expect(first).toHaveLength(5);
   });
 });
 

@@ -367,44 +367,210 @@ export async function* decodeStream(
 
 /** Where, in decoded text, the decoder put U+FFFD for bytes it could not read. */
 export interface DecodingReport {
+  /** Characters replaced. */
+  replaced: number;
   /** Line feeds in the text: a next piece of text starts on line lineFeeds + 1. */
   lineFeeds: number;
   /** Lines (1-based) holding a U+FFFD: how many, and the first (0 if none). */
   lines: number;
   firstLine: number;
+  /** A line with no U+FFFD had characters beyond ASCII: some of the text is in the encoding read. */
+  decodedNonAscii: boolean;
+  /** Reading UTF-8: the bytes of the first lines holding a U+FFFD (up to SAMPLE_LINES). */
+  samples: Uint8Array[];
 }
+
+export function emptyReport(): DecodingReport {
+  return { replaced: 0, lineFeeds: 0, lines: 0, firstLine: 0, decodedNonAscii: false, samples: [] };
+}
+
+/** How many undecodable lines are kept to tell the encoding they are in, and how much of each. */
+const SAMPLE_LINES = 8;
+const SAMPLE_LINE_BYTES = 4096;
+/** Any character but ASCII and U+FFFD. */
+const NON_ASCII = /[\u0080-\ufffc\ufffe\uffff]/g;
 
 /**
  * Counts the replaced characters of decoded text, piece by piece, and the
  * lines they are on, so a warning can say where a file is not in the
- * encoding it was read with (such as a UTF-8 export joined with a GBK one).
+ * encoding it was read with (such as a UTF-8 export joined with a GBK one),
+ * and whether the rest is (decodedNonAscii). Reading UTF-8, it also keeps
+ * the bytes of the first such lines (bytes() passes the byte stream through
+ * to see them), for decodingWarnings to tell which encoding they are in.
+ * Every count is per line, so the report does not depend on how the bytes
+ * were chunked.
  */
 export class InvalidText {
-  replaced = 0;
-  readonly report: DecodingReport = { lineFeeds: 0, lines: 0, firstLine: 0 };
+  readonly report = emptyReport();
   private lastLine = 0;
+  /** The current line of text so far holds a U+FFFD; another non-ASCII character. */
+  private lineReplaced = false;
+  private lineNonAscii = false;
+  // The byte side (UTF-8 only): chunks not yet looked at, the line they are
+  // at, the pieces of that line so far, and the lines wanted (holding a U+FFFD).
+  private collecting: boolean;
+  private queue: Uint8Array[] = [];
+  private byteLine = 1;
+  private pieces: Uint8Array[] = [];
+  private pieceBytes = 0;
+  private wanted: number[] = [];
+
+  constructor(encoding: string) {
+    this.collecting = /^utf-?8$/i.test(encoding.trim());
+  }
+
+  get replaced(): number {
+    return this.report.replaced;
+  }
+
+  /** Passes a byte stream through, keeping its chunks until push has seen their text. */
+  async *bytes(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const chunk of chunks) {
+      if (this.collecting) this.queue.push(chunk);
+      yield chunk;
+    }
+  }
 
   push(text: string): void {
     const report = this.report;
     let feed = text.indexOf('\n');
-    for (let r = text.indexOf('\ufffd'); r >= 0; r = text.indexOf('\ufffd', r + 1)) {
-      while (feed >= 0 && feed < r) {
+    let bad = text.indexOf('\ufffd');
+    // Walk the line feeds, U+FFFDs and (until one is found on a clean line)
+    // other non-ASCII characters in text order.
+    let other = this.nextNonAscii(text, 0);
+    for (;;) {
+      const next = Math.min(
+        feed < 0 ? Infinity : feed,
+        bad < 0 ? Infinity : bad,
+        other < 0 ? Infinity : other,
+      );
+      if (next === Infinity) break;
+      if (next === feed) {
+        this.endLine();
         report.lineFeeds++;
         feed = text.indexOf('\n', feed + 1);
-      }
-      this.replaced++;
-      const line = report.lineFeeds + 1;
-      if (line !== this.lastLine) {
-        this.lastLine = line;
-        report.lines++;
-        if (report.firstLine === 0) report.firstLine = line;
+      } else if (next === bad) {
+        report.replaced++;
+        this.lineReplaced = true;
+        const line = report.lineFeeds + 1;
+        if (line !== this.lastLine) {
+          this.lastLine = line;
+          report.lines++;
+          if (report.firstLine === 0) report.firstLine = line;
+          if (this.collecting && report.lines <= SAMPLE_LINES) this.wanted.push(line);
+        }
+        bad = text.indexOf('\ufffd', bad + 1);
+      } else {
+        this.lineNonAscii = true;
+        // The rest of this line's non-ASCII characters tell nothing more.
+        other = feed < 0 ? -1 : this.nextNonAscii(text, feed + 1);
       }
     }
-    while (feed >= 0) {
-      report.lineFeeds++;
-      feed = text.indexOf('\n', feed + 1);
-    }
+    // Every line feed of the chunks queued is in the text by now (a decoder
+    // holds back only the bytes of a character cut at a chunk's end).
+    this.drain(false);
   }
+
+  /** The text's end: its last line, if it has no line feed, counts too. */
+  finish(): DecodingReport {
+    this.endLine();
+    this.drain(true);
+    return this.report;
+  }
+
+  private endLine(): void {
+    if (this.lineNonAscii && !this.lineReplaced) this.report.decodedNonAscii = true;
+    this.lineNonAscii = false;
+    this.lineReplaced = false;
+  }
+
+  private nextNonAscii(text: string, from: number): number {
+    if (this.report.decodedNonAscii) return -1;
+    NON_ASCII.lastIndex = from;
+    return NON_ASCII.exec(text)?.index ?? -1;
+  }
+
+  /** Follows the queued bytes line by line, keeping the wanted lines; at the end, the last line too. */
+  private drain(end: boolean): void {
+    for (const chunk of this.queue) {
+      let start = 0;
+      for (let f = chunk.indexOf(0x0a); f >= 0 && this.collecting; f = chunk.indexOf(0x0a, start)) {
+        if (this.wanted[0] === this.byteLine) this.keep(chunk.subarray(start, f + 1));
+        this.pieces = [];
+        this.pieceBytes = 0;
+        this.byteLine++;
+        start = f + 1;
+      }
+      if (start < chunk.length && this.collecting) this.addPiece(chunk.subarray(start));
+    }
+    this.queue = [];
+    if (end && this.collecting && this.wanted[0] === this.byteLine) this.keep(new Uint8Array(0));
+  }
+
+  /** Part of the current line; only the first SAMPLE_LINE_BYTES of a line are kept. */
+  private addPiece(piece: Uint8Array): void {
+    if (this.pieceBytes >= SAMPLE_LINE_BYTES) return;
+    const take = piece.subarray(0, SAMPLE_LINE_BYTES - this.pieceBytes);
+    this.pieces.push(take);
+    this.pieceBytes += take.length;
+  }
+
+  /** Keeps the current line (ending with `last`) as a sample: a copy, so no whole chunk goes with it to another worker. */
+  private keep(last: Uint8Array): void {
+    this.addPiece(last);
+    this.wanted.shift();
+    const line = new Uint8Array(this.pieceBytes);
+    let at = 0;
+    for (const piece of this.pieces) {
+      line.set(piece, at);
+      at += piece.length;
+    }
+    this.report.samples.push(line);
+    if (this.report.samples.length >= SAMPLE_LINES) this.collecting = false;
+  }
+}
+
+/** The report of two pieces of text, `next` right after `before` (the parts of a file, in order). */
+export function appendReport(before: DecodingReport, next: DecodingReport): DecodingReport {
+  return {
+    replaced: before.replaced + next.replaced,
+    lineFeeds: before.lineFeeds + next.lineFeeds,
+    lines: before.lines + next.lines,
+    firstLine:
+      before.firstLine > 0 || next.firstLine === 0
+        ? before.firstLine
+        : before.lineFeeds + next.firstLine,
+    decodedNonAscii: before.decodedNonAscii || next.decodedNonAscii,
+    samples: [...before.samples, ...next.samples].slice(0, SAMPLE_LINES),
+  };
+}
+
+/**
+ * The warnings of a file's decoding: none if every byte decoded. Else where
+ * (encoding.invalid-bytes: how many characters and lines, the first line),
+ * and what the undecodable lines look like when the sample did not already
+ * say so (`said`): the file mixes encodings (encoding.mixed) if other lines
+ * decoded non-ASCII text, else it is in that encoding (encoding.looks-like).
+ */
+export function decodingWarnings(
+  encoding: string,
+  report: DecodingReport,
+  said: boolean,
+): { code: string; params: Record<string, string | number> }[] {
+  if (report.replaced === 0) return [];
+  const warnings: { code: string; params: Record<string, string | number> }[] = [];
+  const other = said ? null : (bestLegacy(report.samples)?.encoding ?? null);
+  if (other) {
+    warnings.push({
+      code: report.decodedNonAscii ? 'encoding.mixed' : 'encoding.looks-like',
+      params: { encoding, other },
+    });
+  }
+  warnings.push({
+    code: 'encoding.invalid-bytes',
+    params: { count: report.replaced, encoding, line: report.firstLine, lines: report.lines },
+  });
+  return warnings;
 }
 
 /**

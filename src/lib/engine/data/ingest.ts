@@ -116,9 +116,13 @@ export async function parsePart(
   });
   const counter = { bytes: 0 };
   const tokenizer = builder.start('', false);
-  const invalid = new InvalidText();
+  const invalid = new InvalidText(plan.encoding);
   let reported = 0;
-  const texts = decodeStream(countedChunks(chunks, counter), plan.encoding, !part.first);
+  const texts = decodeStream(
+    invalid.bytes(countedChunks(chunks, counter)),
+    plan.encoding,
+    !part.first,
+  );
   const columns = () => builder.columnsSoFar();
   for await (const text of texts) {
     invalid.push(text);
@@ -133,7 +137,7 @@ export async function parsePart(
   if (part.last) tokenizer.finish();
   if (onRows) await onRows(builder.records, columns, true);
   await progress.report(totalBytes, totalBytes);
-  return { ...builder.part(), atRecordEnd, replaced: invalid.replaced, decoding: invalid.report };
+  return { ...builder.part(), atRecordEnd, replaced: invalid.replaced, decoding: invalid.finish() };
 }
 
 /**
@@ -187,9 +191,9 @@ async function readDelimited(
     builder.encoding = encoding;
     let tokenizer: CsvTokenizer | null = null;
     let pending = '';
-    const invalid = new InvalidText();
+    const invalid = new InvalidText(encoding);
     let reported = 0;
-    for await (const text of decodeStream(chain(head, source), encoding)) {
+    for await (const text of decodeStream(invalid.bytes(chain(head, source)), encoding)) {
       invalid.push(text);
       if (tokenizer) {
         tokenizer.push(text);
@@ -212,7 +216,7 @@ async function readDelimited(
       ...builder.part(),
       atRecordEnd: true,
       replaced: invalid.replaced,
-      decoding: invalid.report,
+      decoding: invalid.finish(),
     };
     await progress.report(totalBytes, totalBytes);
     return { plan: builder.plan, part, warnings };
