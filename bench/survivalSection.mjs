@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createViteServer } from 'vite';
 
@@ -87,6 +87,9 @@ export async function survivalRows({ run, repeat, row }) {
   const cox = [];
   const weibull = [];
   const peer = [];
+  process.stdout.write(
+    `  load average (1 min) at the section's start: ${loadavg()[0].toFixed(1)}\n`,
+  );
   try {
     // Run 0 generates the tables in the worker (and compiles its code): its
     // times are printed, not in the medians.
@@ -114,6 +117,8 @@ export async function survivalRows({ run, repeat, row }) {
     files?.close();
   }
 
+  // On a shared machine the load says how far to trust the times.
+  process.stdout.write(`  load average (1 min) at the section's end: ${loadavg()[0].toFixed(1)}\n`);
   const lr = logrank.at(-1).detail;
   const cx = cox.at(-1).detail;
   const wb = weibull.at(-1).detail;
