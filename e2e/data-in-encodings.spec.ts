@@ -5,9 +5,10 @@
 // are not UTF-8 named (and, when the sample shows it, that the file mixes
 // encodings); the override list offers every encoding Chromium decodes;
 // messages in English and 简体中文; datasets stored before are unchanged.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { cellOfKind, expect, openApp, test } from './fixtures';
+import type { JSHandle, Page } from '@playwright/test';
+import { cellOfKind, dropBuiltFile, expect, openApp, test } from './fixtures';
 
 const BAD = join(import.meta.dirname, '..', 'tests', 'fixtures', 'bad');
 
@@ -126,6 +127,36 @@ test('a UTF-8 export joined with a GBK one reads the same every time and names t
     );
     await expect(cell.getByTestId('preview').locator('tbody tr').first()).toContainText('王芳');
   }
+});
+
+test('a large joined file (read in parts on 2+ cores) names the same lines', async ({ page }) => {
+  await openApp(page);
+  // The 3 GBK lines of mixed-utf8-gbk.csv (lines 2,602–2,604 there), after
+  // 300,000 UTF-8 rows and the header: lines 300,002–300,004, in a 12 MB file.
+  const fixture = readFileSync(join(BAD, 'mixed-utf8-gbk.csv'));
+  let start = 0;
+  for (let line = 1; line < 2602; line++) start = fixture.indexOf(0x0a, start) + 1;
+  let end = start;
+  for (let line = 0; line < 3; line++) end = fixture.indexOf(0x0a, end) + 1;
+  const gbk = [...fixture.subarray(start, end)];
+  await dropBuiltFile(
+    page,
+    'joined.csv',
+    (await page.evaluateHandle((gbk) => {
+      const head = ['客户编号,姓名,城市,保费,状态\n'];
+      const rows = (from: number, n: number) =>
+        Array.from({ length: n }, (_, i) => `K${from + i},张伟,北京,${(i * 37) % 5000},有效\n`);
+      return [...head, ...rows(0, 300_000), new Uint8Array(gbk), ...rows(300_000, 100_000)];
+    }, gbk)) as unknown as JSHandle<string[]>,
+  );
+  const cell = dataCell(page);
+  await expect(cell.getByTestId('dataset-summary')).toContainText('400,003 rows × 5 columns', {
+    timeout: 60_000,
+  });
+  await expect(cell.locator('[data-code="encoding.mixed"]')).toContainText('look like gb18030');
+  await expect(cell.locator('[data-code="encoding.invalid-bytes"]')).toHaveText(
+    '26 characters could not be decoded as utf-8 and were replaced, on 3 lines in all; the first is line 300,002.',
+  );
 });
 
 test('the override list offers every encoding Chromium decodes, and fixes a file read wrong', async ({
