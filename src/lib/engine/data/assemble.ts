@@ -13,6 +13,7 @@ import {
   wideIntegersWarning,
   type ColumnInference,
 } from './infer';
+import { appendReport, decodingWarnings, emptyReport } from './decode';
 import type { DelimitedPlan, IngestWarning, PartColumn, PartResult } from './ingestTypes';
 import { StringInterner } from './interner';
 import { renderValue } from './sinks';
@@ -52,11 +53,8 @@ export class PartsAssembler {
   private firstShortRow = 0;
   private repeatedHeaders = 0;
   private firstRepeatedHeader = 0;
-  private replaced = 0;
-  /** Line feeds of the parts added so far, lines holding a U+FFFD and the first of them. */
-  private lineFeeds = 0;
-  private invalidLines = 0;
-  private firstInvalidLine = 0;
+  /** Where the parts added so far held bytes that could not be decoded. */
+  private decoding = emptyReport();
 
   constructor(
     private readonly plan: DelimitedPlan,
@@ -83,15 +81,7 @@ export class PartsAssembler {
       this.firstRepeatedHeader = offset + part.firstRepeatedHeader;
     }
     this.repeatedHeaders += part.repeatedHeaders;
-    this.replaced += part.replaced;
-    if (part.decoding) {
-      const { lineFeeds, lines, firstLine } = part.decoding;
-      if (firstLine > 0 && this.firstInvalidLine === 0) {
-        this.firstInvalidLine = this.lineFeeds + firstLine;
-      }
-      this.invalidLines += lines;
-      this.lineFeeds += lineFeeds;
-    }
+    if (part.decoding) this.decoding = appendReport(this.decoding, part.decoding);
     this.rows += part.rows;
     this.records += part.records;
   }
@@ -134,17 +124,8 @@ export class PartsAssembler {
         params: { count: this.repeatedHeaders, row: this.firstRepeatedHeader },
       });
     }
-    if (this.replaced > 0) {
-      warnings.push({
-        code: 'encoding.invalid-bytes',
-        params: {
-          count: this.replaced,
-          encoding: plan.encoding,
-          line: this.firstInvalidLine,
-          lines: this.invalidLines,
-        },
-      });
-    }
+    const said = this.headWarnings.some((w) => w.code === 'encoding.mixed');
+    warnings.push(...decodingWarnings(plan.encoding, this.decoding, said));
     return {
       table: { rowCount: n, columns: finished.map((f) => f.column) },
       inference: finished.map((f) => f.inference),
