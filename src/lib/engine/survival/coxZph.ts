@@ -141,6 +141,7 @@ export function coxZph(fit: CoxFit, input: CoxInput, pipeline: Pipeline): CoxZph
   const a2 = new Float64Array(p);
   const cmat = new Float64Array(p * p);
   const cmat2 = new Float64Array(p * p);
+  const vsum = new Float64Array(p * p);
   const efron = fit.ties === ('efron' satisfies CoxTies);
   let denom = 0;
   let slot = nevent;
@@ -207,6 +208,9 @@ export function coxZph(fit: CoxFit, input: CoxInput, pipeline: Pipeline): CoxZph
         }
         for (let k = 0; k < ndead; k++) schoen[(slot + k) * p + i] -= tmean / ndead;
       }
+      // The deaths' information terms share this time's w: summed over
+      // the deaths first, then added to the three blocks once.
+      vsum.fill(0);
       for (let k = 0; k < ndead; k++) {
         denom += denom2 / ndead;
         for (let i = 0; i < p; i++) {
@@ -216,10 +220,11 @@ export function coxZph(fit: CoxFit, input: CoxInput, pipeline: Pipeline): CoxZph
           u[i + p] -= w * m;
           for (let j = 0; j <= i; j++) {
             cmat[i * p + j] += cmat2[i * p + j] / ndead;
-            add(i, j, (cmat[i * p + j] - m * a[j]) / denom);
+            vsum[i * p + j] += (cmat[i * p + j] - m * a[j]) / denom;
           }
         }
       }
+      for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) add(i, j, vsum[i * p + j]);
     }
     a2.fill(0);
     cmat2.fill(0);
