@@ -137,98 +137,15 @@ export function coxZph(fit: CoxFit, input: CoxInput, pipeline: Pipeline): CoxZph
   const u = new Float64Array(q);
   const imat = new Float64Array(q * q);
   const schoen = new Float64Array(nevent * p);
-  const a = new Float64Array(p);
-  const a2 = new Float64Array(p);
-  const cmat = new Float64Array(p * p);
-  const cmat2 = new Float64Array(p * p);
-  const vsum = new Float64Array(p * p);
-  const efron = fit.ties === ('efron' satisfies CoxTies);
-  let denom = 0;
-  let slot = nevent;
-  let ip = n - 1;
-  let cstrat = -1;
-  while (ip >= 0) {
-    if (st[ip] !== cstrat) {
-      cstrat = st[ip];
-      denom = 0;
-      a.fill(0);
-      cmat.fill(0);
-    }
-    const dtime = tm[ip];
-    const w = gt[ip];
-    let ndead = 0;
-    let denom2 = 0;
-    for (; ip >= 0 && tm[ip] === dtime && st[ip] === cstrat; ip--) {
-      const risk = Math.exp(eta[ip]);
-      const base = ip * p;
-      if (!ev[ip]) {
-        denom += risk;
-        for (let i = 0; i < p; i++) {
-          a[i] += risk * X[base + i];
-          for (let j = 0; j <= i; j++) cmat[i * p + j] += risk * X[base + i] * X[base + j];
-        }
-      } else {
-        ndead++;
-        denom2 += risk;
-        slot--;
-        for (let i = 0; i < p; i++) {
-          schoen[slot * p + i] = X[base + i];
-          u[i] += X[base + i];
-          u[i + p] += w * X[base + i];
-          a2[i] += risk * X[base + i];
-          for (let j = 0; j <= i; j++) cmat2[i * p + j] += risk * X[base + i] * X[base + j];
-        }
-      }
-    }
-    if (ndead === 0) continue;
-    const add = (i: number, j: number, v: number) => {
-      imat[j * q + i] += v;
-      imat[j * q + i + p] += v * w;
-      imat[(j + p) * q + i + p] += v * w * w;
-    };
-    if (!efron) {
-      denom += denom2;
-      for (let i = 0; i < p; i++) {
-        a[i] += a2[i];
-        const m = a[i] / denom;
-        u[i] -= ndead * m;
-        u[i + p] -= w * ndead * m;
-        for (let j = 0; j <= i; j++) {
-          cmat[i * p + j] += cmat2[i * p + j];
-          add(i, j, (ndead * (cmat[i * p + j] - m * a[j])) / denom);
-        }
-        for (let k = 0; k < ndead; k++) schoen[(slot + k) * p + i] -= m;
-      }
-    } else {
-      for (let i = 0; i < p; i++) {
-        let tmean = 0;
-        for (let k = 0; k < ndead; k++) {
-          const f = (k + 1) / ndead;
-          tmean += (a[i] + a2[i] * f) / (denom + denom2 * f);
-        }
-        for (let k = 0; k < ndead; k++) schoen[(slot + k) * p + i] -= tmean / ndead;
-      }
-      // The deaths' information terms share this time's w: summed over
-      // the deaths first, then added to the three blocks once.
-      vsum.fill(0);
-      for (let k = 0; k < ndead; k++) {
-        denom += denom2 / ndead;
-        for (let i = 0; i < p; i++) {
-          a[i] += a2[i] / ndead;
-          const m = a[i] / denom;
-          u[i] -= m / 1;
-          u[i + p] -= w * m;
-          for (let j = 0; j <= i; j++) {
-            cmat[i * p + j] += cmat2[i * p + j] / ndead;
-            vsum[i * p + j] += (cmat[i * p + j] - m * a[j]) / denom;
-          }
-        }
-      }
-      for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) add(i, j, vsum[i * p + j]);
-    }
-    a2.fill(0);
-    cmat2.fill(0);
-  }
+  // Its own function so that V8 optimises the hot loop on its own feedback
+  // (inside this long function it was compiled, deoptimised and compiled
+  // again on each of the first calls).
+  zphPass(
+    { n, p, X, st, tm, ev, gt, eta, efron: fit.ties === ('efron' satisfies CoxTies) },
+    u,
+    imat,
+    schoen,
+  );
   // Fill the symmetric blocks from zph1's upper triangles.
   for (let i = 0; i < p; i++)
     for (let j = 0; j < i; j++) {
@@ -353,4 +270,124 @@ function byStratum(byTime: number[], strata: Int32Array): number[] {
   const order = new Array<number>(byTime.length);
   for (const r of byTime) order[next[strata[r]]++] = r;
   return order;
+}
+
+interface PassRows {
+  n: number;
+  p: number;
+  /** n × p, re-centred, in (stratum, time) order. */
+  X: Float64Array;
+  st: Int32Array;
+  tm: Float64Array;
+  ev: Uint8Array;
+  /** g(t) − its mean over the events. */
+  gt: Float64Array;
+  eta: Float64Array;
+  efron: boolean;
+}
+
+/**
+ * zph1's pass, backwards over the times: the score u (2p: the terms and
+ * their products with g(t)), the information imat (2p × 2p, upper
+ * triangles of its blocks) and the Schoenfeld residuals (one row per event).
+ */
+function zphPass(rows: PassRows, u: Float64Array, imat: Float64Array, schoen: Float64Array): void {
+  const { n, p, X, st, tm, ev, gt, eta, efron } = rows;
+  const q = 2 * p;
+  const nevent = schoen.length / p;
+  const a = new Float64Array(p);
+  const a2 = new Float64Array(p);
+  const cmat = new Float64Array(p * p);
+  const cmat2 = new Float64Array(p * p);
+  const vsum = new Float64Array(p * p);
+  let denom = 0;
+  let slot = nevent;
+  let ip = n - 1;
+  let cstrat = -1;
+  while (ip >= 0) {
+    if (st[ip] !== cstrat) {
+      cstrat = st[ip];
+      denom = 0;
+      a.fill(0);
+      cmat.fill(0);
+    }
+    const dtime = tm[ip];
+    const w = gt[ip];
+    let ndead = 0;
+    let denom2 = 0;
+    for (; ip >= 0 && tm[ip] === dtime && st[ip] === cstrat; ip--) {
+      const risk = Math.exp(eta[ip]);
+      const base = ip * p;
+      if (!ev[ip]) {
+        denom += risk;
+        for (let i = 0; i < p; i++) {
+          // (risk · xᵢ) · xⱼ, as the expression evaluated left to right.
+          const rx = risk * X[base + i];
+          a[i] += rx;
+          for (let j = 0; j <= i; j++) cmat[i * p + j] += rx * X[base + j];
+        }
+      } else {
+        ndead++;
+        denom2 += risk;
+        slot--;
+        for (let i = 0; i < p; i++) {
+          schoen[slot * p + i] = X[base + i];
+          u[i] += X[base + i];
+          u[i + p] += w * X[base + i];
+          // (risk · xᵢ) · xⱼ, as the expression evaluated left to right.
+          const rx = risk * X[base + i];
+          a2[i] += rx;
+          for (let j = 0; j <= i; j++) cmat2[i * p + j] += rx * X[base + j];
+        }
+      }
+    }
+    if (ndead === 0) continue;
+    const add = (i: number, j: number, v: number) => {
+      imat[j * q + i] += v;
+      imat[j * q + i + p] += v * w;
+      imat[(j + p) * q + i + p] += v * w * w;
+    };
+    if (!efron) {
+      denom += denom2;
+      for (let i = 0; i < p; i++) {
+        a[i] += a2[i];
+        const m = a[i] / denom;
+        u[i] -= ndead * m;
+        u[i + p] -= w * ndead * m;
+        for (let j = 0; j <= i; j++) {
+          cmat[i * p + j] += cmat2[i * p + j];
+          add(i, j, (ndead * (cmat[i * p + j] - m * a[j])) / denom);
+        }
+        for (let k = 0; k < ndead; k++) schoen[(slot + k) * p + i] -= m;
+      }
+    } else {
+      for (let i = 0; i < p; i++) {
+        let tmean = 0;
+        for (let k = 0; k < ndead; k++) {
+          const f = (k + 1) / ndead;
+          tmean += (a[i] + a2[i] * f) / (denom + denom2 * f);
+        }
+        for (let k = 0; k < ndead; k++) schoen[(slot + k) * p + i] -= tmean / ndead;
+      }
+      // The deaths' information terms share this time's w: summed over
+      // the deaths first, then added to the three blocks once.
+      vsum.fill(0);
+      for (let k = 0; k < ndead; k++) {
+        denom += denom2 / ndead;
+        for (let i = 0; i < p; i++) {
+          a[i] += a2[i] / ndead;
+          const m = a[i] / denom;
+          u[i] -= m / 1;
+          u[i + p] -= w * m;
+          for (let j = 0; j <= i; j++) {
+            cmat[i * p + j] += cmat2[i * p + j] / ndead;
+            vsum[i * p + j] += (cmat[i * p + j] - m * a[j]) / denom;
+          }
+        }
+      }
+      for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) add(i, j, vsum[i * p + j]);
+    }
+    a2.fill(0);
+    cmat2.fill(0);
+  }
 }
