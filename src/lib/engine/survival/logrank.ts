@@ -305,13 +305,14 @@ function sortedRows(data: LogrankData): Rows {
     if (!Number.isFinite(time[i])) throw new EngineError('survival.invalid-time', { row: i + 1 });
     used++;
   }
-  const usedTime = new Float64Array(used);
+  // Every row used (as from logrankTable): the sort reads the times as they are.
+  const usedTime = used === n ? time : new Float64Array(used);
   const packed = new Uint32Array(used);
   for (let i = 0, k = 0; i < n; i++) {
     const g = groupCodes[i];
     const s = strataCodes ? strataCodes[i] : 0;
     if (g < 0 || s < 0) continue;
-    usedTime[k] = time[i];
+    if (usedTime !== time) usedTime[k] = time[i];
     packed[k++] = (s * groupCount + g) * 2 + (event[i] ? 1 : 0);
   }
   const sorted = sortByTime(usedTime, packed);
