@@ -7,6 +7,8 @@ import { tableFromIpcChunks } from '../src/lib/engine/data/arrow';
 import { kaplanMeier } from '../src/lib/engine/survival/kaplanMeier';
 import { survivalInputs } from '../src/lib/engine/survival/prepare';
 import { BENCH_COLUMNS, generateBenchCsv } from './generate';
+import { survivalScenarios } from './survival';
+import { lifecycleScenarios } from './lifecycle';
 import type { LogisticSpec } from '../src/lib/engine/models/train';
 import type { LogisticModel } from '../src/lib/engine/models/types';
 import type { NetworkScoreResult, NetworkTrainResult } from './network.worker';
@@ -230,6 +232,8 @@ const scenarios: Record<string, (rows: number, more: number) => Promise<Scenario
     lastDatasetId = null;
     return { ms: 0, detail: {} };
   },
+  ...survivalScenarios,
+  ...lifecycleScenarios,
 };
 
 function middle(xs: number[]): number {

@@ -14,6 +14,8 @@
 //   --only         sections to run (default all): data (ingest, re-open, Kaplan–Meier,
 //                  logistic, scoring, with their peers), network, app
 //   --reason-rows  rows the network scores with reasons (default 100,000; 1M takes ~30 s a run)
+//                  survival: log-rank, Cox, cox.zph, Weibull, each beside R (bench/survivalSection.mjs)
+//                  lifecycle: RFM, cohorts, k-means, silhouette, beside pandas / scikit-learn (bench/lifecycleSection.mjs)
 import { execFileSync, spawn } from 'node:child_process';
 import {
   mkdtempSync,
@@ -28,6 +30,8 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { chromium } from '@playwright/test';
 import { createServer as createViteServer } from 'vite';
+import { survivalRows } from './survivalSection.mjs';
+import { lifecycleRows } from './lifecycleSection.mjs';
 
 const args = Object.fromEntries(
   process.argv
@@ -39,7 +43,7 @@ const args = Object.fromEntries(
 );
 const ROWS = Number(args.rows ?? 1_000_000);
 const REPEAT = Number(args.repeat ?? 3);
-const SECTIONS = ['data', 'network', 'app'];
+const SECTIONS = ['data', 'network', 'survival', 'lifecycle', 'app'];
 const ONLY = args.only ? String(args.only).split(',').filter(Boolean) : SECTIONS;
 for (const s of ONLY) if (!SECTIONS.includes(s)) throw new Error(`--only: no section ${s}`);
 const wants = (section) => ONLY.includes(section);
@@ -604,6 +608,8 @@ async function main() {
         ),
       );
     }
+    if (wants('survival')) rowsOut.push(...(await survivalRows({ run, repeat: REPEAT, row })));
+    if (wants('lifecycle')) rowsOut.push(...(await lifecycleRows({ run, repeat: REPEAT, row })));
     await context.close();
 
     if (wants('app')) {

@@ -127,6 +127,38 @@ test('fit, read, evaluate, choose a threshold by cost, score and export', async 
   await expect(cellOfKind(page, 'score')).toContainText('高风险');
 });
 
+test('every model evaluated in the notebook, in one table under the cells', async ({ page }) => {
+  await openApp(page);
+  await addModel(page);
+  await cellOfKind(page, 'model').getByTestId('run-cell').click();
+  await settled(page);
+  await page.getByRole('button', { name: '+ Evaluate' }).click();
+  await settled(page);
+  // One model evaluated once: the cell's own table says it all.
+  await expect(page.getByTestId('notebook-metrics')).toHaveCount(0);
+  const testAuc = await cellOfKind(page, 'evaluate').getByTestId('auc').first().textContent();
+
+  // The same model on its validation rows, in a second Evaluate cell.
+  await page.getByRole('button', { name: '+ Evaluate' }).click();
+  const second = cellOfKind(page, 'evaluate', 1);
+  await second.getByTestId('rows-select').selectOption('validation');
+  await settled(page);
+  const validationAuc = await second.getByTestId('auc').first().textContent();
+
+  const table = page.getByTestId('notebook-metrics-table');
+  const rows = table.locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText('test rows in cell');
+  await expect(rows.nth(0).getByTestId('auc')).toHaveText(testAuc!);
+  await expect(rows.nth(1)).toContainText('validation rows in cell');
+  await expect(rows.nth(1).getByTestId('auc')).toHaveText(validationAuc!);
+  await expect(rows.nth(0)).toContainText('(1,000 rows)');
+
+  await page.getByTestId('locale').selectOption('zh-CN');
+  await expect(table).toContainText('本笔记本中评估过的全部模型');
+  await expect(rows.nth(1)).toContainText('验证集');
+});
+
 test('a single-class target gets a clear message, and the page keeps working', async ({ page }) => {
   await openApp(page);
   // A month in which nobody churned.

@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runNotebook, RunError, type DataFile } from '../lib/headless/runNotebook';
 import { toJsonText } from '../lib/headless/json';
+import { modelComparison } from '../lib/cells/evaluate/comparison';
+import type { EvaluationResult } from '../lib/engine/evaluate/report';
 
 const USAGE = `Usage: npm run notebook -- run <notebook.json> [--data <dataset name or id>=<file>]… --out <dir>
 
@@ -91,7 +93,15 @@ export async function main(argv: string[]): Promise<number> {
   }
   await writeFile(
     join(args.out, 'index.json'),
-    toJsonText({ notebook: report.notebook.id, title: report.notebook.title, cells: index }),
+    toJsonText({
+      notebook: report.notebook.id,
+      title: report.notebook.title,
+      cells: index,
+      models: modelComparison(report.notebook.cells, (id) => {
+        const outcome = report.cells.find((c) => c.cell === id);
+        return outcome?.status === 'done' ? (outcome.result as EvaluationResult) : null;
+      }),
+    }),
   );
   const failed = report.cells.filter((c) => c.status === 'error');
   if (failed.length) {

@@ -208,6 +208,8 @@ describe('npm run notebook', () => {
       expect.objectContaining({ cell: 'data', status: 'done', files: ['data.json', 'data.csv'] }),
       expect.objectContaining({ cell: 'km', status: 'done', files: ['km.json'] }),
     ]);
+    // No Evaluate cell: nothing to compare (tests/cells/evaluateComparison.test.ts has models).
+    expect(index.models).toEqual([]);
     const km = JSON.parse(await readFile(join(out, 'km.json'), 'utf8'));
     expect(km).toMatchObject({
       format: 'lifecycle-lab-cell-result',

@@ -75,9 +75,11 @@ describe('ComputeClient', () => {
     await new Promise((r) => setTimeout(r, 200));
     const last = worker.received.at(-1)!.message;
     expect(last).toEqual({ id: 1, type: 'error', error: { code: 'cancelled', params: {} } });
-    // Throttled: reports every ~2 ms, posts at most every 100 ms.
+    // Nothing reached the page after the abort. (How often progress is posted
+    // is tested against the test's own clock in progress.test.ts: here it
+    // would depend on how busy the machine is.)
     expect(seen.length).toBe(2);
-    expect(seen[1]).toBeGreaterThan(20);
+    expect(seen[1]).toBeGreaterThan(seen[0]);
   });
 
   it('rejects at once when the signal is already aborted', async () => {

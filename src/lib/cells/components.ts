@@ -29,6 +29,11 @@ export const CELL_COMPONENTS: { [K in CellKind]: Loader<K> } = {
   parametric: () => import('./parametric/ParametricCell.svelte'),
   cox: () => import('./cox/CoxCell.svelte'),
   competing: () => import('./competing/CompetingCell.svelte'),
+  personas: () => import('./personas/PersonasCell.svelte'),
+  cohorts: () => import('./cohorts/CohortsCell.svelte'),
+  stages: () => import('./stages/StagesCell.svelte'),
+  rfm: () => import('./rfm/RfmCell.svelte'),
+  forecast: () => import('./forecast/ForecastCell.svelte'),
 };
 
 const loading = new Map<CellKind, Promise<CellComponent<CellKind>>>();

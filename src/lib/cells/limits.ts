@@ -33,6 +33,13 @@ export const LIMITS = {
    * it still fits in jsonChars.
    */
   modelWeightsChars: 2_000_000,
+  /** The largest k a Personas cell fits, and so its persona names. */
+  personas: 20,
+  /** Restarts of one k-means fit. */
+  kmeansRestarts: 100,
+  /** Rules (stages) of a Lifecycle stages cell, and conditions of one rule. */
+  stageRules: 30,
+  stageConditions: 20,
   /** A notebook handed over as JSON text. */
   jsonChars: 5_000_000,
 } as const;

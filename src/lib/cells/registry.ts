@@ -21,6 +21,11 @@ import { modelFileKind } from './modelFile/definition';
 import { parametricKind } from './parametric/definition';
 import { coxKind } from './cox/definition';
 import { competingKind } from './competing/definition';
+import { personasKind } from './personas/definition';
+import { cohortsKind } from './cohorts/definition';
+import { stagesKind } from './stages/definition';
+import { rfmKind } from './rfm/definition';
+import { forecastKind } from './forecast/definition';
 
 export const CELL_KINDS = [
   dataKind,
@@ -35,6 +40,11 @@ export const CELL_KINDS = [
   parametricKind,
   coxKind,
   competingKind,
+  personasKind,
+  cohortsKind,
+  stagesKind,
+  rfmKind,
+  forecastKind,
 ] as const;
 
 type Definitions = (typeof CELL_KINDS)[number];

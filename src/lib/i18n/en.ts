@@ -164,7 +164,20 @@ export const en = {
   'encoding.guessed':
     'The text encoding was guessed as {encoding}; choose another if the text looks wrong.',
   'encoding.invalid-bytes':
-    '{count} characters could not be decoded as {encoding} and were replaced.',
+    '{count} characters could not be decoded as {encoding} and were replaced, on {lines} lines in all; the first is line {line}.',
+  'encoding.looks-like':
+    'The lines that are not {encoding} read well as {other}: the file is probably in {other}. Choose it under Encoding in Import options and import it again.',
+  'encoding.mixed':
+    'The file is not in one text encoding: it was read as {encoding}, but some lines look like {other} (as when exports saved in different encodings are joined). Save the whole file in one encoding and import it again.',
+  'csv.sep-line':
+    'The first line “{line}” (written by Excel) names the delimiter: it was used, and the line was skipped.',
+  'csv.repeated-header':
+    'Rows repeating the header row, as on each page of a printout or in exports put together, were dropped: {count} (first: row {row}).',
+  'ingest.missing-markers': 'Values read as missing — {columns}.',
+  'file.too-many-columns':
+    'This file has {columns} columns; at most {max} can be read (as many as an Excel sheet holds). Keep the columns you need and import it again.',
+  'json.truncated':
+    'The file ends before the JSON does (line {line}): it was probably cut short while being saved or downloaded.',
   'csv.short-rows':
     '{count} rows (first: row {row}) had fewer than {expected} fields; the missing fields are empty.',
   'ingest.blank-column-names': 'Blank column names were named {columns}.',
@@ -175,9 +188,10 @@ export const en = {
     'Column “{column}” holds whole numbers too large to store exactly as numbers (row {row}: “{value}”); it was read as text so no digits are lost.',
   'file.xls-unsupported':
     'This is an old binary Excel file (.xls), which can’t be read here. Open it in Excel or WPS and save it as .xlsx or CSV, then import that.',
-  'xlsx.invalid': 'This file could not be read as an Excel workbook (.xlsx): {reason}',
+  'xlsx.invalid':
+    'This file could not be read as an Excel workbook (.xlsx): it is damaged or not a workbook.',
   'xlsx.sheet-not-found': 'The workbook has no sheet named “{sheet}”. Its sheets are: {sheets}.',
-  'parquet.invalid': 'This file could not be read as Parquet: {reason}',
+  'parquet.invalid': 'This file could not be read as Parquet: it is damaged or cut short.',
   'parquet.nested-unsupported':
     'Column “{column}” holds nested data (list, map or struct), which is not supported. Flatten it before exporting.',
   'parquet.type-unsupported':
@@ -190,6 +204,28 @@ export const en = {
     'Column “{column}” holds integers too large to store exactly as numbers (first in row {row}); it was read as text so no digits are lost.',
   'json.nested-as-text':
     'Column “{column}” contains objects or arrays (first in record {row}); they are kept as JSON text.',
+  'archive.gzip-invalid':
+    'This file is gzip-compressed, but its compressed data is damaged or cut short, so it can’t be unpacked.',
+  'archive.zip-invalid':
+    'This file is a zip archive, but it is damaged or cut short, so it can’t be unpacked.',
+  'archive.zip-encrypted':
+    '“{entry}” in the zip archive is password-protected. Unzip it with its password and import the file inside.',
+  'archive.zip-method-unsupported':
+    '“{entry}” in the zip archive is compressed with a method that can’t be unpacked here (method {method}). Unzip it and import the file inside.',
+  'archive.zip-empty': 'The zip archive holds no data file.',
+  'archive.zip-several-files':
+    'The zip archive holds {count} data files ({files}). Unzip it and import one file at a time.',
+  'archive.too-large':
+    'Unpacked, “{entry}” is larger than {limit} MB, more than an import may unpack. Split it into smaller files, or import it uncompressed.',
+  'archive.ratio':
+    '“{entry}” unpacks to more than {ratio} times its compressed size, as a zip bomb does; it was not read.',
+  'archive.too-deep':
+    '“{entry}” is packed inside more than {depth} layers of archives. Unpack it and import the data file.',
+  'archive.read-entry': 'Read “{entry}” from the archive.',
+  'xlsx.too-deep':
+    'The workbook’s “{entry}” nests XML elements more than {depth} levels deep, which no spreadsheet needs; it was not read.',
+  'parquet.nested-as-text':
+    'Columns holding nested data (lists, maps or structs) are kept as JSON text: {columns}.',
   'prepare.invalid-setting': 'The setting “{setting}” has an invalid value: {value}.',
   'prepare.wrong-column-type': 'Column “{column}” is {type}; this step needs {expected}.',
   'prepare.duplicate-column': 'A column named “{column}” already exists.',
@@ -237,6 +273,22 @@ export const en = {
   'data.header.no': 'No',
   'data.encoding-label': 'Encoding',
   'data.encoding.auto': 'Detect',
+  'data.encoding.group.unicode': 'Unicode',
+  'data.encoding.group.chinese-simplified': 'Chinese (simplified)',
+  'data.encoding.group.chinese-traditional': 'Chinese (traditional)',
+  'data.encoding.group.japanese': 'Japanese',
+  'data.encoding.group.korean': 'Korean',
+  'data.encoding.group.western': 'Western European',
+  'data.encoding.group.central-european': 'Central European',
+  'data.encoding.group.cyrillic': 'Cyrillic',
+  'data.encoding.group.greek': 'Greek',
+  'data.encoding.group.turkish': 'Turkish',
+  'data.encoding.group.hebrew': 'Hebrew',
+  'data.encoding.group.arabic': 'Arabic',
+  'data.encoding.group.baltic': 'Baltic',
+  'data.encoding.group.vietnamese': 'Vietnamese',
+  'data.encoding.group.thai': 'Thai',
+  'data.encoding.group.other': 'Other',
   'data.sheet': 'Sheet',
   'data.sheet.first': 'First sheet with data',
   'data.reimport': 'Re-import with these options',
@@ -287,6 +339,7 @@ export const en = {
   'evidence.typed-date': 'the file stores dates',
   'evidence.parquet-integer': 'Parquet integer column',
   'evidence.parquet-float': 'Parquet floating-point column',
+  'evidence.parquet-nested': 'Parquet nested column (list, map or struct), kept as JSON text',
   'evidence.parquet-decimal': 'Parquet decimal column',
   'evidence.parquet-boolean': 'Parquet boolean column',
   'evidence.parquet-date': 'Parquet date column',
@@ -621,6 +674,13 @@ export const en = {
   'evaluate.rows.folds': 'Cross-validated (each row by the fold model that did not see it)',
   'evaluate.on-rows': 'Evaluated on {rows} rows, {positives} positive ({rate}).',
   'evaluate.metrics': 'Metrics',
+  'evaluate.comparison': 'Every model evaluated in this notebook',
+  'evaluate.comparison.on': 'Evaluated on',
+  'evaluate.comparison.where': '{rows} in cell {n} ({count} rows)',
+  'evaluate.comparison.rows.validation': 'validation rows',
+  'evaluate.comparison.rows.test': 'test rows',
+  'evaluate.comparison.rows.folds': 'cross-validated rows',
+  'evaluate.comparison.rows.scored': 'scored rows',
   'evaluate.auc-ci': 'AUC 95% CI (DeLong)',
   'evaluate.average-precision': 'Average precision',
   'evaluate.top-decile-lift': 'Top-decile lift',
@@ -950,6 +1010,8 @@ export const en = {
   'parametric.residual': 'Median residual life',
   'parametric.at-horizon': 'P(stays {horizon} more)',
   'cell.kind.competing': 'Competing risks',
+  'cell.kind.cohorts': 'Cohorts',
+  'cell.kind.stages': 'Lifecycle stages',
   'competing.choose-columns':
     'Choose the duration, the cause column and the value of it that means still in force (censored).',
   'competing.cause': 'Cause column',
@@ -978,6 +1040,64 @@ export const en = {
   'competing.gray.caption':
     'Gray’s test: does each cause’s cumulative incidence differ between the groups of {group}?',
   'competing.gray.untestable': 'not testable (singular variance)',
+  'cell.kind.personas': 'Personas (k-means)',
+  'personas.no-features': 'Choose at least one feature to cluster on.',
+  'personas.no-complete-rows':
+    'No row has every chosen feature. Leave out the feature that is mostly missing, or impute it in a Prepare step.',
+  'personas.too-many-levels':
+    '“{column}” has {levels} levels (the limit is {max}): most likely an identifier. Leave it out, or group its levels in a Prepare step.',
+  'personas.constant-feature':
+    '“{column}” has the same value on every row used, so it cannot tell personas apart (nor be standardised). Leave it out.',
+  'personas.invalid-k': 'The number of personas must be a whole number of at least 1 (got {k}).',
+  'personas.invalid-restarts': 'Restarts must be a whole number of at least 1 (got {restarts}).',
+  'personas.invalid-centres':
+    'The starting centres must hold {expected} numbers (k × matrix columns).',
+  'personas.k-too-large':
+    '{k} personas need at least {k} distinct rows, but the rows used have only {distinct}. Choose a smaller k, or more features.',
+  'personas.invalid-k-range':
+    'The k range must start at 2 or more and end no lower than it starts (got {min} to {max}).',
+  'personas.duplicate-name': 'Two personas are both called “{name}”: give each its own name.',
+  'personas.choose-features': 'Choose the features to cluster on, then press Run.',
+  'personas.features': 'Features',
+  'personas.k': 'Personas (k)',
+  'personas.k.suggested': 'Suggested by silhouette',
+  'personas.k-min': 'Try k from',
+  'personas.k-max': 'to',
+  'personas.restarts': 'Restarts',
+  'personas.seed': 'Seed',
+  'personas.rows':
+    '{rows} rows clustered; {excluded} left out for a missing feature (their persona is missing).',
+  'personas.elbow': 'Elbow: inertia by k',
+  'personas.silhouette': 'Mean silhouette width by k',
+  'personas.inertia': 'Inertia (within-cluster sum of squares)',
+  'personas.silhouette.axis': 'Mean silhouette width',
+  'personas.chart.suggested': 'suggested',
+  'personas.suggested': 'Suggested k = {k}: the highest mean silhouette width ({score}).',
+  'personas.silhouette-sampled':
+    'Silhouettes are over a seeded sample of {rows} of the {total} rows clustered.',
+  'personas.silhouette-exact': 'Silhouettes are exact, over all {rows} rows clustered.',
+  'personas.fitted':
+    'Fitted k = {k} (best of {restarts} k-means++ starts): inertia {inertia}, {iterations} iterations.',
+  'personas.profile': 'Profile: each persona’s standardised means',
+  'personas.z': 'Standardised mean (book SDs)',
+  'personas.persona': 'Persona',
+  'personas.feature': 'Feature',
+  'personas.persona-mean': 'Persona mean',
+  'personas.book-mean': 'Book mean',
+  'personas.size': 'Rows',
+  'personas.share': 'Share',
+  'personas.name': 'Name',
+  'personas.traits': 'How it differs',
+  'personas.trait.higher': 'higher {feature}',
+  'personas.trait.lower': 'lower {feature}',
+  'personas.trait.more': 'more {feature} {level}',
+  'personas.trait.fewer': 'fewer {feature} {level}',
+  'personas.traits.separator': ', ',
+  'personas.traits.than-book': '{traits} than the book',
+  'personas.traits.none': 'close to the book on every feature',
+  'personas.names-note':
+    'Names are written into the “{column}” column of the new dataset; renaming re-writes the column without refitting. Persona 1 is the largest.',
+  'personas.preview': 'The new dataset (first rows)',
   'logrank.one-group': 'Only one group ({group}) has usable rows; a comparison needs at least two.',
   'logrank.group-empty': 'Group “{group}” has no rows.',
   'logrank.no-events': 'None of the {rows} rows has an event, so there is nothing to compare.',
@@ -1128,6 +1248,325 @@ export const en = {
     'No row of the log can be used: of {rows} rows, {missingCustomer} have no customer and {missingDate} no date (or no amount).',
   'lifecycle.as-of-before-data':
     'The as-of date {asOf} is before the first transaction ({first}): no customer had bought yet. Choose a later date.',
+  // cohort retention (engine/lifecycle/cohorts.ts, cells/cohorts)
+  'cohorts.choose-policy-columns': 'Choose the policy table’s id, start date and end date columns.',
+  'cohorts.no-members': 'No customer had bought (no policy had started) by the as-of date {asOf}.',
+  'cohorts.one-member':
+    'The log has a single customer, so there are no cohorts to compare. Check the customer column: it should name each customer, not a shop or a product.',
+  'cohorts.too-many-periods':
+    'The grid would have {periods} periods (at most {max} can be shown). Choose a longer period (month or quarter) or a later first date.',
+  'cohorts.bad-brackets':
+    'Brackets “{brackets}” must be whole periods in order that do not overlap, e.g. 0 | 1–3 | 4–6 | 7–12.',
+  'cohorts.end-before-start':
+    'Row {row}: the policy ends ({end}) before it starts ({start}). Correct the dates or choose other columns.',
+  'cohorts.source': 'Data',
+  'cohorts.source.log': 'transaction log (active in the period)',
+  'cohorts.source.policy': 'policy table (in force at its end)',
+  'cohorts.period': 'Period',
+  'cohorts.period.week': 'week (ISO, from Monday)',
+  'cohorts.period.month': 'month',
+  'cohorts.period.quarter': 'quarter',
+  'cohorts.period-since.week': 'Weeks since start',
+  'cohorts.period-since.month': 'Months since start',
+  'cohorts.period-since.quarter': 'Quarters since start',
+  'cohorts.counting': 'Periods counted',
+  'cohorts.counting.calendar': 'by calendar',
+  'cohorts.counting.relative': 'from each customer’s start',
+  'cohorts.kind': 'Retention',
+  'cohorts.kind.n-period': 'N-period (active in the period)',
+  'cohorts.kind.unbounded': 'unbounded (active then or later)',
+  'cohorts.kind.bracket': 'brackets of periods',
+  'cohorts.brackets': 'Brackets',
+  'cohorts.brackets.invalid':
+    'Brackets as 0 | 1–3 | 4–6: whole periods, in order, not overlapping.',
+  'cohorts.policy.legend': 'Policy table',
+  'cohorts.policy.id': 'Policy (or customer)',
+  'cohorts.policy.start': 'Start date',
+  'cohorts.policy.end': 'End date (empty while in force)',
+  'cohorts.policy.as-of.default': 'the day after the last start or end date',
+  'cohorts.summary':
+    '{members} customers in {cohorts} cohorts as of {asOf}; {excluded} not yet started by then left out.',
+  'cohorts.view': 'Show',
+  'cohorts.view.retention': 'retention heatmap',
+  'cohorts.view.curves': 'retention curves',
+  'cohorts.view.revenue': 'revenue retention heatmap',
+  'cohorts.view.cumulative': 'cumulative revenue per customer',
+  'cohorts.value.retention': 'Retained',
+  'cohorts.value.curves': 'Retained',
+  'cohorts.value.revenue': 'Revenue ÷ period 0',
+  'cohorts.value.cumulative': 'Cumulative revenue per customer',
+  'cohorts.chart.retention': 'Retention by cohort and period since start',
+  'cohorts.chart.curves': 'Retention curves by cohort',
+  'cohorts.chart.revenue': 'Revenue retention by cohort and period since start',
+  'cohorts.chart.cumulative': 'Cumulative revenue per customer by cohort',
+  'cohorts.cohort': 'Cohort · size',
+  'cohorts.average': 'Average (weighted)',
+  'cohorts.partial': 'period not complete at the as-of date',
+  'cohorts.legend.partial':
+    'Faded cells marked * are periods not yet complete at the as-of date: their counts are so far, not a drop; curves stop before them.',
+  'cohorts.legend.average':
+    'The average row weights each cohort by its size and uses, per period, only cohorts whose period is complete.',
+  'cohorts.legend.revenue':
+    'Revenue retention is a cohort’s revenue in a period ÷ its revenue in period 0 (net of kept returns); the average row sums both over cohorts whose period is complete.',
+  'cohorts.legend.kind.n-period': 'Retained: a purchase in that period.',
+  'cohorts.legend.kind.unbounded':
+    'Retained: a purchase in that period or any later one (so it never rises).',
+  'cohorts.legend.kind.bracket': 'Retained: a purchase anywhere in the bracket’s periods.',
+  'cohorts.legend.kind.policy': 'Retained: the policy in force at the end of the period.',
+  'cohorts.censoring-note':
+    'A policy table is censored at the as-of date: policies still in force have not ended yet, so recent cohorts’ later periods are incomplete, not lapsed. The Kaplan–Meier estimate of the Survival cell uses every policy’s follow-up, including the censored ones.',
+  'cohorts.add-survival': 'Add a Survival (Kaplan–Meier) cell on this table',
+  // lifecycle stages (engine/lifecycle/stages.ts, cells/stages)
+  'stages.stage.prospect': 'Prospect',
+  'stages.stage.new': 'New',
+  'stages.stage.loyal': 'Loyal',
+  'stages.stage.at-risk': 'At risk',
+  'stages.stage.churned': 'Churned',
+  'stages.unmatched': 'No stage (no rule matched)',
+  'stages.not-yet': 'Not yet a customer',
+  'stages.source': 'Data',
+  'stages.source.log': 'transaction log',
+  'stages.source.table': 'customer or policy table (a row each)',
+  'stages.table-legend': 'Customer or policy table',
+  'stages.table-id': 'Customer (or policy)',
+  'stages.table-dates': 'Its dates are',
+  'stages.table-dates.purchases': 'first and last purchase',
+  'stages.table-dates.policy': 'policy start and end (end empty while in force)',
+  'stages.table-first': 'First purchase (start) date',
+  'stages.table-last': 'Last purchase (end) date',
+  'stages.table-purchases': 'Number of purchases',
+  'stages.table-spend': 'Spend (revenue)',
+  'stages.table-as-of.default': 'the day after the last date',
+  'stages.from': 'Transition from',
+  'stages.from.default': 'six months before the as-of date',
+  'stages.rules': 'Stage rules: the first rule that matches gives a customer’s stage',
+  'stages.rule.name': 'Stage',
+  'stages.rule.match': 'when',
+  'stages.rule.match.all': 'all of these hold',
+  'stages.rule.match.any': 'any of these holds',
+  'stages.rule.everyone': 'everyone not matched above',
+  'stages.rule.add': 'Add a stage',
+  'stages.rule.remove': 'Remove stage',
+  'stages.rule.up': 'Move up',
+  'stages.rule.down': 'Move down',
+  'stages.rules.reset': 'Restore the default rules',
+  'stages.condition.field': 'Field',
+  'stages.condition.op': 'Test',
+  'stages.condition.value': 'Value',
+  'stages.condition.add': 'Add a condition',
+  'stages.condition.remove': 'Remove condition',
+  'stages.condition.values': 'values, separated by commas',
+  'stages.fields.summary': 'Summary',
+  'stages.fields.columns': 'Columns of the table',
+  'stages.field.first_purchase': 'first purchase (start)',
+  'stages.field.last_purchase': 'last purchase (end)',
+  'stages.field.purchases': 'purchases',
+  'stages.field.spend': 'spend',
+  'stages.field.tenure_days': 'tenure (days since the first purchase)',
+  'stages.field.recency_days': 'recency (days since the last purchase)',
+  'stages.field.in_force': 'in force (1 yes, 0 no)',
+  'stages.op.in': 'is one of',
+  'stages.op.not-in': 'is not one of',
+  'stages.op.missing': 'is missing',
+  'stages.op.present': 'is present',
+  'stages.no-date-column':
+    'This dataset has no date column. Lifecycle stages need dates: the date of each transaction, or each customer’s first and last purchase (a policy’s start and end). If a column holds dates the Data cell could not read, set its type to date there.',
+  'stages.choose-table-columns':
+    'Choose the table’s customer (or policy) column and its first purchase (start) date.',
+  'stages.empty-name': 'Stage {rule} has no name: give it one.',
+  'stages.duplicate-name': 'Two stages are named “{name}”: give each stage its own name.',
+  'stages.condition-needs-field': 'A condition of “{rule}” has no field: choose one.',
+  'stages.condition-needs-number': 'The condition on {field} in “{rule}” needs a number.',
+  'stages.unknown-field':
+    'Stage “{rule}” tests {field}, which is neither a summary field nor a column of this table.',
+  'stages.bad-condition':
+    'Stage “{rule}”: the test {op} on {field} needs a number, and {field} must hold numbers.',
+  'stages.no-rules': 'There are no stage rules: add one.',
+  'stages.bad-name': 'Every stage needs a name of its own (“{name}”).',
+  'stages.one-customer':
+    'The data hold a single customer: stages, their counts and transitions need several customers.',
+  'stages.from-not-before':
+    'The transition’s first date ({from}) must come before the as-of date ({asOf}).',
+  'stages.from-before-data':
+    'The transition’s first date ({from}) is before the first date in the data ({first}): choose a later one.',
+  'stages.too-many-months':
+    'There are more than {max} months from the first date in the data to the as-of date.',
+  'stages.not-numeric': 'Column {column} ({type}) does not hold numbers: choose a numeric column.',
+  'stages.no-dates': 'Column {column} holds no dates.',
+  'stages.summary.log': '{customers} customers at {asOf}; {excluded} more bought only later.',
+  'stages.summary.table':
+    '{customers} customers at {asOf}; {excluded} rows without an id left out.',
+  'stages.col.stage': 'Stage',
+  'stages.col.customers': 'Customers',
+  'stages.col.share': 'Share',
+  'stages.col.revenue': 'Revenue',
+  'stages.col.revenue-share': 'Revenue share',
+  'stages.chart.counts': 'Stage counts by month',
+  'stages.chart.rates': 'Monthly churn and win-back rates',
+  'stages.chart.heatmap': 'Transition matrix',
+  'stages.chart.flow': 'Flow between stages',
+  'stages.month': 'Month (its last day)',
+  'stages.customers': 'Customers',
+  'stages.rate': 'Rate',
+  'stages.share': 'Share of the row',
+  'stages.churn-rate': 'churn rate',
+  'stages.win-back-rate': 'win-back rate',
+  'stages.counts.legend':
+    'Each month’s stages on its last day (the last month’s on the as-of date), by the same rules.',
+  'stages.rates.legend':
+    'Churn rate: of the customers not churned at the end of the previous month, the share churned at the end of this one. Win-back rate: of those churned then, the share no longer churned.',
+  'stages.rates.none':
+    'Churn and win-back rates need a churned stage (the default “Churned” rule).',
+  'stages.transition.legend':
+    'Customers by their stage on {from} (rows) and on {to} (columns): counts and the share of each row.',
+  'stages.transition.from': 'Stage on {date}',
+  'stages.transition.to': 'Stage on {date}',
+  'stages.table-note':
+    'Stage counts by month, churn rates and the transition matrix need a transaction log.',
+  'stages.preview': 'The new dataset (first rows)',
+  // RFM (engine/lifecycle/rfm.ts, cells/rfm)
+  'cell.kind.rfm': 'RFM segments',
+  'rfm.one-customer':
+    'Only {customers} customer had bought by the as-of date, so there is nothing to rank. Check the customer column (it should name each customer, not a shop or a product) and the as-of date.',
+  'rfm.bad-bins': 'Quantile scores need a whole number of bins from {min} to {max}, not {bins}.',
+  'rfm.bad-thresholds':
+    'Thresholds “{thresholds}” must be 1 to {max} numbers, each larger than the one before.',
+  'rfm.bad-weight': 'Each weight must be a number.',
+  'rfm.frequency': 'Frequency',
+  'rfm.frequency.transactions': 'transactions',
+  'rfm.frequency.days': 'distinct purchase days',
+  'rfm.monetary': 'Monetary',
+  'rfm.monetary.total': 'total spend',
+  'rfm.monetary.mean': 'mean spend per purchase',
+  'rfm.definitions': 'Definitions',
+  'rfm.def.recency':
+    'Recency: days from the customer’s last purchase to the as-of date (rows after the as-of date are ignored).',
+  'rfm.def.frequency.transactions':
+    'Frequency: the customer’s transactions up to the as-of date (rows sharing an invoice number are one; a return is never a purchase).',
+  'rfm.def.frequency.days':
+    'Frequency: the distinct days on which the customer bought, up to the as-of date.',
+  'rfm.def.monetary.total':
+    'Monetary: the customer’s total spend up to the as-of date, returns netted or left out as chosen.',
+  'rfm.def.monetary.mean':
+    'Monetary: the customer’s total spend ÷ frequency (mean spend per purchase), returns netted or left out as chosen.',
+  'rfm.def.no-amount': 'The log has no amount column: M is not scored and segments use R and F.',
+  'rfm.scoring': 'Scores (higher is better)',
+  'rfm.measure': 'Measure',
+  'rfm.measure.recency': 'Recency (R)',
+  'rfm.measure.frequency': 'Frequency (F)',
+  'rfm.measure.monetary': 'Monetary (M)',
+  'rfm.method': 'Scored by',
+  'rfm.method.quantile': 'quantile bins',
+  'rfm.method.thresholds': 'thresholds',
+  'rfm.bins': 'Bins',
+  'rfm.thresholds': 'Thresholds',
+  'rfm.thresholds.invalid': 'Thresholds as 30, 90, 180: 1 to 8 numbers, increasing.',
+  'rfm.weight': 'Weight',
+  'rfm.tie-rule':
+    'Quantile scores: with q bins and N customers, a customer scores 1 + ⌊q·k ÷ N⌋, where k is the number of customers with a strictly worse value (a longer recency; a lower frequency or monetary). Tied customers always share a score, so under heavy ties (every one-purchase customer) a bin can stay empty; without ties the bins are equal in size to within one customer.',
+  'rfm.threshold-rule':
+    'Thresholds t₁ < t₂ < …: R is 1 + the number of thresholds the recency is at most; F and M are 1 + the number of thresholds the value is at least.',
+  'rfm.total-rule': 'RFM code: the three scores’ digits (“545”); RFM score: wR·R + wF·F + wM·M.',
+  'rfm.rules': 'Segments',
+  'rfm.rules.note':
+    'Each score is rescaled to 1–5 (1 + 4·(s − 1) ÷ (q − 1)); FM is the mean of the rescaled F and M. A customer takes the first rule, from the top, whose R and FM ranges (inclusive) hold them; one no rule holds is “{other}”.',
+  'rfm.rule.name': 'Name',
+  'rfm.rule.r': 'R from – to',
+  'rfm.rule.fm': 'FM from – to',
+  'rfm.rule.from': 'from',
+  'rfm.rule.to': 'to',
+  'rfm.rule.empty': 'empty range: this rule holds no one',
+  'rfm.rule.up': 'Move up',
+  'rfm.rule.down': 'Move down',
+  'rfm.rule.remove': 'Remove',
+  'rfm.rule.add': '+ Rule',
+  'rfm.rule.new': 'new segment',
+  'rfm.rules.reset': 'Default rules',
+  'rfm.segment.champions': 'Champions',
+  'rfm.segment.loyal': 'Loyal',
+  'rfm.segment.potential-loyalist': 'Potential loyalist',
+  'rfm.segment.new': 'New customers',
+  'rfm.segment.promising': 'Promising',
+  'rfm.segment.need-attention': 'Need attention',
+  'rfm.segment.about-to-sleep': 'About to sleep',
+  'rfm.segment.at-risk': 'At risk',
+  'rfm.segment.cant-lose': 'Can’t lose them',
+  'rfm.segment.hibernating': 'Hibernating',
+  'rfm.segment.lost': 'Lost',
+  'rfm.segment.other': 'Other',
+  'rfm.summary': '{customers} customers scored as of {asOf}.',
+  'rfm.tied':
+    'Every customer has the same {measures}: each scores 1 on it. Choose thresholds or another measure to tell them apart.',
+  'rfm.segment': 'Segment',
+  'rfm.customers': 'Customers',
+  'rfm.share': 'Share of customers',
+  'rfm.revenue': 'Revenue',
+  'rfm.revenue-share': 'Share of revenue',
+  'rfm.mean-recency': 'Mean recency (days)',
+  'rfm.mean-frequency': 'Mean frequency',
+  'rfm.mean-monetary': 'Mean monetary',
+  'rfm.chart.grid': 'Customers by R and F score, coloured by mean monetary value',
+  'rfm.chart.segments': 'Share of customers and of revenue per segment',
+  'rfm.r-score': 'R score',
+  'rfm.f-score': 'F score',
+  'rfm.share-of': 'Share',
+  'rfm.grid-note':
+    'Each cell: the number of customers with that R and F score; colour: their mean M.',
+  'rfm.preview': 'The per-customer dataset (first rows)',
+  'rfm.preview.note':
+    '“{name}”: one row per customer (recency, frequency, monetary, r_score, f_score, m_score, rfm_code, rfm_score, segment), joinable to a customer table on {customer}. The segment column holds the rules’ names (a default rule’s short English name, e.g. at-risk).',
+  // Survival forecast (engine/survival/forecast.ts, cells/forecast)
+  'cell.kind.forecast': 'Survival forecast',
+  'forecast.model': 'Survival model',
+  'forecast.distribution': 'Distribution',
+  'forecast.distribution.best': 'best by AIC',
+  'forecast.distribution.cox': 'The Cox model’s own baseline (no distribution to choose).',
+  'forecast.tenure': 'Tenure reached',
+  'forecast.from-start': 'none: forecast from the start',
+  'forecast.in-force': 'Only customers still in force',
+  'forecast.horizons': 'Horizons',
+  'forecast.horizons.placeholder': 'e.g. 12, 24, 36',
+  'forecast.horizons.invalid': 'Horizons as 12, 24, 36: 1 to {max} numbers above 0.',
+  'forecast.columns': 'Columns to add',
+  'forecast.column.lp': 'linear predictor (lp, Cox)',
+  'forecast.column.hazard_ratio': 'hazard ratio against the average customer (Cox)',
+  'forecast.column.median_time': 'median survival from the start (parametric)',
+  'forecast.column.survival': 'survival at each horizon',
+  'forecast.column.median_residual': 'median residual life',
+  'forecast.choose-tenure':
+    'Choose the column of tenure already reached (in the model’s duration unit), or forecast from the start.',
+  'forecast.not-fitted':
+    'The {distribution} model was not fitted in the Parametric cell: choose another distribution.',
+  'forecast.no-horizons': 'Give at least one horizon.',
+  'forecast.bad-horizon': 'A horizon must be a number above 0 (got {horizon}).',
+  'forecast.tenure-not-numeric':
+    'The tenure column “{column}” must be numeric, in the model’s duration unit (it is {type}).',
+  'forecast.columns-missing':
+    'This dataset lacks {count} column(s) the model was fitted with: {columns}. A new month’s file needs the same columns, with the same names.',
+  'forecast.unseen-level':
+    'Column “{column}” has the level “{level}”, which the model never saw, so those customers cannot be forecast. Filter them out or recode the level in a Prepare step, or refit the model on data that has it.',
+  'forecast.summary': 'Forecast {scored} of {rows} rows with the {model} model.',
+  'forecast.model.cox': 'Cox',
+  'forecast.conditional':
+    'Conditional on the tenure reached (“{column}”): a customer at {column} = a has already stayed a, so the chance of staying h more is S(a + h) ÷ S(a), and the median residual life is the m at which that falls to one half.',
+  'forecast.unconditional':
+    'From the start (tenure 0): S(h) at each horizon and the median survival time, as for a new customer.',
+  'forecast.lapsed':
+    '{rows} rows had already lapsed (“{column}” says the event happened): their tenure is their whole lifetime, so they keep lp and the hazard ratio but get no survival or residual life.',
+  'forecast.missing-feature': '{rows} rows lack a feature the model needs and have no forecast.',
+  'forecast.missing-tenure':
+    '{rows} rows have no usable tenure (missing or negative): no survival or residual life.',
+  'forecast.median-beyond':
+    'Median residual life missing for {rows} customers: the Cox model’s step curve does not fall to one half of their current survival by its last event time ({time}), and says nothing past it. A parametric model forecasts the tail.',
+  'forecast.mean-survival': 'Mean chance of staying {horizon} more: {share}.',
+  'forecast.residual-spread':
+    'Median residual life over {rows} customers: median {median}, quartiles {q1} to {q3}, range {min} to {max}.',
+  'forecast.chart': 'Distribution of the median residual life',
+  'forecast.chart.residual': 'Median residual life ({unit})',
+  'forecast.chart.customers': 'Customers',
+  'forecast.chart.beyond':
+    '{rows} customers beyond {time} (above the 99th percentile) are not drawn.',
+  'forecast.preview': 'Forecast dataset (first rows)',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -40,7 +40,27 @@ import type { EvaluationRequest, EvaluationResult } from '../engine/evaluate/rep
 import type { ScoreOptions, ScoreSummary } from '../engine/models/scoredTable';
 import type { ParametricReport, ParametricSettings } from '../engine/survival/parametricReport';
 import type { CoxReport, CoxReportSettings } from '../engine/survival/coxReport';
+import type { ForecastModel, ForecastOptions, ForecastReport } from '../engine/survival/forecast';
 import type { CompetingReport, CompetingReportSettings } from '../engine/survival/competingReport';
+import type { PersonasSettings, PersonasSummary } from '../engine/models/personas';
+import type {
+  Bracket,
+  CohortPeriod,
+  CohortRetention,
+  PeriodCounting,
+  PolicyColumns,
+  RetentionKind,
+} from '../engine/lifecycle/cohorts';
+import type { LogColumns, LogReport, Returns } from '../engine/lifecycle/transactions';
+import type { StageRule, StagesResult, TableColumns } from '../engine/lifecycle/stages';
+import type {
+  FrequencyMeasure,
+  Measure,
+  MonetaryMeasure,
+  RfmResult,
+  Scoring,
+  SegmentRule,
+} from '../engine/lifecycle/rfm';
 import type {
   NetworkSpec,
   TrainedNetwork,
@@ -211,6 +231,104 @@ export type ComputeRequests = {
     params: { datasetId: string; settings: CompetingReportSettings };
     result: CompetingReport;
   };
+  /**
+   * A Cohorts cell's retention grid (engine/lifecycle/cohorts.ts) of a
+   * transaction log or a policy table: cohorts × periods since start, with
+   * revenue, cell states and average rows; its per-customer dataset is
+   * stored as a derived dataset of the cell, or the one stored for the same
+   * dataset and settings reused. The grid's arrays are transferred.
+   */
+  'cohort-retention': {
+    params: { notebook: string; cell: string; datasetId: string; settings: CohortJobSettings };
+    result: {
+      grid: Omit<CohortRetention, 'perMember'>;
+      report: LogReport | null;
+      dataset: DatasetMeta;
+      reused: boolean;
+    };
+  };
+  /**
+   * A Personas cell's k-means (engine/models/personas.ts): the k sweep with
+   * inertia and silhouette, the chosen k's fit and each cluster's profile;
+   * the input with each row's persona name as a new column is stored as a
+   * derived dataset of the cell (reused for the same inputs and settings).
+   * The fit does not depend on `names`: a rename re-writes only the column.
+   */
+  'fit-personas': {
+    params: {
+      notebook: string;
+      cell: string;
+      datasetId: string;
+      settings: PersonasSettings;
+      names: string[];
+    };
+    result: {
+      report: PersonasSummary;
+      /** Persona i's name, as written in the column. */
+      names: string[];
+      column: string;
+      dataset: DatasetMeta;
+      reused: boolean;
+      preview: PreviewResult;
+    };
+  };
+  /**
+   * An RFM cell's scores (engine/lifecycle/rfm.ts) of a transaction log: the
+   * per-segment summary, the R × F grid and a preview; its per-customer
+   * dataset (customer, recency, frequency, monetary, scores, code, total,
+   * segment) is stored as a derived dataset of the cell, or the one stored
+   * for the same dataset and settings reused.
+   */
+  rfm: {
+    params: { notebook: string; cell: string; datasetId: string; settings: RfmJobSettings };
+    result: {
+      summary: RfmSummary;
+      report: LogReport;
+      dataset: DatasetMeta;
+      reused: boolean;
+      preview: PreviewResult;
+    };
+  };
+  /**
+   * A Survival forecast cell's per-customer forecasts (engine/survival/forecast.ts):
+   * a Cox or parametric model applied to a dataset, conditional on the tenure
+   * reached; the input with the forecast columns is stored as a derived
+   * dataset of the cell (or the one stored for the same inputs reused), with
+   * the report and a preview.
+   */
+  forecast: {
+    params: {
+      notebook: string;
+      cell: string;
+      datasetId: string;
+      model: ForecastModel;
+      options: ForecastOptions;
+    };
+    result: {
+      report: ForecastReport;
+      dataset: DatasetMeta;
+      reused: boolean;
+      preview: PreviewResult;
+    };
+  };
+  /**
+   * A Lifecycle stages cell's stages (engine/lifecycle/stages.ts) of a
+   * transaction log or a customer / policy table at an as-of day: counts and
+   * revenue per stage and, from a log, monthly snapshots, churn and win-back
+   * rates and the transition matrix. The per-customer dataset (a log's
+   * summary and stage; a table with its stage column) is stored as a derived
+   * dataset of the cell, or the one stored for the same inputs reused.
+   */
+  'lifecycle-stages': {
+    params: { notebook: string; cell: string; datasetId: string; settings: StagesJobSettings };
+    result: {
+      summary: Omit<StagesResult, 'perCustomer'>;
+      report: LogReport | null;
+      dataset: DatasetMeta;
+      reused: boolean;
+      preview: PreviewResult;
+    };
+  };
   /** A dataset as a CSV (UTF-8 with BOM, for Excel) or XLSX file; the bytes are transferred. */
   export: {
     params: { datasetId: string; format: 'csv' | 'xlsx' };
@@ -253,6 +371,49 @@ export type RequestType = keyof Requests;
 
 export function isTrainingRequest(type: string): type is keyof TrainingRequests {
   return Object.hasOwn(TRAINING_REQUESTS, type);
+}
+
+/** What a Cohorts cell's job needs: the source (a log or a policy table) and the grid's choices. */
+export interface CohortJobSettings {
+  source:
+    | { mode: 'log'; log: { columns: LogColumns; returns: Returns; asOf: string | null } }
+    | { mode: 'policy'; policy: { columns: PolicyColumns; asOf: string | null } };
+  period: CohortPeriod;
+  counting: PeriodCounting;
+  kind: RetentionKind;
+  brackets: Bracket[];
+}
+
+/** What an RFM cell's job needs: the log, the measures, scoring, weights and segment rules. */
+export interface RfmJobSettings {
+  log: { columns: LogColumns; returns: Returns; asOf: string | null };
+  frequency: FrequencyMeasure;
+  monetary: MonetaryMeasure;
+  scoring: Record<Measure, Scoring>;
+  weights: Record<Measure, number>;
+  rules: SegmentRule[];
+  /** The segment column's label per rule, then for customers no rule holds. */
+  segmentNames: string[];
+}
+
+/** An RFM result as the page receives it: the per-customer arrays stay in the stored dataset. */
+export type RfmSummary = Pick<
+  RfmResult,
+  'asOfDay' | 'bins' | 'tied' | 'hasAmount' | 'segments' | 'grid'
+> & {
+  customers: number;
+  /** The segments' names as the job had them (its settings' segmentNames). */
+  names: string[];
+};
+
+/** What a Lifecycle stages cell's job needs: the source, the ordered rules and the transition's first day. */
+export interface StagesJobSettings {
+  source:
+    | { mode: 'log'; log: { columns: LogColumns; returns: Returns; asOf: string | null } }
+    | { mode: 'table'; table: { columns: TableColumns; asOf: string | null } };
+  rules: StageRule[];
+  /** yyyy-mm-dd; null: six months before the as-of date. */
+  from: string | null;
 }
 
 /** Settings of a Survival cell; column names refer to the input dataset. */

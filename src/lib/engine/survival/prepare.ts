@@ -137,7 +137,7 @@ export function survivalInputs(table: DataTable, settings: SurvivalSettings): Su
 }
 
 /** Row i → event (true), censored (false) or missing (null). */
-function eventReader(
+export function eventReader(
   column: Column,
   eventValues: string[] | undefined,
 ): (i: number) => boolean | null {

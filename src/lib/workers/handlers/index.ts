@@ -23,6 +23,11 @@ import { readModel } from './readModel';
 import { fitSurvreg } from './fitSurvreg';
 import { fitCox } from './fitCox';
 import { cumulativeIncidence } from './cumulativeIncidence';
+import { fitPersonas } from './fitPersonas';
+import { cohortRetention } from './cohortRetention';
+import { lifecycleStages } from './stages';
+import { rfm } from './rfm';
+import { forecast } from './forecast';
 
 export type ComputeHandlers = HandlerRegistry<ComputeRequests, SharedContext>;
 
@@ -44,4 +49,9 @@ export const COMPUTE_HANDLERS: ComputeHandlers = {
   'fit-survreg': fitSurvreg,
   'fit-cox': fitCox,
   'cumulative-incidence': cumulativeIncidence,
+  'fit-personas': fitPersonas,
+  'cohort-retention': cohortRetention,
+  'lifecycle-stages': lifecycleStages,
+  rfm,
+  forecast,
 };

@@ -66,7 +66,9 @@ export async function readParquet(blob: Blob, progress: Progress): Promise<Parqu
   } catch {
     throw new EngineError('parquet.invalid');
   }
-  const fields = parquetSchema(metadata).children;
+  const tree = parquetSchema(metadata);
+  if (!chunksMatchSchema(metadata, tree)) throw new EngineError('parquet.invalid');
+  const fields = tree.children;
   const rowCount = Number(metadata.num_rows);
   if (rowCount === 0) throw new EngineError('file.no-rows');
 
@@ -117,6 +119,32 @@ export async function readParquet(blob: Blob, progress: Progress): Promise<Parqu
     inference.push(built.inference);
   }
   return { table: { rowCount, columns }, inference, warnings };
+}
+
+/**
+ * Whether every row group holds exactly one chunk per leaf column of the
+ * schema, under the leaf's path, and the top-level names are distinct. A
+ * damaged footer can break this; hyparquet would then decode a chunk no
+ * column awaits, and its failure would escape as an unhandled rejection.
+ */
+function chunksMatchSchema(metadata: FileMetaData, tree: SchemaTree): boolean {
+  const leaves = new Set<string>();
+  const collect = (node: SchemaTree) => {
+    if (node.children.length === 0) leaves.add(node.path.join('.'));
+    else for (const child of node.children) collect(child);
+  };
+  for (const child of tree.children) collect(child);
+  const names = new Set(tree.children.map((c) => c.element.name));
+  if (names.size !== tree.children.length) return false;
+  return metadata.row_groups.every((group) => {
+    const paths = new Set<string>();
+    for (const chunk of group.columns) {
+      const path = chunk.meta_data?.path_in_schema.join('.');
+      if (path === undefined || !leaves.has(path) || paths.has(path)) return false;
+      paths.add(path);
+    }
+    return paths.size === leaves.size;
+  });
 }
 
 /**
