@@ -9,6 +9,9 @@ import { parse, View } from '../../src/lib/charts/vega-lean';
 import {
   cohortCurvesSpec,
   cohortHeatmapSpec,
+  heatmapWritesValues,
+  MAX_LEGEND_COHORTS,
+  MAX_WRITTEN_CELLS,
   type CohortChartInput,
 } from '../../src/lib/charts/cohorts';
 import { COMPLETE, FUTURE, PARTIAL } from '../../src/lib/engine/lifecycle/cohorts';
@@ -69,5 +72,68 @@ describe('cohort charts', () => {
       ['Average', 0],
       ['Average', 1],
     ]);
+  });
+
+  // A triangle of n monthly cohorts, as an 11-year log gives (n = 132): the
+  // last cohort has only period 0, every cohort's last period is partial.
+  function triangle(n: number): CohortChartInput {
+    const values: number[] = [];
+    const states: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const begun = j < n - i;
+        values.push(begun ? 1 / (1 + j) : NaN);
+        states.push(!begun ? FUTURE : j === n - i - 1 ? PARTIAL : COMPLETE);
+      }
+    }
+    return {
+      cohorts: Array.from({ length: n }, (_, i) => `c${i}`),
+      columns: Array.from({ length: n }, (_, j) => String(j)),
+      values,
+      states,
+      average: Array.from({ length: n }, (_, j) => 1 / (1 + j)),
+    };
+  }
+
+  it('a grid too large to write in: no text, a colour legend, a canvas; every cell still there', async () => {
+    // 48 cohorts: 1,176 begun cells and the average row's 48 → 1,224 cells.
+    const large = triangle(48);
+    const small = triangle(47);
+    expect(heatmapWritesValues(small)).toBe(true);
+    expect(heatmapWritesValues(large)).toBe(false);
+    const spec = cohortHeatmapSpec(large, LABELS, pct) as unknown as {
+      layer: { mark: { type: string } }[];
+      usermeta?: { embedOptions: { renderer: string } };
+    };
+    expect(spec.layer.map((l) => l.mark.type)).toEqual(['rect']);
+    expect(spec.usermeta?.embedOptions.renderer).toBe('canvas');
+    const drawn = await rows(cohortHeatmapSpec(large, LABELS, pct));
+    expect(drawn).toHaveLength((48 * 49) / 2 + 48);
+    expect(drawn.length).toBeGreaterThan(MAX_WRITTEN_CELLS);
+    const written = cohortHeatmapSpec(small, LABELS, pct) as unknown as typeof spec;
+    expect(written.layer.map((l) => l.mark.type)).toEqual(['rect', 'text']);
+    expect(written.usermeta).toBeUndefined();
+  });
+
+  it('curves of many cohorts: thin lines without points or legend, on a canvas', async () => {
+    const many = triangle(MAX_LEGEND_COHORTS + 1);
+    const spec = cohortCurvesSpec(many, LABELS, pct) as unknown as {
+      mark: { type: string };
+      layer?: unknown;
+      usermeta?: { embedOptions: { renderer: string } };
+      encoding: { color: { legend: unknown } };
+    };
+    expect(spec.mark.type).toBe('line');
+    expect(spec.layer).toBeUndefined();
+    expect(spec.encoding.color.legend).toBeNull();
+    expect(spec.usermeta?.embedOptions.renderer).toBe('canvas');
+    // Complete cells only, as with few cohorts.
+    const drawn = await rows(cohortCurvesSpec(many, LABELS, pct));
+    const n = MAX_LEGEND_COHORTS + 1;
+    expect(drawn).toHaveLength((n * (n - 1)) / 2 + n);
+    const few = cohortCurvesSpec(triangle(MAX_LEGEND_COHORTS), LABELS, pct) as unknown as {
+      layer: unknown[];
+    };
+    expect(few.layer).toHaveLength(2);
   });
 });

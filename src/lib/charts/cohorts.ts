@@ -45,6 +45,18 @@ interface Cell {
 }
 
 const CELL = 28;
+/** A cell's side in a grid too large for a value written in each cell. */
+const SMALL_CELL = 12;
+/**
+ * Above this many cells (about 48 monthly cohorts) the heatmap writes no
+ * value in its cells, shows a colour legend instead and draws on a canvas:
+ * thousands of SVG texts take the page's main thread for most of a second,
+ * and numbers 12 px apart cannot be read. The values stay in the tooltips.
+ */
+export const MAX_WRITTEN_CELLS = 1200;
+/** Above this many cohorts the curves drop their points and legend, and draw on a canvas. */
+export const MAX_LEGEND_COHORTS = 24;
+const CANVAS = { usermeta: { embedOptions: { renderer: 'canvas' } } } as const;
 const COLOURS = [
   '#4c78a8',
   '#f58518',
@@ -94,6 +106,18 @@ function cells(input: CohortChartInput, labels: CohortChartLabels, format: (v: n
   return out;
 }
 
+/** Whether the heatmap writes each cell's value in it (MAX_WRITTEN_CELLS). */
+export function heatmapWritesValues(input: CohortChartInput): boolean {
+  return cells(input, LABELLESS, String).length <= MAX_WRITTEN_CELLS;
+}
+const LABELLESS: CohortChartLabels = {
+  cohort: '',
+  period: '',
+  value: '',
+  average: '',
+  partial: '',
+};
+
 /**
  * The heatmap: a coloured cell per (cohort, column) that has begun, its value
  * written in it; partial cells faded with a star; future cells left blank;
@@ -107,6 +131,8 @@ export function cohortHeatmapSpec(
 ): TopLevelSpec {
   const rows = cells(input, labels, format);
   const order = [...input.cohorts, ...(input.average ? [labels.average] : [])];
+  const written = rows.length <= MAX_WRITTEN_CELLS; // as heatmapWritesValues
+  const side = written ? CELL : SMALL_CELL;
   const x = {
     field: 'column',
     type: 'ordinal' as const,
@@ -118,12 +144,13 @@ export function cohortHeatmapSpec(
   const lean = { aria: false } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: Math.max(200, input.columns.length * CELL * 1.6),
-    height: order.length * CELL,
+    width: Math.max(200, input.columns.length * side * (written ? 1.6 : 1)),
+    height: order.length * side,
+    ...(written ? {} : CANVAS),
     data: { name: 'cells', values: rows, format: { parse: null } },
     layer: [
       {
-        mark: { type: 'rect', stroke: '#fff', strokeWidth: 1, ...lean },
+        mark: { type: 'rect', stroke: '#fff', strokeWidth: written ? 1 : 0, ...lean },
         encoding: {
           x,
           y,
@@ -132,7 +159,7 @@ export function cohortHeatmapSpec(
             type: 'quantitative',
             title: labels.value,
             scale: { scheme: 'blues', ...(domain ? { domain, clamp: true } : {}) },
-            legend: null,
+            legend: written ? null : { orient: 'right', format: '.0%' },
           },
           // Not yet complete: faded, so it never reads as a drop.
           opacity: {
@@ -149,10 +176,14 @@ export function cohortHeatmapSpec(
           ],
         },
       },
-      {
-        mark: { type: 'text', fontSize: 10, color: '#222', ...lean },
-        encoding: { x, y, text: { field: 'text', type: 'nominal' } },
-      },
+      ...(written
+        ? [
+            {
+              mark: { type: 'text' as const, fontSize: 10, color: '#222', ...lean },
+              encoding: { x, y, text: { field: 'text', type: 'nominal' as const } },
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -187,6 +218,36 @@ export function cohortCurvesSpec(
     scale: { domain: names, range },
   };
   const lean = { aria: false } as const;
+  const many = input.cohorts.length > MAX_LEGEND_COHORTS;
+  const tooltip = [
+    { field: 'cohort', type: 'nominal' as const, title: labels.cohort },
+    { field: 'column', type: 'nominal' as const, title: labels.period },
+    { field: 'text', type: 'nominal' as const, title: labels.value },
+  ];
+  if (many) {
+    // Too many cohorts to tell apart by colour: lines only, the average in
+    // black on top, the cohort named in the tooltip.
+    return {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      width: 'container',
+      height: 300,
+      ...CANVAS,
+      data: { name: 'cells', values: rows, format: { parse: null } },
+      mark: { type: 'line', strokeWidth: 1, ...lean },
+      encoding: {
+        x,
+        y,
+        color: { ...color, legend: null },
+        strokeWidth: {
+          condition: { test: { field: 'cohort', equal: labels.average }, value: 3 },
+          value: 1,
+        },
+        detail: { field: 'cohort', type: 'nominal' },
+        order: { field: 'at', type: 'quantitative' },
+        tooltip,
+      },
+    };
+  }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 'container',
@@ -203,11 +264,7 @@ export function cohortCurvesSpec(
         encoding: {
           x,
           y,
-          tooltip: [
-            { field: 'cohort', type: 'nominal', title: labels.cohort },
-            { field: 'column', type: 'nominal', title: labels.period },
-            { field: 'text', type: 'nominal', title: labels.value },
-          ],
+          tooltip,
         },
       },
     ],

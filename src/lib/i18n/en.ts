@@ -1315,6 +1315,10 @@ export const en = {
   'cohorts.legend.kind.policy': 'Retained: the policy in force at the end of the period.',
   'cohorts.censoring-note':
     'A policy table is censored at the as-of date: policies still in force have not ended yet, so recent cohorts’ later periods are incomplete, not lapsed. The Kaplan–Meier estimate of the Survival cell uses every policy’s follow-up, including the censored ones.',
+  'cohorts.legend.unwritten':
+    'Too many cells to write each value in: point at a cell for its value, or count by quarter for fewer cohorts.',
+  'cohorts.legend.many-curves':
+    'More than {max} cohorts: one thin line each, the average in black; point at a line for its cohort.',
   'cohorts.add-survival': 'Add a Survival (Kaplan–Meier) cell on this table',
   // lifecycle stages (engine/lifecycle/stages.ts, cells/stages)
   'stages.stage.prospect': 'Prospect',

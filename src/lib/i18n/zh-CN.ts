@@ -1232,6 +1232,10 @@ export const zhCN: Record<MessageKey, string> = {
   'cohorts.legend.kind.policy': '留存：周期结束时保单仍有效。',
   'cohorts.censoring-note':
     '保单表在截至日期处删失：仍有效的保单尚未终止，因此近期同期群的后续周期是未完成，而非失效。生存单元格的 Kaplan–Meier 估计使用了每张保单的随访时间，包括删失的保单。',
+  'cohorts.legend.unwritten':
+    '单元格过多，无法逐一写出数值：将指针移到单元格上查看数值，或按季度划分以减少同期群。',
+  'cohorts.legend.many-curves':
+    '同期群超过 {max} 个：每个同期群一条细线，平均值为黑线；将指针移到线上查看其同期群。',
   'cohorts.add-survival': '在此表上添加生存（Kaplan–Meier）单元格',
   // lifecycle stages (engine/lifecycle/stages.ts, cells/stages)
   'stages.stage.prospect': '潜在客户',
