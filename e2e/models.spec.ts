@@ -142,6 +142,8 @@ test('every model evaluated in the notebook, in one table under the cells', asyn
   await page.getByRole('button', { name: '+ Evaluate' }).click();
   const second = cellOfKind(page, 'evaluate', 1);
   await second.getByTestId('rows-select').selectOption('validation');
+  // Re-evaluated on the validation rows: another AUC than the test rows'.
+  await expect(second.getByTestId('auc').first()).not.toHaveText(testAuc!);
   await settled(page);
   const validationAuc = await second.getByTestId('auc').first().textContent();
 
