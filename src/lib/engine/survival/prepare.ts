@@ -28,6 +28,21 @@ export interface SurvivalInputs {
   excluded: number;
 }
 
+/**
+ * What a fitted survival model records of its outcome (CoxModel.outcome,
+ * SurvregModel.outcome), so a forecast finds the duration column and reads
+ * events exactly as the fit did.
+ */
+export interface SurvivalOutcome {
+  duration: string;
+  event: string;
+  /**
+   * The values meaning "the event happened" as the fit read them: the
+   * analyst's, or the two-valued text guess. Absent: non-zero / true.
+   */
+  eventValues?: string[];
+}
+
 export const MAX_GROUPS = 20;
 
 // Lower-case values that, as one of exactly two in an event column, name the
@@ -84,17 +99,26 @@ export function survivalInputs(table: DataTable, settings: SurvivalSettings): Su
   const time = new Float64Array(rows);
   const event = new Uint8Array(rows);
   const rawGroups = groupOf ? new Int32Array(rows) : null;
+  // The raw group codes that occur, in order of first use: raw codes are
+  // small non-negative integers (dictionary indices, or numeric values
+  // numbered as met), so a typed array indexed by them replaces a Set — a
+  // hash lookup per row was a quarter of a million-row log-rank's time.
+  const seen = groupOf ? new Uint8Array(groupOf.codeLimit) : null;
+  const present: number[] = [];
   let used = 0;
   for (let i = 0; i < rows; i++) {
     const t = duration.values[i];
     if (!Number.isFinite(t) || t < 0) continue;
     const e = isEvent(i);
     if (e === null) continue;
-    let g = 0;
     if (groupOf) {
-      g = groupOf.code(i);
+      const g = groupOf.code(i);
       if (g < 0) continue;
       rawGroups![used] = g;
+      if (seen![g] === 0) {
+        seen![g] = 1;
+        present.push(g);
+      }
     }
     time[used] = t;
     event[used] = e ? 1 : 0;
@@ -113,20 +137,20 @@ export function survivalInputs(table: DataTable, settings: SurvivalSettings): Su
     };
   }
 
-  // Renumber the groups that occur, in sorted name order.
-  const present = new Set<number>();
-  for (let i = 0; i < used; i++) present.add(rawGroups[i]);
-  if (present.size > MAX_GROUPS) {
+  // Renumber the groups that occur, in sorted name order (a typed array by
+  // raw code, not a Map, for the same reason as `seen`).
+  if (present.length > MAX_GROUPS) {
     throw new EngineError('survival.too-many-groups', {
       column: groupColumn!.name,
-      count: present.size,
+      count: present.length,
       max: MAX_GROUPS,
     });
   }
-  const order = [...present].sort(groupOf.compare);
-  const renumber = new Map(order.map((raw, index) => [raw, index]));
+  const order = present.slice().sort(groupOf.compare);
+  const renumber = new Int32Array(Math.max(...order) + 1);
+  order.forEach((raw, index) => (renumber[raw] = index));
   const groupCodes = new Int32Array(used);
-  for (let i = 0; i < used; i++) groupCodes[i] = renumber.get(rawGroups[i])!;
+  for (let i = 0; i < used; i++) groupCodes[i] = renumber[rawGroups[i]];
   return {
     time: time.slice(0, used),
     event: event.slice(0, used),
@@ -134,6 +158,25 @@ export function survivalInputs(table: DataTable, settings: SurvivalSettings): Su
     groupNames: order.map(groupOf.name),
     excluded,
   };
+}
+
+/**
+ * The outcome of a fit on `table` with `settings`: the event values resolved
+ * as eventReader resolves them (so a table with other values, or only one,
+ * is read the same way later).
+ */
+export function survivalOutcome(
+  table: DataTable,
+  settings: Pick<SurvivalSettings, 'duration' | 'event' | 'eventValues'>,
+): SurvivalOutcome {
+  const { duration, event } = settings;
+  const column = getColumn(table, event);
+  const eventValues = settings.eventValues?.length
+    ? [...settings.eventValues]
+    : column.kind === 'string'
+      ? [guessEventValue(column)]
+      : undefined;
+  return eventValues ? { duration, event, eventValues } : { duration, event };
 }
 
 /** Row i → event (true), censored (false) or missing (null). */
@@ -201,6 +244,8 @@ function guessEventValue(column: Column & { kind: 'string' }): string {
 interface GroupReader {
   /** A raw group code for row i, -1 when missing. */
   code(i: number): number;
+  /** Every raw code is below this. */
+  codeLimit: number;
   name(raw: number): string;
   compare(a: number, b: number): number;
 }
@@ -209,6 +254,7 @@ function groupReader(column: Column): GroupReader {
   if (column.kind === 'string') {
     return {
       code: (i) => column.codes[i],
+      codeLimit: column.dictionary.length,
       name: (raw) => column.dictionary[raw],
       compare: (a, b) => collator.compare(column.dictionary[a], column.dictionary[b]),
     };
@@ -219,6 +265,8 @@ function groupReader(column: Column): GroupReader {
   const distinct: number[] = [];
   const firstRow: number[] = [];
   return {
+    // Codes are numbered from 0 as values are met, at most one per row.
+    codeLimit: values.length,
     code(i) {
       const v = values[i];
       if (Number.isNaN(v)) return -1;
