@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { definitionOf } from '../../src/lib/cells/registry';
 import { isWait, type PlanContext, type ResolvedInput } from '../../src/lib/cells/kind';
-import { forecastModelOf } from '../../src/lib/cells/forecast/definition';
+import { forecastModelOf, modelDurationOf } from '../../src/lib/cells/forecast/definition';
 import { FORECAST_COLUMNS } from '../../src/lib/engine/survival/forecast';
 import { checkSettings } from '../../src/lib/notebook/schema';
 import type { DatasetMeta } from '../../src/lib/storage/types';
@@ -164,6 +164,41 @@ describe('the Survival forecast cell', () => {
     expect(adapted.tenure).toBeNull();
     // Without a dataset's meta nothing changes.
     expect(forecast.adapt(chosen, context({}))).toBe(chosen);
+  });
+
+  it('adapts: the tenure column defaults to the model’s duration column', () => {
+    // A dataset with two durations: the name guess would take tenure_months,
+    // the model was fitted on days_on_book (its outcome, as coxReport and
+    // fitSurvregTable record it).
+    const twoDurations = {
+      ...book,
+      columns: [...book.columns, { name: 'days_on_book', type: 'integer' }],
+    } as DatasetMeta;
+    const outcome = { duration: 'days_on_book', event: 'lapsed' };
+    const coxWithOutcome = { ...coxResult, model: { ...coxModel, outcome } };
+    const parametricWithOutcome = {
+      ...parametricResult,
+      fits: parametricResult.fits.map((f) =>
+        f.status === 'fitted' ? { ...f, model: { ...f.model, outcome } } : f,
+      ),
+    };
+    expect(modelDurationOf(coxWithOutcome)).toBe('days_on_book');
+    expect(modelDurationOf(parametricWithOutcome)).toBe('days_on_book');
+    // Results stored before the outcome was recorded: no duration, the name guess.
+    expect(modelDurationOf(coxResult)).toBeNull();
+    expect(modelDurationOf(parametricResult)).toBeNull();
+    for (const result of [coxWithOutcome, parametricWithOutcome]) {
+      const ctx = context({ model: modelInput(result), input: datasetInput(twoDurations) });
+      expect(forecast.adapt(fresh, ctx).tenure).toBe('days_on_book');
+      // A tenure the analyst chose (and the dataset has) is kept.
+      const chosen = { ...fresh, tenure: 'tenure_months' };
+      expect(forecast.adapt(chosen, ctx)).toBe(chosen);
+    }
+    const old = context({ model: modelInput(coxResult), input: datasetInput(twoDurations) });
+    expect(forecast.adapt(fresh, old).tenure).toBe('tenure_months');
+    // A new month's file without the model's duration column: chosen by name.
+    const ctx = context({ model: modelInput(coxWithOutcome), input: datasetInput(book) });
+    expect(forecast.adapt(fresh, ctx).tenure).toBe('tenure_months');
   });
 
   it('refuses settings outside the schema', () => {

@@ -54,6 +54,7 @@ function forecastNotebook(): NotebookDocument {
   add(doc, 'forecast', 'weibull-forecast', { input, model: 'weibull', distribution: 'weibull' });
   add(doc, 'cox', 'cox', { ...survival, horizons: [12, 24, 36] });
   add(doc, 'forecast', 'cox-forecast', { input, model: 'cox', fromStart: true });
+  add(doc, 'forecast', 'cox-in-force', { input, model: 'cox' });
   return doc;
 }
 
@@ -72,7 +73,7 @@ describe('survival forecast headless', () => {
   it('forecasts the book from a Weibull fit and from a Cox fit', async () => {
     const report = await runNotebook(forecastNotebook(), { files: new Map(), readAppFile });
     const outcome = (id: string) => report.cells.find((c) => c.cell === id)!;
-    for (const id of ['weibull', 'weibull-forecast', 'cox', 'cox-forecast'])
+    for (const id of ['weibull', 'weibull-forecast', 'cox', 'cox-forecast', 'cox-in-force'])
       expect(outcome(id).status, id).toBe('done');
 
     const book = generateInsuranceBook();
@@ -80,7 +81,8 @@ describe('survival forecast headless', () => {
     const lapsedFlags = Array.from((lapsedColumn as { values: Float64Array }).values);
     const lapsed = lapsedFlags.filter((v) => v === 1).length;
 
-    // Weibull, conditional on tenure_months (chosen by name), in-force policies only.
+    // Weibull, conditional on tenure_months (the model's duration column, by
+    // default), in-force policies only.
     const parametric = outcome('weibull').result as ParametricReport;
     const weibull = outcome('weibull-forecast').result as ForecastResult;
     expect(outcome('weibull-forecast').output?.type).toBe('dataset');
@@ -127,5 +129,15 @@ describe('survival forecast headless', () => {
       near(hr[i], customer.hazardRatio, `hazard ratio ${i}`);
       customer.atHorizons.forEach((s, k) => near(survival[k][i], s, `S(${k}) ${i}`));
     }
+
+    // Cox at the tenure reached: the model's duration column by default, and
+    // its event column read as the fit read it.
+    expect((outcome('cox-in-force').result as ForecastResult).report).toMatchObject({
+      model: 'cox',
+      tenure: 'tenure_months',
+      event: 'lapsed',
+      lapsed,
+      scored: 5000 - lapsed,
+    });
   }, 180_000);
 });

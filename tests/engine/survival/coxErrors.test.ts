@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { EngineError, type Column, type DataTable } from '../../../src/lib/engine/data/table';
 import { generateInsuranceBook, LAPSE_MODEL } from '../../../src/lib/engine/data/sample/insurance';
 import { fitCoxTable, type CoxSettings } from '../../../src/lib/engine/survival/cox';
-import { coxModel, scoreCoxTable } from '../../../src/lib/engine/survival/coxPredict';
+import { coxModel, coxStratumOf } from '../../../src/lib/engine/survival/coxPredict';
 import { tableOf } from './coxFixture';
 
 function num(name: string, values: number[]): Column {
@@ -104,7 +104,8 @@ describe('Cox errors', () => {
         Array.from(fin.values, (v) => v + 5),
       ),
     );
-    expect(codeOf(() => scoreCoxTable(model, other, [10]))).toBe('cox.stratum-unknown');
+    const stratumOf = coxStratumOf(model, other)!;
+    expect(codeOf(() => stratumOf(0))).toBe('cox.stratum-unknown');
   });
   it('leaves out and counts rows with a missing feature or stratum (na.omit)', () => {
     const lung = tableOf('cox-lung.csv');

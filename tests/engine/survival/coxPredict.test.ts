@@ -11,13 +11,13 @@ import {
   coxModel,
   coxSurvivalAt,
   coxSurvivalCurve,
-  scoreCoxTable,
 } from '../../../src/lib/engine/survival/coxPredict';
+import { forecastTable } from '../../../src/lib/engine/survival/forecast';
 import { expectClose, fitCases, tableOf } from './coxFixture';
 
 describe('Cox predictions against R survfit.coxph and predict.coxph', () => {
   for (const rc of fitCases) {
-    it(`survfit(${rc.call}, newdata)`, () => {
+    it(`survfit(${rc.call}, newdata)`, async () => {
       const table = tableOf(rc.file);
       const result = fitCoxTable(table, {
         duration: 'time',
@@ -63,24 +63,32 @@ describe('Cox predictions against R survfit.coxph and predict.coxph', () => {
           'horizons',
         );
       });
-      const scores = scoreCoxTable(model, table, rc.predict.curves[0].horizons);
+      // The whole table scored as a forecast from the start (tenure 0) gives
+      // R's predict and summary(survfit) per row; without x̄ the hazard ratio
+      // is exp(lp), predict's "risk".
+      const { table: scored, report } = await forecastTable(table, model, {
+        tenure: null,
+        horizons: rc.predict.curves[0].horizons,
+      });
+      const scoredColumn = (name: string) =>
+        (scored.columns.find((c) => c.name === name) as { values: Float64Array }).values;
       rc.predict.rows.forEach((row, k) => {
         expectClose(
-          [scores.lp[row], scores.hazardRatio[row]],
+          [scoredColumn('lp')[row], scoredColumn('hazard_ratio')[row]],
           [rc.predict.lp[k], rc.predict.risk[k]],
           1e-9,
           1e-9,
           'scored lp',
         );
         expectClose(
-          scores.survival.map((s) => s[row]),
+          report.columns.survival.map((name) => scoredColumn(name)[row]),
           rc.predict.curves[k].atHorizons,
           1e-9,
           1e-12,
           'scored survival',
         );
       });
-      expect(scores.missing).toBe(table.rowCount - result.fit.n);
+      expect(report.missingFeature).toBe(table.rowCount - result.fit.n);
     });
   }
 });

@@ -19,11 +19,13 @@ import { describe, expect, it } from 'vitest';
 import { EngineError, type Column, type DataTable } from '../../../src/lib/engine/data/table';
 import { fitCoxTable } from '../../../src/lib/engine/survival/cox';
 import { coxModel } from '../../../src/lib/engine/survival/coxPredict';
+import { coxReport } from '../../../src/lib/engine/survival/coxReport';
 import {
   forecastTable,
   survivalColumnName,
   type ForecastModel,
 } from '../../../src/lib/engine/survival/forecast';
+import { parametricReport } from '../../../src/lib/engine/survival/parametricReport';
 import { fitSurvregTable } from '../../../src/lib/engine/survival/survreg';
 import { readFixtureTable } from './fixtureTable';
 
@@ -431,3 +433,107 @@ describe('forecastTable: customers in force, columns chosen, unseen levels', () 
 function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b) / xs.length;
 }
+
+describe('forecastTable: events read as the fit read them (the model’s outcome)', () => {
+  // status is rossi's arrest coded as lung codes its status: 1 censored, 2
+  // the event; with event values ['2'] the fits are R's Surv(week, arrest)
+  // ones, so the same reference applies. The old rule (non-zero) would call
+  // every row lapsed.
+  const status = (t: DataTable): Column => {
+    const arrest = t.columns.find((c) => c.name === 'arrest') as { values: Float64Array };
+    return num(
+      'status',
+      Array.from(arrest.values, (v) => v + 1),
+    );
+  };
+  const rossiStatus: DataTable = { ...rossi, columns: [...rossi.columns, status(rossi)] };
+  const customersStatus: DataTable = {
+    ...customers,
+    columns: [...customers.columns, num('status', [2, 2, 2, 1, 1, 1, 1, 1])],
+  };
+  const settings = { ...formula, event: 'status', eventValues: ['2'] };
+
+  it('records the duration column and the event values in the Cox and survreg models', async () => {
+    const cox = await coxReport(rossiStatus, { ...settings, ties: 'efron' });
+    expect(cox.model.outcome).toEqual({ duration: 'week', event: 'status', eventValues: ['2'] });
+    expect(fitSurvregTable(rossi, { ...formula, distribution: 'weibull' }).model.outcome).toEqual({
+      duration: 'week',
+      event: 'arrest',
+    });
+    const parametric = await parametricReport(rossiStatus, settings);
+    for (const fit of parametric.fits)
+      if (fit.status === 'fitted')
+        expect(fit.model.outcome).toEqual({
+          duration: 'week',
+          event: 'status',
+          eventValues: ['2'],
+        });
+  });
+
+  it('counts as lapsed only the rows with the model’s event values', async () => {
+    const model = (await coxReport(rossiStatus, { ...settings, ties: 'efron' })).model;
+    const { table, report } = await forecastTable(customersStatus, model, {
+      tenure: 'week',
+      horizons: ref.horizons,
+      inForce: true,
+    });
+    expect(report.event).toBe('status');
+    expect(report.lapsed).toBe(3);
+    expect(report.scored).toBe(5);
+    ref.cox.rows.forEach((r, i) => {
+      expectNear(values(table, 'lp')[i], r.lp, `lp ${i}`);
+      if (i < 3) expect(values(table, 'median_residual')[i]).toBeNaN();
+      else expectForecast(table, report.columns, i, r.at_tenure, `row ${i}`);
+    });
+    const weibull = fitSurvregTable(rossiStatus, { ...settings, distribution: 'weibull' }).model;
+    const w = await forecastTable(customersStatus, weibull, {
+      tenure: 'week',
+      horizons: ref.horizons,
+      inForce: true,
+    });
+    expect([w.report.lapsed, w.report.scored]).toEqual([3, 5]);
+    ref.survreg[0].rows.forEach((r, i) => {
+      if (i >= 3) expectForecast(w.table, w.report.columns, i, r.at_tenure, `weibull row ${i}`);
+    });
+  });
+
+  it('reads a text event column by the guessed value, also in a file where no one has lapsed', async () => {
+    const text = (t: DataTable, flags: ArrayLike<number>): DataTable => ({
+      ...t,
+      columns: [
+        ...t.columns,
+        {
+          kind: 'string',
+          name: 'arrested',
+          type: 'categorical',
+          codes: Int32Array.from(flags),
+          dictionary: ['no', 'yes'],
+        },
+      ],
+    });
+    const arrest = rossi.columns.find((c) => c.name === 'arrest') as { values: Float64Array };
+    const model = fitSurvregTable(text(rossi, arrest.values), {
+      ...formula,
+      event: 'arrested',
+      distribution: 'weibull',
+    }).model;
+    // 'yes' is the two-valued guess, recorded as the fit read it.
+    expect(model.outcome).toEqual({ duration: 'week', event: 'arrested', eventValues: ['yes'] });
+    const book = await forecastTable(text(customers, [1, 1, 1, 0, 0, 0, 0, 0]), model, {
+      tenure: 'week',
+      horizons: ref.horizons,
+      inForce: true,
+    });
+    expect([book.report.lapsed, book.report.scored]).toEqual([3, 5]);
+    // A new month's file of policies in force: only 'no' (a guess would have no two values to read).
+    const inForce = await forecastTable(text(customers, new Array(8).fill(0)), model, {
+      tenure: 'week',
+      horizons: ref.horizons,
+      inForce: true,
+    });
+    expect(inForce.report).toMatchObject({ event: 'arrested', lapsed: 0, scored: 8 });
+    ref.survreg[0].rows.forEach((r, i) =>
+      expectForecast(inForce.table, inForce.report.columns, i, r.at_tenure, `row ${i}`),
+    );
+  });
+});

@@ -95,6 +95,38 @@ describe('forecast request', () => {
     expect(values(stored, 'median_time')[first]).toBeGreaterThan(0);
   });
 
+  it('forecasts from a Cox fit with the duration and events its model records', async () => {
+    const { client, policies, model: weibull } = await weibullOnBook();
+    // Both models, as the worker hands them to their cells, record the outcome.
+    expect(weibull.outcome).toEqual({ duration: 'tenure_months', event: 'lapsed' });
+    const cox = await client.request('fit-cox', {
+      datasetId: policies.id,
+      settings: {
+        duration: 'tenure_months',
+        event: 'lapsed',
+        features: ['age', 'channel', 'late_payments_12m'],
+        ties: 'efron',
+      },
+    });
+    expect(cox.model.outcome).toEqual({ duration: 'tenure_months', event: 'lapsed' });
+    const result = await client.request('forecast', {
+      notebook: 'nb',
+      cell: 'cox-fc',
+      datasetId: policies.id,
+      model: cox.model,
+      options: { ...options, average: cox.average },
+    });
+    const lapsedColumn = column('lapsed', book.policies.columns);
+    if (lapsedColumn.kind !== 'number') throw new Error('lapsed is not 0/1');
+    const lapsed = lapsedColumn.values.filter((v) => v === 1).length;
+    expect(result.report).toMatchObject({
+      model: 'cox',
+      event: 'lapsed',
+      lapsed,
+      scored: book.policies.rowCount - lapsed - result.report.missingTenure,
+    });
+  });
+
   it('reuses the stored dataset for the same inputs and replaces it when the options change', async () => {
     const { client, storage, policies, model } = await weibullOnBook();
     const params = { notebook: 'nb', cell: 'fc', datasetId: policies.id, model, options };

@@ -8,11 +8,11 @@
 // Its model input is a 'survival-model' output; the cell's result hands the
 // fitted model to the plan (a Cox report's `model`, a Parametric report's
 // fit of the chosen distribution). Scoring is a pass over the rows, so it
-// runs by itself. The models do not record their duration column, so the
-// tenure column is chosen as the Survival cell chooses a duration (by name
-// and type): on the book the model was fitted on, the same column the
-// model's cell took by default; the analyst can pick another, or forecast
-// from the start.
+// runs by itself. The tenure column defaults to the model's duration column
+// (its `outcome`) when the dataset has it as a number; else, and for a model
+// stored before the outcome was recorded, it is chosen as the Survival cell
+// chooses a duration (by name and type). The analyst can pick another, or
+// forecast from the start.
 
 import { z } from 'zod';
 import type { CoxReport } from '../../engine/survival/coxReport';
@@ -94,6 +94,18 @@ export function forecastModelOf(
   return { model: fit.model };
 }
 
+/** The duration column the model in a survival-model cell's result was fitted on, if recorded. */
+export function modelDurationOf(result: unknown): string | null {
+  const cox = result as Partial<CoxReport> | null | undefined;
+  if (cox?.model?.format === 'lifecycle-lab.cox') return cox.model.outcome?.duration ?? null;
+  const parametric = result as Partial<ParametricReport> | null | undefined;
+  if (!Array.isArray(parametric?.fits)) return null;
+  // Every distribution is fitted on the same formula.
+  for (const fit of parametric.fits)
+    if (fit.status === 'fitted' && fit.model.outcome) return fit.model.outcome.duration;
+  return null;
+}
+
 export const forecastKind = defineCellKind({
   kind: 'forecast',
   title: 'cell.kind.forecast',
@@ -142,16 +154,16 @@ export const forecastKind = defineCellKind({
     });
   },
   outputOf: (result: { dataset: { id: string } }) => ({ type: 'dataset', id: result.dataset.id }),
-  // The tenure column kept while the dataset has it as a number, else chosen
-  // again by name; a dataset without the model's columns gets the job's
-  // message naming them.
+  // The tenure column kept while the dataset has it as a number; else the
+  // model's duration column, when the dataset has it, or one chosen by name.
+  // A dataset without the model's columns gets the job's message naming them.
   adapt(s, { inputs }) {
     const columns = inputs.input?.dataset?.columns;
     if (!columns) return s;
-    const tenure = fitSurvivalColumns(
-      { duration: s.tenure, event: null, eventValues: [], group: null },
-      columns,
-    ).duration;
+    const fitted = (duration: string | null) =>
+      fitSurvivalColumns({ duration, event: null, eventValues: [], group: null }, columns).duration;
+    if (s.tenure !== null && fitted(s.tenure) === s.tenure) return s;
+    const tenure = fitted(modelDurationOf(inputs.model?.result));
     return tenure === s.tenure ? s : { ...s, tenure };
   },
 });

@@ -10,12 +10,15 @@
 // (Efron, ctype 2: survfit's default after ties = 'efron'); S(t | x) =
 // exp(−H₀(t)·exp((x − means)·β)) (stype 2). predict's lp is centred as R's
 // default reference = "strata": on the stratum's column means in a
-// stratified fit, on fit$means otherwise; the hazard ratio is exp(lp).
+// stratified fit, on fit$means otherwise (exp(lp) is predict's "risk"). The
+// hazard ratio against the average customer is coxHazardRatio's
+// exp((x − x̄)·β), as the Cox cell and the forecast report it. A table is
+// scored by engine/survival/forecast.ts.
 
 import { cellText, EngineError, getColumn, type DataTable } from '../data/table';
-import { designOf } from '../models/design';
 import type { Pipeline } from '../models/types';
 import type { CoxStrata, CoxTableResult, CoxTies } from './cox';
+import type { SurvivalOutcome } from './prepare';
 
 export interface CoxBaseline {
   /** Event times of the stratum, ascending. */
@@ -42,9 +45,12 @@ export interface CoxModel {
   baseline: CoxBaseline[];
   /** Ridge θ, or null. */
   penalty: number | null;
+  /** The duration column and the events as the fit read them; absent in models stored before it. */
+  outcome?: SurvivalOutcome;
 }
 
-export function coxModel(result: CoxTableResult): CoxModel {
+/** The fit as a stored model; `outcome` (survivalOutcome of the fit's settings) recorded when given. */
+export function coxModel(result: CoxTableResult, outcome?: SurvivalOutcome): CoxModel {
   const { fit, input } = result;
   const { n, p, X, time, event, strata } = input;
   const beta = fit.coefficients.map((c) => c.estimate);
@@ -104,6 +110,7 @@ export function coxModel(result: CoxTableResult): CoxModel {
     stratumMeans,
     baseline,
     penalty: fit.ridge ? fit.ridge.theta : null,
+    ...(outcome ? { outcome } : {}),
   };
 }
 
@@ -257,48 +264,4 @@ export function coxStratumOf(model: CoxModel, table: DataTable): ((r: number) =>
       throw new EngineError('cox.stratum-unknown', { stratum: key.split('\u0000').join(', ') });
     return s;
   };
-}
-
-export interface CoxScores {
-  /** Per table row; NaN where a feature or stratum is missing. */
-  lp: Float64Array;
-  hazardRatio: Float64Array;
-  /** survival[h][row]: S(horizons[h] | row). */
-  survival: Float64Array[];
-  horizons: number[];
-  /** Rows not scored (missing feature or stratum, or a stratum the model does not know). */
-  missing: number;
-}
-
-/**
- * The model applied to a table: per row the linear predictor (as predict's
- * type = "lp"), the hazard ratio exp(lp) and survival at each horizon. Category
- * levels and strata the model does not know are refused (EngineError).
- */
-export function scoreCoxTable(
-  model: CoxModel,
-  table: DataTable,
-  horizons: readonly number[],
-): CoxScores {
-  const design = designOf(table, model.pipeline, { target: false });
-  const rows = table.rowCount;
-  const lp = new Float64Array(rows).fill(NaN);
-  const hazardRatio = new Float64Array(rows).fill(NaN);
-  const survival = horizons.map(() => new Float64Array(rows).fill(NaN));
-  const stratumOf = coxStratumOf(model, table);
-  const p = design.p - 1;
-  const x = new Float64Array(p);
-  let scored = 0;
-  for (let i = 0; i < design.n; i++) {
-    const r = design.rows[i];
-    const s = stratumOf ? stratumOf(r) : null;
-    if (s === -1) continue;
-    for (let j = 0; j < p; j++) x[j] = design.X[i * design.p + j + 1];
-    lp[r] = coxLinearPredictor(model, x, s);
-    hazardRatio[r] = Math.exp(lp[r]);
-    const sv = coxSurvivalAt(model, x, s, horizons);
-    for (let h = 0; h < horizons.length; h++) survival[h][r] = sv[h];
-    scored++;
-  }
-  return { lp, hazardRatio, survival, horizons: [...horizons], missing: rows - scored };
 }

@@ -37,6 +37,7 @@ import {
   type CoxModel,
 } from './coxPredict';
 import { coxZph, type CoxZphRow } from './coxZph';
+import { survivalOutcome } from './prepare';
 
 /** One value of a profile: a number (numeric, 0/1) or a category's level / a stratum's value as text. */
 export interface CoxProfileValue {
@@ -160,7 +161,7 @@ export async function coxReport(
   }
   await progress.report(2, 3);
 
-  const model = coxModel(result);
+  const model = coxModel(result, survivalOutcome(table, settings));
   const { n, p, X } = input;
   const average = new Array<number>(p).fill(0);
   for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) average[j] += X[i * p + j];

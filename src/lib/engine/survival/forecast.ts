@@ -25,12 +25,17 @@
 // A customer who has already lapsed has no remaining tenure: with a tenure
 // column and `inForce`, a row whose event column (the model's, when the table
 // has it) says the event happened keeps its lp and hazard ratio but gets no
-// conditional forecast, and is counted. A missing event value counts as in force.
+// conditional forecast, and is counted. The events are read as the fit read
+// them (the model's `outcome`: its event values, or non-zero); a column
+// without any of those values has no one lapsed (a file of policies in
+// force), and a missing event value counts as in force. A model stored before
+// `outcome` was recorded reads non-zero / true or the two-valued text guess.
 
 import {
   EngineError,
   getColumn,
   NO_PROGRESS,
+  type Column,
   type DataTable,
   type NumericColumn,
   type Progress,
@@ -64,8 +69,8 @@ export interface ForecastOptions {
   horizons: readonly number[];
   /**
    * With a tenure column: forecast only rows still in force, by the model's
-   * event column (non-zero / true, or the two-valued text guess, as the
-   * model's own default). Ignored when the table lacks that column.
+   * event column read as the fit read it (its outcome's event values, or
+   * non-zero / true). Ignored when the table lacks that column.
    */
   inForce?: boolean;
   /** Cox: x̄, the design columns' means over the fitted rows (CoxReport.average), for the hazard ratio. */
@@ -221,6 +226,20 @@ function checkColumns(table: DataTable, model: ForecastModel): void {
 }
 
 /**
+ * Row r → the event happened (true), not (false) or missing (null), by the
+ * model's event values: a column that has none of them has no one lapsed.
+ */
+function inForceReader(column: Column, model: ForecastModel): (r: number) => boolean | null {
+  try {
+    return eventReader(column, model.outcome?.eventValues);
+  } catch (e) {
+    if (e instanceof EngineError && e.code === 'survival.event-values-not-found')
+      return () => false;
+    throw e;
+  }
+}
+
+/**
  * The model applied to every row of `table`: the table with the forecast
  * columns added, and the report. Columns the model needs that are absent
  * (named together), one of another type, a category level or stratum the
@@ -253,10 +272,10 @@ export async function forecastTable(
   const average =
     cox && options.average?.length === model.coefficients.length ? options.average : null;
   checkColumns(table, model);
-  const eventName = model.pipeline.target.column;
+  const eventName = model.outcome?.event ?? model.pipeline.target.column;
   const readEvent =
     tenure && options.inForce && table.columns.some((c) => c.name === eventName)
-      ? eventReader(getColumn(table, eventName), undefined)
+      ? inForceReader(getColumn(table, eventName), model)
       : null;
   let design;
   try {

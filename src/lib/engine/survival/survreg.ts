@@ -41,7 +41,7 @@ import { buildPipeline, designOf } from '../models/design';
 import type { InteractionSpec, Pipeline } from '../models/types';
 import { pchisqUpper, pnormBoth, zTestP } from '../stats/distributions';
 import { qnorm } from './qnorm';
-import { survivalInputs } from './prepare';
+import { survivalInputs, survivalOutcome, type SurvivalOutcome } from './prepare';
 
 export type SurvregDistribution = 'weibull' | 'exponential' | 'lognormal' | 'loglogistic';
 export const SURVREG_DISTRIBUTIONS: readonly SurvregDistribution[] = [
@@ -700,9 +700,15 @@ export interface SurvregModel {
   scale: number;
   /** The (β, log σ) covariance, row-major, q × q (q = p + 1, or p for the exponential). */
   covariance: number[];
+  /** The duration column and the events as the fit read them; absent in models stored before it. */
+  outcome?: SurvivalOutcome;
 }
 
-export function survregModel(fit: SurvregFit, pipeline: Pipeline): SurvregModel {
+export function survregModel(
+  fit: SurvregFit,
+  pipeline: Pipeline,
+  outcome?: SurvivalOutcome,
+): SurvregModel {
   return {
     kind: 'survreg',
     distribution: fit.distribution,
@@ -710,6 +716,7 @@ export function survregModel(fit: SurvregFit, pipeline: Pipeline): SurvregModel 
     coefficients: fit.coefficients.map((c) => c.estimate),
     scale: fit.scale,
     covariance: Array.from(fit.covariance),
+    ...(outcome ? { outcome } : {}),
   };
 }
 
@@ -936,7 +943,7 @@ export function fitSurvregTable(
   const stored: Pipeline = { ...pipeline, target: { column: settings.event, positive: '' } };
   return {
     fit,
-    model: survregModel(fit, stored),
+    model: survregModel(fit, stored, survivalOutcome(table, settings)),
     rows: design.rows,
     excluded: table.rowCount - design.n,
     missingBy: design.missingBy,
