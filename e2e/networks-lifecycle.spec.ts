@@ -137,16 +137,24 @@ async function launchOwnBrowser(): Promise<OwnBrowser> {
   return { browser, process: child, profile };
 }
 
-/** Ends the browser (closing over CDP only disconnects) and removes its profile once it has exited. */
+/**
+ * Ends the browser (Playwright's close() of a CDP connection only
+ * disconnects) and removes its profile once it has exited; its helper
+ * processes may still be letting go of files, hence the retries.
+ */
 async function closeOwnBrowser(own: OwnBrowser): Promise<void> {
   const exited = new Promise((resolve) => {
     if (own.process.exitCode !== null || own.process.signalCode !== null) resolve(null);
     else own.process.once('exit', resolve);
   });
-  await own.browser.close();
-  own.process.kill();
+  try {
+    const session = await own.browser.newBrowserCDPSession();
+    await session.send('Browser.close');
+  } catch {
+    own.process.kill();
+  }
   await exited;
-  rmSync(own.profile, { recursive: true, force: true });
+  rmSync(own.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 }
 
 test('training goes on at full pace while the tab is in the background, and the curves keep every epoch', async ({
