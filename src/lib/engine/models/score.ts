@@ -121,6 +121,9 @@ function logisticScorer(
   // The second sum is the same for every row.
   const constant = new Float64Array(T);
   for (let j = 1; j < p; j++) constant[termOf[j]] += beta[j] * centre[j];
+  // layout() gives each term a run of adjacent columns, in order: term t ends before column end[t].
+  const end = new Int32Array(T);
+  for (let j = 1; j < p; j++) end[termOf[j]] = j + 1;
   const offset = model.offset;
   let X: Float64Array = new Float64Array(0);
   return {
@@ -137,11 +140,16 @@ function logisticScorer(
         for (let j = 1; j < p; j++) eta += X[base + j] * beta[j];
         return eta;
       }
-      for (let t = 0; t < T; t++) out[t] = -constant[t];
-      for (let j = 1; j < p; j++) {
-        const product = X[base + j] * beta[j];
-        eta += product;
-        out[termOf[j]] += product;
+      // Term by term over its run: each share is summed in a register, not scattered.
+      let j = 1;
+      for (let t = 0; t < T; t++) {
+        let share = -constant[t];
+        for (const stop = end[t]; j < stop; j++) {
+          const product = X[base + j] * beta[j];
+          eta += product;
+          share += product;
+        }
+        out[t] = share;
       }
       return eta;
     },
@@ -457,12 +465,19 @@ function formatValue(v: number): string {
  * without ties, deciles hold ⌊m/10⌋ or ⌈m/10⌉ rows.
  */
 export function deciles(probability: Float64Array): Uint8Array {
-  const sorted = probability.filter((v) => !Number.isNaN(v)).sort();
-  const m = sorted.length;
+  // The scored values, copied by a loop (a typed array's filter calls back per element:
+  // 0.15 s a million rows, as long as the sort).
+  const values = new Float64Array(probability.length);
+  let m = 0;
+  for (let i = 0; i < probability.length; i++) {
+    const v = probability[i];
+    if (!Number.isNaN(v)) values[m++] = v;
+  }
   const out = new Uint8Array(probability.length);
   if (m === 0) return out;
   // h(v) ≥ H exactly when v is below the H-th largest value, so a row's decile is 1 plus the
   // number of cuts d = 1 … 9 with v below the ⌈d·m/10⌉-th largest: nine comparisons a row.
+  const sorted = values.subarray(0, m).sort();
   const cuts = new Float64Array(9);
   for (let d = 1; d <= 9; d++) {
     const H = Math.ceil((d * m) / 10);

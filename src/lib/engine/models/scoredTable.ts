@@ -47,6 +47,23 @@ function freeName(wanted: string, taken: Set<string>): string {
   return name;
 }
 
+// The two columns below are built by loops: a typed array's from() with a mapping function
+// calls it through the iterator protocol, ~0.2 s per million rows.
+
+/** Deciles as a number column: NaN where a row has none. */
+function decileValues(decile: Uint8Array): Float64Array {
+  const out = new Float64Array(decile.length);
+  for (let i = 0; i < decile.length; i++) out[i] = decile[i] === 0 ? NaN : decile[i];
+  return out;
+}
+
+/** Bands as codes into BAND_NAMES.slice(1): −1 where a row has none. */
+function bandCodes(band: Uint8Array): Int32Array {
+  const out = new Int32Array(band.length);
+  for (let i = 0; i < band.length; i++) out[i] = band[i] === BAND.none ? -1 : band[i] - 1;
+  return out;
+}
+
 export async function scoredTable(
   table: DataTable,
   model: ChurnModel,
@@ -75,13 +92,13 @@ export async function scoredTable(
       kind: 'number',
       name: freeName('risk_decile', taken),
       type: 'integer',
-      values: Float64Array.from(decile, (d) => (d === 0 ? NaN : d)),
+      values: decileValues(decile),
     },
     {
       kind: 'string',
       name: freeName('risk_band', taken),
       type: 'categorical',
-      codes: Int32Array.from(band, (b) => (b === BAND.none ? -1 : b - 1)),
+      codes: bandCodes(band),
       dictionary: BAND_NAMES.slice(1),
     },
     ...texts.codes.map((codes, r): Column => ({
