@@ -129,11 +129,11 @@ async function launchOwnBrowser(): Promise<OwnBrowser> {
     });
     child.on('exit', (code) => reject(new Error(`chromium exited (${code}): ${text}`)));
   });
-  // `noDefaults` (a connectOverCDP option Playwright's types do not list): the
-  // default context's pages get no focus emulation, so they can be hidden.
-  const browser = await chromium.connectOverCDP(endpoint, {
-    noDefaults: true,
-  } as Parameters<typeof chromium.connectOverCDP>[1]);
+  // `noDefaults` (a connectOverCDP option Playwright's types do not list,
+  // passed in a variable so the compiler allows it): the default context's
+  // pages get no focus emulation, so they can be hidden.
+  const options = { noDefaults: true, timeout: 30_000 };
+  const browser = await chromium.connectOverCDP(endpoint, options);
   return { browser, process: child, profile };
 }
 
