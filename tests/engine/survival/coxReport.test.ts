@@ -85,7 +85,8 @@ describe('coxReport', () => {
       const alone = fitCoxTable(table, settings);
       const { linearPredictors: _, ...fit } = alone.fit;
       expect(report.fit).toEqual(fit);
-      expect(report.model).toEqual(coxModel(alone));
+      // The stored model also records its outcome (status is numeric: no event values).
+      expect(report.model).toEqual(coxModel(alone, { duration: 'time', event: 'status' }));
       expect(report.labels).toEqual(alone.pipeline.coefficients.slice(1).map((c) => c.label));
       expect(report.excluded).toBe(alone.excluded);
       const zph = coxZph(alone.fit, alone.input, alone.pipeline);

@@ -126,11 +126,15 @@ export function survivalInputs(table: DataTable, settings: SurvivalSettings): Su
   }
   const excluded = rows - used;
   if (used === 0) throw new EngineError('survival.no-usable-rows', { excluded });
+  // The arrays are this call's own: with every row used they are returned
+  // as they are (a million rows' copies cost more than the renumbering).
+  const usedPart = <A extends Float64Array | Uint8Array | Int32Array>(a: A): A =>
+    used === rows ? a : (a.slice(0, used) as A);
 
   if (!groupOf || !rawGroups) {
     return {
-      time: time.slice(0, used),
-      event: event.slice(0, used),
+      time: usedPart(time),
+      event: usedPart(event),
       groupCodes: null,
       groupNames: [],
       excluded,
@@ -149,12 +153,12 @@ export function survivalInputs(table: DataTable, settings: SurvivalSettings): Su
   const order = present.slice().sort(groupOf.compare);
   const renumber = new Int32Array(Math.max(...order) + 1);
   order.forEach((raw, index) => (renumber[raw] = index));
-  const groupCodes = new Int32Array(used);
-  for (let i = 0; i < used; i++) groupCodes[i] = renumber[rawGroups[i]];
+  // In place: the raw codes are not needed after.
+  for (let i = 0; i < used; i++) rawGroups[i] = renumber[rawGroups[i]];
   return {
-    time: time.slice(0, used),
-    event: event.slice(0, used),
-    groupCodes,
+    time: usedPart(time),
+    event: usedPart(event),
+    groupCodes: usedPart(rawGroups),
     groupNames: order.map(groupOf.name),
     excluded,
   };
