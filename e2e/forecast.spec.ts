@@ -26,7 +26,7 @@ test('forecast each policy’s remaining tenure from a Weibull fit, in 简体中
 
   await page.getByRole('button', { name: '+ Survival forecast' }).click();
   const cell = cellOfKind(page, 'forecast');
-  // The model and the dataset are the nearest fitting cells above; the tenure is chosen by name.
+  // The model and the dataset are the nearest fitting cells above; the tenure defaults to the model’s duration column.
   await expect(cell.getByTestId('tenure-select')).toHaveValue('tenure_months');
   await cell.getByTestId('distribution-select').selectOption('weibull');
   await expect(cell.getByTestId('forecast-summary')).toContainText('with the Weibull model', {
