@@ -4,7 +4,10 @@
 // Row numbers in errors and warnings are spreadsheet rows: the 1-based
 // position of the record in the file, counting the header and blank lines,
 // with a quoted multi-line field counting once — the row number the user sees
-// when opening the file in Excel.
+// when opening the file in Excel. Excel's `sep=;` first line is not one: Excel
+// hides it (it reads it as a setting, and shows the header as row 1), so a
+// tokenizer told of it (hiddenRecords) does not count it, and a file's rows
+// are numbered the same with and without it (docs/decisions/0005-csv-parser.md).
 
 import { EngineError } from './table';
 import { inferColumn, isMissing, parseDate, parseNumber, valueParser } from './infer';
@@ -92,12 +95,18 @@ export class CsvTokenizer {
   private partial = '';
   private state = FIELD_START;
   private skipLF = false;
-  private row = 0;
+  private row: number;
 
+  /**
+   * `hiddenRecords`: leading records that are no row the user sees (Excel's
+   * `sep=` line, see the file header): the record after them is row 1.
+   */
   constructor(
     delimiter: Delimiter,
     private readonly onRecord: RecordSink,
+    hiddenRecords = 0,
   ) {
+    this.row = -hiddenRecords;
     this.whitespace = delimiter === 'whitespace';
     this.delimiter = this.whitespace ? SPACE : delimiter.charCodeAt(0);
   }
@@ -112,7 +121,7 @@ export class CsvTokenizer {
 
   /** Rows seen so far, as spreadsheet rows (see the file header). */
   get rows(): number {
-    return this.row;
+    return Math.max(this.row, 0);
   }
 
   // The hot loop. It inlines the character-class tests (delimiter, CR/LF,

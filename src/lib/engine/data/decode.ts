@@ -255,6 +255,28 @@ export function detectEncoding(whole: Uint8Array): DetectedEncoding {
   return { encoding: 'windows-1252', confidence: 'guess' };
 }
 
+/**
+ * UTF-16 or UTF-32 (LE/BE) when `sample` starts with its BOM or has its NUL
+ * pattern (as detectEncoding decides), else null: the formats whose text a
+ * byte-wise sniff cannot read (read.ts's detectFormat).
+ */
+export function wideEncoding(sample: Uint8Array): string | null {
+  if (startsWith(sample, [0xef, 0xbb, 0xbf])) return null;
+  if (startsWith(sample, [0xff, 0xfe, 0, 0])) return 'utf-32le';
+  if (startsWith(sample, [0, 0, 0xfe, 0xff])) return 'utf-32be';
+  if (startsWith(sample, [0xff, 0xfe])) return 'utf-16le';
+  if (startsWith(sample, [0xfe, 0xff])) return 'utf-16be';
+  return guessUtf32(sample) ?? guessUtf16(sample);
+}
+
+/**
+ * The text of a file's first bytes in `encoding`, its BOM dropped; a
+ * character cut by the end of the sample is left out, not replaced.
+ */
+export function decodeSample(sample: Uint8Array, encoding: string): string {
+  return decoderFor(encoding, false).decode(sample, { stream: true });
+}
+
 /** What decodeStream needs of a decoder: TextDecoder's decode. */
 interface StreamDecoder {
   decode(input?: Uint8Array, options?: { stream?: boolean }): string;
@@ -551,11 +573,14 @@ export function appendReport(before: DecodingReport, next: DecodingReport): Deco
  * and what the undecodable lines look like when the sample did not already
  * say so (`said`): the file mixes encodings (encoding.mixed) if other lines
  * decoded non-ASCII text, else it is in that encoding (encoding.looks-like).
+ * `hiddenLines`: leading lines the user does not see as rows (Excel's
+ * `sep=` line, see ./csv.ts), left out of the line named, as out of rows.
  */
 export function decodingWarnings(
   encoding: string,
   report: DecodingReport,
   said: boolean,
+  hiddenLines = 0,
 ): { code: string; params: Record<string, string | number> }[] {
   if (report.replaced === 0) return [];
   const warnings: { code: string; params: Record<string, string | number> }[] = [];
@@ -568,7 +593,12 @@ export function decodingWarnings(
   }
   warnings.push({
     code: 'encoding.invalid-bytes',
-    params: { count: report.replaced, encoding, line: report.firstLine, lines: report.lines },
+    params: {
+      count: report.replaced,
+      encoding,
+      line: Math.max(report.firstLine - hiddenLines, 1),
+      lines: report.lines,
+    },
   });
   return warnings;
 }

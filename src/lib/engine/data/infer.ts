@@ -74,6 +74,35 @@ export function wideIntegersWarning(column: string, row: number, value: string):
 }
 
 /**
+ * A number beyond ±(2^53 − 1) written out in full (no exponent, which says
+ * its writer rounded it already): every double that large is a whole
+ * number, and not always the one written (nor its fraction), so a decimal
+ * column that holds it says so (roundedWholeWarning).
+ */
+export function isWideWholeNumber(s: string, style: NumberStyle = 'dot'): boolean {
+  return !/[eE]/.test(s) && isWideInteger(parseNumber(s, style));
+}
+
+/**
+ * The warning that a decimal column holds a whole number beyond ±(2^53 − 1)
+ * written in full, which it keeps as the nearest double (never silently):
+ * null when none of `texts` is one. `rowOf(i)` is the row the user sees.
+ */
+export function roundedWholeWarning(
+  column: string,
+  inference: ColumnInference,
+  texts: readonly unknown[],
+  rowOf: (i: number) => number,
+): IngestWarning | null {
+  if (inference.type !== 'decimal') return null;
+  const style = inference.numberStyle ?? 'dot';
+  const i = texts.findIndex((t) => typeof t === 'string' && isWideWholeNumber(t, style));
+  if (i < 0) return null;
+  const value = (texts[i] as string).trim().slice(0, 50);
+  return { code: 'ingest.decimal-rounded', params: { column, row: rowOf(i), value } };
+}
+
+/**
  * Index of the first value in `values` that reads as a whole number beyond
  * ±(2^53 − 1) (with '.' or ',' decimals), or -1: in a column inferred
  * WIDE_INTEGERS, the value to name in a warning.

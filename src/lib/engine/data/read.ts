@@ -5,7 +5,8 @@
 // from the file's first bytes, which do not lie about binary formats:
 //   PK\x03\x04 (a zip) → xlsx; 'PAR1' → parquet; the OLE2 signature of an
 //   old binary .xls → refused with advice (file.xls-unsupported);
-//   '[' followed by '{' or ']' → a JSON array of records;
+//   '[' followed by '{' or ']' → a JSON array of records (these in the
+//   head's text: UTF-16 and UTF-32, by BOM or NUL pattern, decoded first);
 //   '{' whose first line is a whole JSON object → NDJSON; '{"' or '{}' that
 //   is not → a JSON document (refused later if it is not records).
 // Then the extension (.xlsx/.xlsm, .parquet, .json, .ndjson/.jsonl); anything
@@ -24,6 +25,7 @@ import { ingestBlob } from './ingest';
 import type { IngestResult } from './ingestTypes';
 import { ingestInParts, type PartsOptions } from './parts';
 import { EngineError, type Progress } from './table';
+import { decodeSample, wideEncoding } from './decode';
 import { readJsonArray, readNdjson } from './formats/json';
 import {
   ARCHIVE_LIMITS,
@@ -77,12 +79,15 @@ const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const PARQUET = [0x50, 0x41, 0x52, 0x31]; // 'PAR1'
 const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
-function isJsonSpace(b: number): boolean {
-  return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+function isJsonSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
 /**
  * The format of a file from its first bytes (up to 64 KiB) and its name.
+ * The JSON sniff reads the head as text: UTF-16 and UTF-32 (by their BOM or
+ * NUL pattern, see wideEncoding) decoded as such, anything else as UTF-8
+ * (its BOM dropped), so a JSON file saved as UTF-16 is JSON whatever its name.
  * Throws EngineError file.xls-unsupported for an old binary Excel file.
  */
 export function detectFormat(head: Uint8Array, fileName: string): FileFormat {
@@ -92,26 +97,27 @@ export function detectFormat(head: Uint8Array, fileName: string): FileFormat {
   const extension = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
   const byName = EXTENSIONS[extension];
 
-  let i = startsWith(head, [0xef, 0xbb, 0xbf]) ? 3 : 0;
-  while (i < head.length && isJsonSpace(head[i])) i++;
-  const first = head[i];
+  const text = decodeSample(head, wideEncoding(head) ?? 'utf-8');
+  let i = 0;
+  while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++;
+  const first = text.charCodeAt(i);
   let next = i + 1;
-  while (next < head.length && isJsonSpace(head[next])) next++;
-  const second = head[next];
+  while (next < text.length && isJsonSpace(text.charCodeAt(next))) next++;
+  const second = text.charCodeAt(next);
   if (first === 0x5b /* [ */ && (second === 0x7b /* { */ || second === 0x5d) /* ] */) return 'json';
   if (first === 0x7b /* { */) {
     if (byName === 'ndjson' || byName === 'json') return byName;
-    if (firstLineIsObject(head.subarray(i))) return 'ndjson';
+    if (firstLineIsObject(text.slice(i))) return 'ndjson';
     if (second === 0x22 /* " */ || second === 0x7d /* } */) return 'json';
   }
   return byName ?? 'delimited';
 }
 
-function firstLineIsObject(bytes: Uint8Array): boolean {
-  const end = bytes.indexOf(0x0a);
+function firstLineIsObject(text: string): boolean {
+  const end = text.indexOf('\n');
   if (end < 0) return false;
   try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(bytes.subarray(0, end)));
+    const value: unknown = JSON.parse(text.slice(0, end));
     return value !== null && typeof value === 'object' && !Array.isArray(value);
   } catch {
     return false;

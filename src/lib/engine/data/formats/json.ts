@@ -19,13 +19,20 @@
 // (quoteWideIntegers), so their column is read as strings with every digit
 // and a warning (see ./cells.ts), as in a CSV file.
 
-import { decodeStream, detectEncoding, streamChunks } from '../decode';
+import {
+  decodeStream,
+  decodingWarnings,
+  detectEncoding,
+  InvalidText,
+  streamChunks,
+} from '../decode';
 import { columnNames, MAX_COLUMNS } from '../columnNames';
 import type { IngestWarning } from '../ingestTypes';
 import {
   isWideInteger,
   missingMarkers,
   missingMarkersWarning,
+  roundedWholeWarning,
   type ColumnInference,
 } from '../infer';
 import { EngineError, type Column, type DataTable, type Progress } from '../table';
@@ -100,7 +107,11 @@ class Records {
           params: { column: name, row: this.nestedAt[j] },
         });
       }
-      const built = columnFromCells(name, cells, warnings, (i) => this.rows[i], nested);
+      const rowOf = (i: number) => this.rows[i];
+      const built = columnFromCells(name, cells, warnings, rowOf, nested);
+      // A whole number beyond 2^53 (kept as digits by quoteWideIntegers) in a decimal column is rounded: said.
+      const rounded = roundedWholeWarning(name, built.inference, cells, rowOf);
+      if (rounded) warnings.push(rounded);
       columns.push(built.column);
       inference.push(built.inference);
     });
@@ -166,6 +177,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * The encoding chosen, or detected from the first 64 KiB (warnings
+ * encoding.guessed and, for a sample whose lines fit no single encoding,
+ * encoding.mixed, as for a CSV file).
+ */
 async function chooseEncoding(
   blob: Blob,
   encoding: string,
@@ -178,7 +194,38 @@ async function chooseEncoding(
   if (detected.confidence === 'guess') {
     warnings.push({ code: 'encoding.guessed', params: { encoding: detected.encoding } });
   }
+  if (detected.mixed?.other) {
+    warnings.push({
+      code: 'encoding.mixed',
+      params: { encoding: detected.encoding, other: detected.mixed.other },
+    });
+  }
   return detected.encoding;
+}
+
+/**
+ * The file's text, piece by piece, with `invalid` counting the characters
+ * that could not be decoded (U+FFFD) and their lines, as the CSV ingest does.
+ */
+async function* decodedText(
+  chunks: AsyncIterable<Uint8Array>,
+  encoding: string,
+  invalid: InvalidText,
+): AsyncGenerator<string> {
+  for await (const text of decodeStream(invalid.bytes(chunks), encoding)) {
+    invalid.push(text);
+    yield text;
+  }
+}
+
+/** The decoding warnings (encoding.invalid-bytes, and which encoding those lines look like if not said yet). */
+function pushDecodingWarnings(
+  warnings: IngestWarning[],
+  encoding: string,
+  invalid: InvalidText,
+): void {
+  const said = warnings.some((w) => w.code === 'encoding.mixed');
+  warnings.push(...decodingWarnings(encoding, invalid.finish(), said));
 }
 
 /**
@@ -194,8 +241,11 @@ export async function readJsonArray(
 ): Promise<JsonResult> {
   const warnings: IngestWarning[] = [];
   const encoding = await chooseEncoding(blob, options.encoding, warnings);
+  const invalid = new InvalidText(encoding);
   let text = '';
-  for await (const chunk of decodeStream(streamChunks(blob.stream()), encoding)) text += chunk;
+  for await (const chunk of decodedText(streamChunks(blob.stream()), encoding, invalid)) {
+    text += chunk;
+  }
   if (text.trim() === '') throw new EngineError('file.empty');
   let parsed: unknown;
   const source = quoteWideIntegers(text);
@@ -219,6 +269,7 @@ export async function readJsonArray(
     records.add(value, i + 1);
   });
   const { table, inference } = records.build(warnings);
+  pushDecodingWarnings(warnings, encoding, invalid);
   await progress.report(blob.size, blob.size);
   return { table, inference, warnings, encoding };
 }
@@ -410,7 +461,9 @@ export async function readNdjson(
     if (!isRecord(value)) throw new EngineError('json.record-not-object', { row: line });
     records.add(value, line);
   };
-  for await (const chunk of decodeStream(counted(streamChunks(blob.stream()), counter), encoding)) {
+  const invalid = new InvalidText(encoding);
+  const chunks = counted(streamChunks(blob.stream()), counter);
+  for await (const chunk of decodedText(chunks, encoding, invalid)) {
     pending += chunk;
     let start = 0;
     for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n', start)) {
@@ -430,6 +483,7 @@ export async function readNdjson(
   }
   if (line === 0) throw new EngineError('file.empty');
   const { table, inference } = records.build(warnings);
+  pushDecodingWarnings(warnings, encoding, invalid);
   await progress.report(blob.size, blob.size);
   return { table, inference, warnings, encoding };
 }

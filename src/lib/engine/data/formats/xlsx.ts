@@ -27,7 +27,13 @@
 import readXlsxFile from 'read-excel-file/universal';
 import { columnNames } from '../columnNames';
 import type { IngestWarning } from '../ingestTypes';
-import { isWideInteger, type ColumnInference } from '../infer';
+import {
+  isWideInteger,
+  missingMarkers,
+  missingMarkersWarning,
+  roundedWholeWarning,
+  type ColumnInference,
+} from '../infer';
 import { EngineError, type Column, type DataTable, type Progress } from '../table';
 import { ARCHIVE_LIMITS, unzipEntry, zipEntries, type ArchiveLimits } from './archive';
 import { cellToText, columnFromCells, type Cell } from './cells';
@@ -135,11 +141,21 @@ export async function readXlsx(
   const rowOf = (i: number) => sourceRows[first + i];
   const columns: Column[] = [];
   const inference: ColumnInference[] = [];
+  const markers: { name: string; markers: string[] }[] = [];
   names.forEach((name, j) => {
-    const built = columnFromCells(name, columnsCells[j], warnings, rowOf);
+    const cells = columnsCells[j];
+    // String cells such as "None" or "NA" are missing, as in a CSV file: named in a warning.
+    const texts = cells.filter((c): c is string => typeof c === 'string');
+    markers.push({ name, markers: texts.length > 0 ? missingMarkers(texts) : [] });
+    const built = columnFromCells(name, cells, warnings, rowOf);
+    // A whole number beyond 2^53 (kept as text by exactNumber) in a decimal column is rounded: said.
+    const rounded = roundedWholeWarning(name, built.inference, cells, rowOf);
+    if (rounded) warnings.push(rounded);
     columns.push(built.column);
     inference.push(built.inference);
   });
+  const markerWarning = missingMarkersWarning(markers);
+  if (markerWarning) warnings.push(markerWarning);
   await progress.report(rowCount, rowCount);
   return { table: { rowCount, columns }, inference, warnings, sheets, sheet: chosen.sheet };
 }
