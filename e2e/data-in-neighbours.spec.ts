@@ -52,8 +52,8 @@ const NOTES: [file: string, summary: string, code: string, en: string, zh: strin
     file,
     '4 rows × 2 columns',
     'ingest.decimal-rounded',
-    `Column “balance” holds decimals and a whole number too large to store exactly (row ${row}: “${WIDE}”); it was read as the nearest number (about 16 significant digits), so that value is rounded.`,
-    `列“balance”为小数，其中有一个整数过大，无法精确保存（第 ${row} 行：“${WIDE}”）；已按最接近的数值（约 16 位有效数字）读取，因此该值有舍入。`,
+    `Column “balance” holds decimals and a number too large to store exactly (row ${row}: “${WIDE}”); it was read as the nearest number (about 16 significant digits), so that value is rounded.`,
+    `列“balance”为小数，其中有一个数值过大，无法精确保存（第 ${row} 行：“${WIDE}”）；已按最接近的数值（约 16 位有效数字）读取，因此该值有舍入。`,
   ]),
   [
     'sep-rows.csv',
