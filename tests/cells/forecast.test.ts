@@ -143,8 +143,11 @@ describe('the Survival forecast cell', () => {
   });
 
   it('adapts: the tenure column chosen by name and type, and kept while the dataset has it', () => {
-    const ctx = context({ input: datasetInput(book) });
+    // A model result without a recorded outcome (stored before it was): by name.
+    const ctx = context({ model: modelInput(coxResult), input: datasetInput(book) });
     expect(forecast.adapt(fresh, ctx).tenure).toBe('tenure_months');
+    // Not chosen before the model is ready (its duration column comes first).
+    expect(forecast.adapt(fresh, context({ input: datasetInput(book) }))).toBe(fresh);
     const chosen = { ...fresh, tenure: 'age' };
     expect(forecast.adapt(chosen, ctx)).toBe(chosen);
     const newMonth = {
@@ -159,7 +162,7 @@ describe('the Survival forecast cell', () => {
     // 'tenure_months' is gone and no name looks like a tenure: the cell asks.
     const adapted = forecast.adapt(
       { ...fresh, tenure: 'tenure_months' },
-      context({ input: datasetInput(newMonth) }),
+      context({ model: modelInput(coxResult), input: datasetInput(newMonth) }),
     );
     expect(adapted.tenure).toBeNull();
     // Without a dataset's meta nothing changes.

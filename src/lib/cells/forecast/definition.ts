@@ -156,6 +156,8 @@ export const forecastKind = defineCellKind({
   outputOf: (result: { dataset: { id: string } }) => ({ type: 'dataset', id: result.dataset.id }),
   // The tenure column kept while the dataset has it as a number; else the
   // model's duration column, when the dataset has it, or one chosen by name.
+  // Not chosen while the model is not ready (the plan waits for it anyway):
+  // a name guess made first would be kept over the model's column later.
   // A dataset without the model's columns gets the job's message naming them.
   adapt(s, { inputs }) {
     const columns = inputs.input?.dataset?.columns;
@@ -163,7 +165,8 @@ export const forecastKind = defineCellKind({
     const fitted = (duration: string | null) =>
       fitSurvivalColumns({ duration, event: null, eventValues: [], group: null }, columns).duration;
     if (s.tenure !== null && fitted(s.tenure) === s.tenure) return s;
-    const tenure = fitted(modelDurationOf(inputs.model?.result));
+    if (!inputs.model) return s;
+    const tenure = fitted(modelDurationOf(inputs.model.result));
     return tenure === s.tenure ? s : { ...s, tenure };
   },
 });
