@@ -186,6 +186,8 @@ export const en = {
     'Column “{column}” was read as text: row {row} has “{value}”, which is not a {type}.',
   'ingest.integers-as-text':
     'Column “{column}” holds whole numbers too large to store exactly as numbers (row {row}: “{value}”); it was read as text so no digits are lost.',
+  'ingest.decimal-rounded':
+    'Column “{column}” holds decimals and a number too large to store exactly (row {row}: “{value}”); it was read as the nearest number (about 16 significant digits), so that value is rounded.',
   'file.xls-unsupported':
     'This is an old binary Excel file (.xls), which can’t be read here. Open it in Excel or WPS and save it as .xlsx or CSV, then import that.',
   'xlsx.invalid':

@@ -176,6 +176,8 @@ export const zhCN: Record<MessageKey, string> = {
   'ingest.column-demoted': '列“{column}”按文本读取：第 {row} 行的“{value}”不是{type}。',
   'ingest.integers-as-text':
     '列“{column}”中的整数过大，无法作为数字精确保存（第 {row} 行：“{value}”），已按文本读取以保留全部位数。',
+  'ingest.decimal-rounded':
+    '列“{column}”为小数，其中有一个数值过大，无法精确保存（第 {row} 行：“{value}”）；已按最接近的数值（约 16 位有效数字）读取，因此该值有舍入。',
   'file.xls-unsupported':
     '这是旧版二进制 Excel 文件（.xls），无法在此读取。请用 Excel 或 WPS 打开并另存为 .xlsx 或 CSV 后再导入。',
   'xlsx.invalid': '无法作为 Excel 工作簿（.xlsx）读取此文件：文件已损坏或不是工作簿。',

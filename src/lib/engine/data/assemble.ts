@@ -47,6 +47,8 @@ export function assembleParts(
 export class PartsAssembler {
   private readonly columns: ColumnAssembly[];
   private readonly demotions: { j: number; row: number; value: string }[] = [];
+  /** Per column, its first whole number beyond 2^53 rounded by a decimal column (row of the file). */
+  private readonly rounded: ({ row: number; value: string } | undefined)[] = [];
   private rows = 0;
   private records = 0;
   private shortRows = 0;
@@ -67,6 +69,10 @@ export class PartsAssembler {
     const offset = this.rows;
     part.columns.forEach((piece, j) => {
       const column = this.columns[j];
+      const rounded = part.rounded?.[j];
+      if (rounded && this.rounded[j] === undefined) {
+        this.rounded[j] = { row: offset + rounded.row, value: rounded.value };
+      }
       if (piece.kind === 'string' && piece.demotion && !column.demotionSeen) {
         column.demotionSeen = true;
         this.demotions.push({ j, row: offset + piece.demotion.row, value: piece.demotion.value });
@@ -112,6 +118,21 @@ export class PartsAssembler {
         },
       });
     }
+    // A decimal column's number beyond 2^53, held rounded: said (also when a
+    // later value made the column text, as its earlier values are rendered from the doubles).
+    plan.names.forEach((name, j) => {
+      const rounded = this.rounded[j];
+      if (rounded) {
+        warnings.push({
+          code: 'ingest.decimal-rounded',
+          params: {
+            column: name,
+            row: rounded.row,
+            value: rounded.value.trim().slice(0, 50),
+          },
+        });
+      }
+    });
     if (this.shortRows > 0) {
       warnings.push({
         code: 'csv.short-rows',
@@ -125,7 +146,8 @@ export class PartsAssembler {
       });
     }
     const said = this.headWarnings.some((w) => w.code === 'encoding.mixed');
-    warnings.push(...decodingWarnings(plan.encoding, this.decoding, said));
+    // Lines as rows: Excel's sep= line is not counted (see ./csv.ts).
+    warnings.push(...decodingWarnings(plan.encoding, this.decoding, said, plan.sepLine ? 1 : 0));
     return {
       table: { rowCount: n, columns: finished.map((f) => f.column) },
       inference: finished.map((f) => f.inference),

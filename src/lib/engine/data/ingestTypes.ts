@@ -95,6 +95,8 @@ export interface PartResult {
   repeatedHeaders: number;
   /** The first of them, within the part. */
   firstRepeatedHeader: number;
+  /** Per column, a decimal column's first number beyond 2^53, held rounded (row within the part; see NumberSink.onRounded). */
+  rounded?: ({ row: number; value: string } | null)[];
   columns: PartColumn[];
 }
 

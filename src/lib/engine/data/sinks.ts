@@ -6,6 +6,7 @@
 
 import {
   isMissing,
+  isWideWholeNumber,
   mayBeMissingSpan,
   parseBooleanSpan,
   parseIsoDateSpan,
@@ -65,6 +66,12 @@ export class NumberSink implements Sink {
   values: Float64Array;
   length = 0;
   private readonly spanParse: SpanParser | null;
+  /**
+   * Decimal columns: called with the first value that is a whole number
+   * beyond 2^53 written in full, which the column holds rounded (the span
+   * path never takes one: it has more than 15 digits).
+   */
+  onRounded: ((value: string) => void) | null = null;
   constructor(
     capacity: number,
     readonly inference: ColumnInference,
@@ -92,6 +99,13 @@ export class NumberSink implements Sink {
     if (v !== v) {
       if (!isMissing(s)) return false;
       v = NaN;
+    } else if (
+      this.onRounded !== null &&
+      Math.abs(v) > Number.MAX_SAFE_INTEGER &&
+      isWideWholeNumber(s, this.inference.numberStyle ?? 'dot')
+    ) {
+      this.onRounded(s);
+      this.onRounded = null;
     }
     if (this.length === this.values.length) this.values = growFloat(this.values, this.length + 1);
     this.values[this.length++] = v;

@@ -83,6 +83,9 @@ export class TableBuilder {
   private repeatedHeaders = 0;
   /** The file starts with a `sep=` line (see separatorLine). */
   private sepLine = false;
+  /** The record being typed, and per decimal column its first rounded whole number (see watchRounding). */
+  private currentRow = 0;
+  private readonly rounded: ({ row: number; value: string } | undefined)[] = [];
   private firstRepeatedHeader = 0;
 
   private readonly parse: ParseOptions;
@@ -131,8 +134,11 @@ export class TableBuilder {
     else if (delimiter === detected!.delimiter) header = detected!.header;
     else header = detectDialect(rest, complete, delimiter).header;
     this.dialect = { delimiter, header };
-    const tokenizer = new CsvTokenizer(delimiter, (fields, count, row) =>
-      this.record(fields, count, row),
+    // Excel hides its sep= line: rows are counted from the next one (see ./csv.ts).
+    const tokenizer = new CsvTokenizer(
+      delimiter,
+      (fields, count, row) => this.record(fields, count, row),
+      sep ? 1 : 0,
     );
     this.tokenizer = tokenizer;
     tokenizer.push(text);
@@ -146,10 +152,13 @@ export class TableBuilder {
     this.width = plan.names.length;
     const capacity = Math.ceil((1.1 * this.sizeFor) / Math.max(plan.charsPerRecord, 1)) + 16;
     this.sinks = createSinks(plan, capacity, { attached: part.attached });
+    this.watchRounding();
     if (plan.header) this.setHeader(plan.header);
     if (part.first) this.skipLeading = (plan.sepLine ? 1 : 0) + (plan.dialect.header ? 1 : 0);
-    const tokenizer = new CsvTokenizer(plan.dialect.delimiter, (fields, count, row) =>
-      this.record(fields, count, row),
+    const tokenizer = new CsvTokenizer(
+      plan.dialect.delimiter,
+      (fields, count, row) => this.record(fields, count, row),
+      part.first && plan.sepLine ? 1 : 0,
     );
     this.tokenizer = tokenizer;
     if (this.skipLeading === 0) this.typedFromHere();
@@ -244,6 +253,7 @@ export class TableBuilder {
       if (this.shortRows++ === 0) this.firstShortRow = row;
     }
     const sinks = this.sinks!;
+    this.currentRow = row;
     for (let j = 0; j < width; j++) {
       const start = j < count ? starts[j] : -1;
       const ok =
@@ -308,6 +318,7 @@ export class TableBuilder {
       ...(this.header ? { header: this.header } : {}),
     };
     this.sinks = createSinks(this.plan, this.expectedRows());
+    this.watchRounding();
     const sample = this.sample;
     const rows = this.sampleRows;
     this.sample = [];
@@ -329,6 +340,7 @@ export class TableBuilder {
   }
 
   private addRow(fields: string[], count: number, row: number): void {
+    this.currentRow = row;
     const width = this.width;
     if (count > width && trimmedLength(fields, count) > width) {
       throw new EngineError('csv.ragged', { row, expected: width, found: count });
@@ -342,6 +354,19 @@ export class TableBuilder {
       if (!sinks[j].add(s)) this.demote(j, s, row);
     }
     this.rowCount++;
+  }
+
+  /**
+   * Decimal columns note their first whole number beyond 2^53 and its row
+   * (the record being added, currentRow), for ingest.decimal-rounded.
+   */
+  private watchRounding(): void {
+    this.sinks!.forEach((sink, j) => {
+      if (!(sink instanceof NumberSink) || sink.inference.type !== 'decimal') return;
+      sink.onRounded = (value) => {
+        this.rounded[j] = { row: this.currentRow, value };
+      };
+    });
   }
 
   private demote(j: number, value: string, row: number): void {
@@ -419,6 +444,7 @@ export class TableBuilder {
       firstShortRow: this.firstShortRow,
       repeatedHeaders: this.repeatedHeaders,
       firstRepeatedHeader: this.firstRepeatedHeader,
+      rounded: this.plan!.names.map((_, j) => this.rounded[j] ?? null),
       columns,
     };
   }
