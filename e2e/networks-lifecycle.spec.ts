@@ -12,6 +12,10 @@
 // other tests use, and connects over CDP without Playwright's page defaults
 // (`noDefaults`): there a second tab brought to the front makes the first
 // 'hidden', and its timers run about once a second, as in a real browser.
+// After 5 minutes hidden Chromium lets them run once a minute; a paused
+// training was then failed by the client's liveness watchdog (fixed in
+// workers/client.ts): tests/workers/clientLiveness.test.ts covers that, as a
+// test here would take minutes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -107,15 +107,18 @@ export class WorkerClient<R extends RequestMap> {
   private disposed = false;
   private hasCrashed = false;
   private heard = 0;
+  /** When the ping not answered yet was sent; null: none is waiting. */
+  private pinged: number | null = null;
   private watchdog: ReturnType<typeof setInterval> | null = null;
 
   /**
    * `liveness`: while requests are pending, ping the worker every `everyMs`
    * and count it as crashed when nothing at all has come from it for
-   * `timeoutMs` — a worker that was terminated or killed sends no 'error'
-   * event, and its requests would wait for ever. For a worker whose handlers
-   * yield often (the training worker's yield between batches), so that a
-   * ping is answered within milliseconds even while it computes.
+   * `timeoutMs` after a ping — a worker that was terminated or killed sends
+   * no 'error' event, and its requests would wait for ever. For a worker
+   * whose handlers yield often (the training worker's yield between
+   * batches), so that a ping is answered within milliseconds even while it
+   * computes.
    */
   constructor(
     private readonly worker: WorkerLike<R>,
@@ -227,11 +230,18 @@ export class WorkerClient<R extends RequestMap> {
     if (!l || this.watchdog !== null) return;
     const now = l.now ?? (() => performance.now());
     this.heard = now();
+    this.pinged = null;
     this.watchdog = setInterval(() => {
-      if (now() - this.heard > l.timeoutMs) {
-        this.crash(`no answer for ${Math.round(now() - this.heard)} ms`);
+      // Silence counts from a ping left unanswered, not from the last
+      // message: a hidden tab's timers may fire a minute apart (Chromium's
+      // intensive wake-up throttling, after 5 minutes in the background), and
+      // a paused training says nothing between pings.
+      if (this.pinged !== null && this.heard < this.pinged) {
+        const silent = now() - this.pinged;
+        if (silent > l.timeoutMs) this.crash(`no answer for ${Math.round(silent)} ms`);
         return;
       }
+      this.pinged = now();
       this.worker.postMessage({ id: 0, type: 'ping' }, []);
     }, l.everyMs);
   }
@@ -239,6 +249,7 @@ export class WorkerClient<R extends RequestMap> {
   private unwatch(): void {
     if (this.watchdog !== null) clearInterval(this.watchdog);
     this.watchdog = null;
+    this.pinged = null;
   }
 
   /** Nothing pending will be answered: each fails with 'error.worker-crashed'. */
