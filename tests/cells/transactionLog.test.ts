@@ -100,6 +100,30 @@ describe('adaptTransactionLog', () => {
     expect(next.customer).toBe('customer_id');
   });
 
+  it('guesses the quantity and invoice again with an amount chosen again (a stages table, then the log)', () => {
+    // A Lifecycle stages cell's per-customer dataset, the input a cell added below it takes first.
+    const stagesTable = cols({
+      CustomerID: 'identifier',
+      stage: 'categorical',
+      first_purchase: 'date',
+      last_purchase: 'date',
+      purchases: 'integer',
+      spend: 'decimal',
+    });
+    const first = defaultTransactionLog(stagesTable);
+    expect(first.amount).toBe('spend');
+    expect(first.quantity).toBeNull();
+    expect(first.transaction).toBeNull();
+    const next = adaptTransactionLog(first, RETAIL);
+    expect(next).toMatchObject({
+      customer: 'CustomerID',
+      date: 'InvoiceDate',
+      amount: 'UnitPrice',
+      quantity: 'Quantity',
+      transaction: 'InvoiceNo',
+    });
+  });
+
   it('fills the columns of a new cell from its first input', () => {
     const empty = defaultTransactionLog();
     expect(empty.customer).toBeNull();

@@ -94,7 +94,9 @@ export function defaultTransactionLog(columns: readonly ColumnMeta[] = []): Tran
 /**
  * The settings for a new input: a chosen column the new dataset still has,
  * with a fitting type, is kept; one it lacks is chosen again; an optional
- * role left empty stays empty. The same object when nothing changed.
+ * role left empty stays empty, unless the amount is chosen again (then the
+ * quantity and transaction are guessed with it). The same object when
+ * nothing changed.
  */
 export function adaptTransactionLog(
   log: TransactionLogSettings,
@@ -111,13 +113,18 @@ export function adaptTransactionLog(
     const required = role === 'customer' || role === 'date';
     return name === null && !required ? null : fresh[role];
   };
+  // An amount chosen again means rows of another kind (a Lifecycle stages
+  // cell's per-customer table, then the log itself): the quantity that goes
+  // with a unit price and the invoice number are guessed with it, not left
+  // empty as they were for the other table.
+  const amountAgain = log.amount !== null && !fits(log.amount, 'amount');
   const next: TransactionLogSettings = {
     ...log,
     customer: keep('customer'),
     date: keep('date'),
     amount: keep('amount'),
-    quantity: keep('quantity'),
-    transaction: keep('transaction'),
+    quantity: amountAgain ? fresh.quantity : keep('quantity'),
+    transaction: amountAgain ? fresh.transaction : keep('transaction'),
   };
   const changed = (Object.keys(LOG_COLUMN_TYPES) as (keyof LogColumns)[]).some(
     (role) => next[role] !== log[role],
