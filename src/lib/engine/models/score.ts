@@ -341,6 +341,13 @@ export function reasonTexts(
     const f = features[term.features[0]];
     return term.features.length === 1 && f.kind === 'numeric' ? f.column : '';
   });
+  // A term of one categorical or boolean feature has one text per code (dictionary code, or
+  // 0 / 1): those are kept in an array by the code, a load instead of a map's look-up.
+  const byCode = scores.terms.map((term, t) => {
+    if (term.features.length !== 1 || numericKey[t]) return null;
+    const c = columns[term.features[0]];
+    return new Int32Array(c.kind === 'string' ? c.dictionary.length : 2).fill(-1);
+  });
   const k = scores.reasons;
   const codes = Array.from({ length: k }, () => new Int32Array(scores.rows).fill(-1));
   const valueOf = (c: Column, row: number) => (c.kind === 'string' ? c.codes[row] : c.values[row]);
@@ -352,6 +359,14 @@ export function reasonTexts(
       const positive = scores.reasonContribution[row * k + r] > 0;
       const cache = caches[t];
       const v0 = valueOf(columns[term.features[0]], row);
+      const direct = byCode[t];
+      // (A boolean feature scored from a column holding other numbers takes the map below.)
+      const slot =
+        direct !== null && Number.isInteger(v0) && v0 >= 0 && v0 < direct.length ? v0 : -1;
+      if (slot >= 0 && direct![slot] >= 0) {
+        codes[r][row] = direct![slot];
+        continue;
+      }
       if (numericKey[t]) {
         // A continuous feature has about one value per row: its texts are cached by the value
         // as written (hundredths, and the sign), a small integer key, not by the raw double.
@@ -395,6 +410,7 @@ export function reasonTexts(
           known.set(text, code);
         }
         if (inner) inner.set(valueOf(columns[term.features[1]], row), code);
+        else if (slot >= 0) direct![slot] = code;
         else cache.set(v0, code);
       }
       codes[r][row] = code;
