@@ -2,8 +2,10 @@
 // them: the CDNOW log (lifetimes, whitespace-separated, yyyymmdd dates) and
 // the online-retail sample (UCI, unit price × quantity, invoices with
 // cancellations) dropped on the Data cell → Lifecycle stages with the default
-// rules → RFM with the default segments → Cohorts by month, revenue
-// retention — each cell pointed at the Data cell, its columns guessed, and
+// rules → RFM with the default segments → Cohorts by month (revenue
+// retention and retention, each drawn cell read), then by week (CDNOW's
+// 13 × 79 grid written, the retail sample's 53 × 54 on a canvas) — each
+// cell pointed at the Data cell, its columns guessed, and
 // its numbers checked against the pandas references the headless tests use
 // (tests/fixtures/lifecycle/make-stages.py → stages-*.json, make-rfm.py →
 // rfm-*.json, make-cohorts.py → cohorts-*.json), never against the app's own
@@ -54,8 +56,8 @@ const LOGS: Log[] = [
   },
 ];
 
-/** What the analyst does to a cell: Run, choose its input, or choose the Cohorts view. */
-type Act = { run: true } | { input: string } | { view: string };
+/** What the analyst does to a cell: Run, choose its input, or choose the Cohorts view or period. */
+type Act = { run: true } | { input: string } | { view: string } | { period: string };
 
 /**
  * Does `act` to the cell of `kind` with plain DOM calls (Playwright's own
@@ -94,6 +96,14 @@ async function whileFree(
         choose(cell.querySelector('[data-testid="cohorts-view"]')!, act.view);
         return;
       }
+      if ('period' in act) {
+        // The chart drawn before, to wait for the one drawn after.
+        (window as unknown as { oldMarks: Element | null }).oldMarks = cell.querySelector(
+          '[data-testid="cohorts-chart"] svg.marks, [data-testid="cohorts-chart"] canvas',
+        );
+        choose(cell.querySelector('[data-testid="cohorts-period"]')!, act.period);
+        return;
+      }
       const select = cell.querySelector<HTMLSelectElement>('[data-testid="input-select"]')!;
       const option = [...select.options].find(
         (o) => 'input' in act && o.text.startsWith(act.input),
@@ -113,7 +123,8 @@ async function whileFree(
         (window as unknown as { seen: { running: boolean } }).seen.running &&
         cell.getAttribute('data-status') === 'done' &&
         cell.querySelector(`[data-testid="${ready}"]`) !== null &&
-        (view === '' || cell.querySelector(`[data-view="${view}"]`) !== null);
+        (view === '' || cell.querySelector(`[data-view="${view}"]`) !== null) &&
+        !cell.contains((window as unknown as { oldMarks?: Element | null }).oldMarks ?? null);
       if (!ran) return false;
       // A chart is drawn once it comes near the viewport: each brought there in turn.
       const figures = [...cell.querySelectorAll('figure.chart')];
@@ -143,6 +154,7 @@ async function whileFree(
  */
 async function addOnData(page: Page, button: string, kind: string, ready: string, charts: number) {
   await page.getByRole('button', { name: button, exact: true }).click();
+  await expect(cellOfKind(page, kind).getByTestId('input-select')).toBeVisible();
   await settled(page);
   await whileFree(page, kind, { input: '[1] Data:' }, ready, charts, `${kind}: the log chosen`);
   await settled(page);
@@ -184,6 +196,47 @@ async function heatmapRows(cell: Locator): Promise<Map<string, string[]>> {
     );
   }
   return rows;
+}
+
+/** A run of make-cohorts.py (cohorts-*.json). */
+interface CohortRun {
+  period: string;
+  counting: string;
+  periods: number;
+  cohorts: string[];
+  size: number[];
+  nPeriod: number[][];
+  revenue: number[][];
+  /** Per cell: 0 future, 1 partial, 2 complete. */
+  state: number[][];
+}
+
+/**
+ * The drawn heatmap's cohort rows equal the reference's: each row labelled
+ * with its cohort and size, its cells `share(i, k)` written to the whole
+ * percent (to within half a point: the app rounds what pandas gives in
+ * full), partial periods starred, future ones left blank.
+ */
+async function expectHeatmap(
+  cell: Locator,
+  run: CohortRun,
+  share: (i: number, k: number) => number,
+) {
+  const drawn = await heatmapRows(cell);
+  run.cohorts.forEach((label, i) => {
+    const row = drawn.get(`${label} · ${run.size[i].toLocaleString('en-US')}`);
+    expect(row, label).toBeDefined();
+    const expected = run.state[i]
+      .map((state, k) => ({ share: 100 * share(i, k), state }))
+      .filter((c) => c.state !== 0);
+    expect(row!.length, label).toBe(expected.length);
+    expected.forEach((c, k) => {
+      expect(row![k].endsWith('*'), `${label} period ${k} starred`).toBe(c.state === 1);
+      expect(Math.abs(numberOf(row![k]) - c.share), `${label} period ${k}`).toBeLessThanOrEqual(
+        0.5 + 1e-9,
+      );
+    });
+  });
 }
 
 for (const log of LOGS) {
@@ -258,37 +311,46 @@ for (const log of LOGS) {
       1,
       `revenue retention of ${log.ref}`,
     );
-    const co = (
-      reference(`cohorts-${log.ref}.json`).runs as {
-        period: string;
-        counting: string;
-        cohorts: string[];
-        size: number[];
-        revenue: number[][];
-        state: number[][];
-      }[]
-    ).find((r) => r.period === 'month' && r.counting === 'calendar')!;
+    const runs = reference(`cohorts-${log.ref}.json`).runs as CohortRun[];
+    const co = runs.find((r) => r.period === 'month' && r.counting === 'calendar')!;
     await expect(cohorts.getByTestId('cohorts-summary')).toContainText(
       `in ${co.cohorts.length} cohorts`,
     );
     await expect(cohorts.getByTestId('cohorts-legend')).not.toContainText('Too many cells');
-    const drawn = await heatmapRows(cohorts);
-    co.cohorts.forEach((label, i) => {
-      const row = drawn.get(`${label} · ${co.size[i].toLocaleString('en-US')}`);
-      expect(row, label).toBeDefined();
-      // Revenue retention: period k's revenue over period 0's, written to the
-      // whole percent; partial periods starred, future ones left blank.
-      const expected = co.revenue[i]
-        .map((v, k) => ({ share: (100 * v) / co.revenue[i][0], state: co.state[i][k] }))
-        .filter((c) => c.state !== 0);
-      expect(row!.length, label).toBe(expected.length);
-      expected.forEach((c, k) => {
-        expect(row![k].endsWith('*'), `${label} period ${k} starred`).toBe(c.state === 1);
-        expect(Math.abs(numberOf(row![k]) - c.share), `${label} period ${k}`).toBeLessThanOrEqual(
-          0.5 + 1e-9,
-        );
-      });
-    });
+    // Revenue retention: period k's revenue over period 0's.
+    await expectHeatmap(cohorts, co, (i, k) => co.revenue[i][k] / co.revenue[i][0]);
+    // Retention (n-period): the share of the cohort with a purchase in period k.
+    await whileFree(
+      page,
+      'cohorts',
+      { view: 'retention' },
+      'cohorts-chart',
+      1,
+      `retention of ${log.ref}`,
+    );
+    await expectHeatmap(cohorts, co, (i, k) => co.nPeriod[i][k] / co.size[i]);
+
+    // By week, the largest grid: counted and drawn with the page free
+    // (a grid of over 1,200 cells on a canvas, without texts).
+    const weeks = runs.find((r) => r.period === 'week' && r.counting === 'calendar')!;
+    await whileFree(
+      page,
+      'cohorts',
+      { period: 'week' },
+      'cohorts-chart',
+      1,
+      `weekly cohorts of ${log.ref}`,
+    );
+    await expect(cohorts.getByTestId('cohorts-summary')).toContainText(
+      `in ${weeks.cohorts.length} cohorts`,
+    );
+    const cellCount = weeks.state.flat().filter((s) => s !== 0).length + weeks.periods;
+    if (cellCount > 1200) {
+      await expect(cohorts.getByTestId('cohorts-legend')).toContainText('Too many cells');
+      await expect(cohorts.getByTestId('cohorts-chart').locator('canvas')).toBeVisible();
+    } else {
+      await expectHeatmap(cohorts, weeks, (i, k) => weeks.nPeriod[i][k] / weeks.size[i]);
+    }
     await expect(cohorts.getByTestId('cell-error')).toHaveCount(0);
 
     // 简体中文: the same numbers, in the other language.
@@ -303,8 +365,12 @@ for (const log of LOGS) {
       rf.segments[0].customers.toLocaleString('en-US'),
     );
     await expect(cohorts.getByTestId('cohorts-summary')).toContainText('个同期群共');
-    await expect
-      .poll(() => cohorts.getByTestId('cohorts-chart').locator('svg text').allTextContents())
-      .toContain('平均（加权）');
+    await expect(cohorts.getByTestId('cohorts-legend')).toContainText('标有 * 的浅色单元格');
+    if (cellCount <= 1200) {
+      // The written grid is drawn again in the new language.
+      await expect
+        .poll(() => cohorts.getByTestId('cohorts-chart').locator('svg text').allTextContents())
+        .toContain('平均（加权）');
+    }
   });
 }
