@@ -202,6 +202,7 @@ async function heatmapRows(cell: Locator): Promise<Map<string, string[]>> {
 interface CohortRun {
   period: string;
   counting: string;
+  asOf: string;
   periods: number;
   cohorts: string[];
   size: number[];
@@ -284,7 +285,7 @@ for (const log of LOGS) {
     await whileFree(page, 'rfm', { run: true }, 'rfm-segments', 2, `RFM of ${log.ref}`);
     const rf = reference(`rfm-${log.ref}.json`).runs[0];
     await expect(rfm.getByTestId('rfm-summary')).toContainText(
-      `${rf.customers.toLocaleString('en-US')} customers scored as of`,
+      `${rf.customers.toLocaleString('en-US')} customers scored as of ${rf.asOf}`,
     );
     await expect(rfm.getByTestId('rfm-tied')).toHaveCount(0);
     const rows = rfm.getByTestId('rfm-segment-row');
@@ -314,7 +315,7 @@ for (const log of LOGS) {
     const runs = reference(`cohorts-${log.ref}.json`).runs as CohortRun[];
     const co = runs.find((r) => r.period === 'month' && r.counting === 'calendar')!;
     await expect(cohorts.getByTestId('cohorts-summary')).toContainText(
-      `in ${co.cohorts.length} cohorts`,
+      `${co.size.reduce((a, b) => a + b, 0).toLocaleString('en-US')} customers in ${co.cohorts.length} cohorts as of ${co.asOf}`,
     );
     await expect(cohorts.getByTestId('cohorts-legend')).not.toContainText('Too many cells');
     // Revenue retention: period k's revenue over period 0's.
