@@ -24,14 +24,22 @@ export function previewOf(table: DataTable, rows: number): PreviewResult {
   };
 }
 
+/** Significant digits a preview shows of a decimal. */
+export const PREVIEW_DIGITS = 12;
+
 /**
- * A cell as the preview shows it: a decimal as an export writes it, without
- * the noise of its last bits (a sum of prices 2204.4, not 2204.4000000000024).
+ * A cell as the preview shows it: a decimal to PREVIEW_DIGITS significant
+ * digits, so a sum of thousands of prices reads 5288.63, not the
+ * 5288.63000000001 its rounding errors add up to (an export keeps every
+ * faithful digit: engine/decimal.ts). Whole numbers are written whole.
  */
 function shownText(column: Column, i: number): string {
   if (column.kind === 'number' && column.type === 'decimal') {
     const v = column.values[i];
-    return Number.isNaN(v) ? '' : decimalText(v);
+    if (Number.isNaN(v)) return '';
+    return Number.isInteger(v) || !Number.isFinite(v)
+      ? decimalText(v)
+      : decimalText(Number(v.toPrecision(PREVIEW_DIGITS)));
   }
   return cellText(column, i);
 }
