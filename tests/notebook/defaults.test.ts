@@ -21,6 +21,24 @@ describe('newCell', () => {
     expect(newCell('data', cells).settings).toEqual({ datasetId: null });
   });
 
+  it('passes over a summary of the log (Stages, RFM, Cohorts) for the log itself, else takes it', () => {
+    const log = [newCell('data', [], { id: 'log' })];
+    const stages = newCell('stages', log, { id: 'stages' });
+    expect(stages.settings).toMatchObject({ input: 'log' });
+    const rfm = newCell('rfm', [...log, stages], { id: 'rfm' });
+    expect(rfm.settings).toMatchObject({ input: 'log' });
+    const cohorts = newCell('cohorts', [...log, stages, rfm], { id: 'cohorts' });
+    expect(cohorts.settings).toMatchObject({ input: 'log' });
+    // A Prepare or Personas output is the rows themselves: taken as before.
+    const personas = newCell('personas', [...log, stages], { id: 'personas' });
+    expect(personas.settings).toMatchObject({ input: 'log' });
+    expect(newCell('survival', [...log, stages, personas]).settings).toMatchObject({
+      input: 'personas',
+    });
+    // With nothing else above, the summary is still the default.
+    expect(newCell('survival', [stages]).settings).toMatchObject({ input: 'stages' });
+  });
+
   it('makes ids unique within the notebook', () => {
     const ids = new Set(cells.map((c) => c.id));
     for (let i = 0; i < 50; i++) {

@@ -121,6 +121,14 @@ export interface CellKindDefinition<K extends string, Schema extends z.ZodType, 
   defaults(inputs: Readonly<Record<string, string | null>>): z.infer<Schema>;
   slots: readonly InputSlot<z.infer<Schema>>[];
   output: OutputType | null;
+  /**
+   * A dataset output that summarises its input, one row per customer (RFM
+   * scores, a log's stages, cohort members), rather than the input's rows
+   * with columns added: a cell added below takes the nearest other dataset
+   * by default, as it most likely analyses the log or table itself, and
+   * offers this one in its input menu. Default: false.
+   */
+  summarises?: boolean;
   runs: 'auto' | 'on-click';
   plan(settings: z.infer<Schema>, context: PlanContext): Plan<R>;
   /**

@@ -24,7 +24,9 @@ export interface NewCellOptions {
 
 /**
  * A cell of `kind` with its kind's default settings. Each input slot reads
- * the nearest cell above where the cell is inserted whose output it takes.
+ * the nearest cell above where the cell is inserted whose output it takes,
+ * passing over cells whose dataset summarises their input (an RFM cell's
+ * scores) while another fits (the log they summarise).
  */
 export function newCell(
   kind: CellKind,
@@ -37,10 +39,12 @@ export function newCell(
   const def = definitionOf(kind);
   const inputs = Object.fromEntries(
     def.slots.map((slot) => {
-      const found = above.find((c) => {
+      const fits = (c: Cell) => {
         const output = definitionFor(c).output;
         return output !== null && slot.accepts.includes(output);
-      });
+      };
+      const found =
+        above.find((c) => fits(c) && !definitionFor(c).summarises) ?? above.find(fits);
       return [slot.name, found?.id ?? null];
     }),
   );

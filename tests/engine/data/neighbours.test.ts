@@ -26,6 +26,7 @@ import {
   type DataTable,
 } from '../../../src/lib/engine/data/table';
 import { translate } from '../../../src/lib/i18n';
+import type { MessageKey } from '../../../src/lib/i18n/en';
 
 const BAD = 'tests/fixtures/bad/';
 const bytes = (file: string) => new Uint8Array(readFileSync(BAD + file));
@@ -151,7 +152,7 @@ describe('the JSON reader says which bytes it could not decode', () => {
     const result = await read('records-mixed.ndjson');
     for (const w of result.warnings) {
       for (const locale of ['en', 'zh-CN'] as const) {
-        const text = translate(locale, w.code, w.params);
+        const text = translate(locale, w.code as MessageKey, w.params);
         expect(text).not.toBe(w.code);
         expect(text).not.toMatch(/\{\w+\}/);
       }

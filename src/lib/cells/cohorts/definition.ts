@@ -123,6 +123,7 @@ export const cohortsKind = defineCellKind({
   }),
   slots: [datasetInput<CohortsCellSettings>()],
   output: 'dataset',
+  summarises: true,
   runs: 'auto',
   plan(s, { inputs, notebookId, cellId }) {
     const input = inputs.input;

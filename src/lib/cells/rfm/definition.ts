@@ -119,6 +119,7 @@ export const rfmKind = defineCellKind({
   }),
   slots: [datasetInput<RfmCellSettings>()],
   output: 'dataset',
+  summarises: true,
   runs: 'auto',
   plan(s, { inputs, notebookId, cellId }) {
     const input = inputs.input;

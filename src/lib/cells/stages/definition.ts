@@ -195,6 +195,9 @@ export const stagesKind = defineCellKind({
   },
   slots: [datasetInput<StagesCellSettings>()],
   output: 'dataset',
+  // From a log, one row per customer; from a table, the table with its stage:
+  // either way a cell added below most likely reads the log or table itself.
+  summarises: true,
   runs: 'auto',
   plan(s, { inputs, notebookId, cellId }) {
     const input = inputs.input;
