@@ -11,6 +11,13 @@ import { cellOfKind, cells, expect, openApp, settled, test } from './fixtures';
 import { expectPageFree, now, recordLongTasks } from './longTasks';
 
 /** The texts drawn in a cell's cohort chart (its SVG), once rendered. */
+/** Waits until the cell's chart is the one drawn by quarter (its axis says so). */
+async function drawnByQuarter(cell: Locator): Promise<void> {
+  await expect
+    .poll(async () => (await chartTexts(cell).catch(() => [])).includes('Quarters since start'))
+    .toBe(true);
+}
+
 async function chartTexts(cell: Locator): Promise<string[]> {
   const chart = cell.getByTestId('cohorts-chart');
   await chart.scrollIntoViewIfNeeded();
@@ -56,6 +63,7 @@ test('read cohort retention of the payment log and the policy table, in 简体�
   // date, the day after the last payment).
   await cell.getByTestId('cohorts-period').selectOption('quarter');
   await settled(page);
+  await drawnByQuarter(cell);
   await expect(legend).not.toContainText('Too many cells');
   const summary = cell.getByTestId('cohorts-summary');
   await expect(summary).toContainText(/[\d,]+ customers in \d+ cohorts as of \d{4}-\d\d-\d\d/);
@@ -125,6 +133,7 @@ test('read cohort retention of the payment log and the policy table, in 简体�
   // Quarterly, few enough cells to write each value in.
   await policies.getByTestId('cohorts-period').selectOption('quarter');
   await settled(page);
+  await drawnByQuarter(policies);
   const note = policies.getByTestId('cohorts-censoring-note');
   await expect(note).toContainText('A policy table is censored at the as-of date');
   texts = await chartTexts(policies);

@@ -43,8 +43,7 @@ export function newCell(
         const output = definitionFor(c).output;
         return output !== null && slot.accepts.includes(output);
       };
-      const found =
-        above.find((c) => fits(c) && !definitionFor(c).summarises) ?? above.find(fits);
+      const found = above.find((c) => fits(c) && !definitionFor(c).summarises) ?? above.find(fits);
       return [slot.name, found?.id ?? null];
     }),
   );
