@@ -14,7 +14,9 @@ import { expectPageFree, now, recordLongTasks } from './longTasks';
 /** Waits until the cell's chart is the one drawn by quarter (its axis says so). */
 async function drawnByQuarter(cell: Locator): Promise<void> {
   await expect
-    .poll(async () => (await chartTexts(cell).catch(() => [])).includes('Quarters since start'))
+    .poll(async () =>
+      (await chartTexts(cell).catch((): string[] => [])).includes('Quarters since start'),
+    )
     .toBe(true);
 }
 
