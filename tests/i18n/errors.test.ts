@@ -3,7 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isMessageKey } from '../../src/lib/i18n';
+import { isMessageKey, translate } from '../../src/lib/i18n';
+import { toWorkerError } from '../../src/lib/workers/host';
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -22,5 +23,16 @@ describe('error messages', () => {
         codes.add(m[1]);
     expect(codes.size).toBeGreaterThan(50);
     expect([...codes].filter((code) => !isMessageKey(code)).sort()).toEqual([]);
+  });
+
+  it('a defect (not an EngineError) is said in words from the catalogue, its own text kept apart', () => {
+    const error = toWorkerError(new TypeError("Cannot read properties of undefined (reading 'x')"));
+    expect(error.code).toBe('error.internal');
+    expect(error.detail).toContain('Cannot read properties of undefined');
+    for (const locale of ['en', 'zh-CN'] as const) {
+      const text = translate(locale, 'error.internal', error.params);
+      expect(text).not.toContain('Cannot read');
+      expect(text).not.toMatch(/\{\w+\}/);
+    }
   });
 });

@@ -115,7 +115,9 @@ export const en = {
 
   'error.title': 'Something went wrong',
   'error.cancelled': 'Cancelled.',
-  'error.internal': 'An unexpected error occurred: {message}',
+  'error.internal':
+    'Something went wrong inside Lifecycle Lab: a defect of the app, not of your data, which is unchanged. Try again; if it happens again, please report it with its details.',
+  'error.details': 'Details for a bug report',
   'error.worker-crashed':
     'The computation stopped unexpectedly. Try again; if it repeats, reload the page.',
   'error.unknown': 'Error: {code}',

@@ -115,7 +115,9 @@ export const zhCN: Record<MessageKey, string> = {
 
   'error.title': '出错了',
   'error.cancelled': '已取消。',
-  'error.internal': '发生意外错误：{message}',
+  'error.internal':
+    'Lifecycle Lab 内部出错：这是应用的缺陷，并非您的数据有问题，数据未被改动。请重试；如果再次出现，请连同详细信息一起报告。',
+  'error.details': '用于报告缺陷的详细信息',
   'error.worker-crashed': '计算意外中止。请重试；如果反复出现，请刷新页面。',
   'error.unknown': '错误：{code}',
   'column.not-found': '数据集中没有列“{column}”。',
