@@ -7,7 +7,7 @@
 // datasets stored before are still there, unchanged.
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { cellOfKind, expect, openApp, test } from './fixtures';
+import { cellOfKind, expect, openApp, settled, test } from './fixtures';
 
 const BAD = join(import.meta.dirname, '..', 'tests', 'fixtures', 'bad');
 
@@ -138,6 +138,7 @@ test('XLSX missing markers, rounded whole numbers and sep= rows have their notes
   const before = await stored.allTextContents();
   const cell = dataCell(page);
   for (const [file, summary, code, en] of NOTES) {
+    await settled(page);
     await drop(page, file);
     await expect(cell.getByTestId('dataset-summary'), file).toContainText(summary);
     await expect(cell.locator(`[data-code="${code}"]`), file).toHaveText(en);
@@ -154,6 +155,7 @@ test('the messages in 简体中文', async ({ page }) => {
   await page.getByTestId('locale').selectOption('zh-CN');
   const cell = dataCell(page);
   for (const [file, , code, , zh] of NOTES) {
+    await settled(page);
     await drop(page, file);
     await expect(cell.locator(`[data-code="${code}"]`), file).toHaveText(zh);
   }

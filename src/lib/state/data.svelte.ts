@@ -21,6 +21,8 @@ export class DataActions {
   readonly #client: ComputeClient;
   /** The last file each Data cell read, for re-importing with other options (a File cannot be stored). */
   readonly #files = new Map<string, File>();
+  /** Per Data cell, the number of its latest import: an earlier one ending later is not applied. */
+  readonly #imports = new Map<string, number>();
 
   constructor(app: AppState, client: ComputeClient) {
     this.#app = app;
@@ -44,6 +46,8 @@ export class DataActions {
   ): Promise<void> {
     this.#files.set(cellId, file);
     this.heldFiles = { ...this.heldFiles, [cellId]: file.name };
+    const number = (this.#imports.get(cellId) ?? 0) + 1;
+    this.#imports.set(cellId, number);
     const meta = await this.#app.runner.track(cellId, (signal, onProgress) =>
       this.#client.request(
         'ingest-file',
@@ -52,7 +56,8 @@ export class DataActions {
       ),
     );
     await this.#app.refreshDatasets();
-    if (!meta) return;
+    // A file picked while this one was read is the one the cell shows.
+    if (!meta || this.#imports.get(cellId) !== number) return;
     const cell = this.#app.cell(cellId);
     const kept = keepOverrides && cell?.kind === 'data' ? cell.settings.typeOverrides : undefined;
     const overrides = Object.fromEntries(
