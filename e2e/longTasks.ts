@@ -6,11 +6,11 @@
 // collection or another process stretches an ordinary task past 50 ms now
 // and then. What freezing work on the main thread would break, and a busy
 // machine would not, is checked instead: no task anywhere near a frozen
-// page's (FREEZE_MS), and the main thread busy with long tasks for under a
-// tenth of the time the work took — or, for work shorter than a second, for
-// under 100 ms in all (what a reader perceives as an immediate response:
-// one drawing task of 70 ms after a 300 ms job does not freeze a page, but
-// would be a quarter of that short window). Each test prints the tasks it saw.
+// page's (FREEZE_MS), and a total blocking time (Lighthouse's measure: the
+// part of each long task beyond 50 ms, when input would wait) under a tenth
+// of the time the work took — or, for work shorter than a second, under
+// 100 ms (what a reader perceives as an immediate response). Two ordinary
+// 56 ms tasks block input for 6 ms each, not 56. Each test prints the tasks it saw.
 import type { Page } from '@playwright/test';
 import { expect } from './fixtures';
 
@@ -21,6 +21,9 @@ export interface LongTask {
 
 /** A task this long is a frozen page, whatever else the machine is doing. */
 export const FREEZE_MS = 250;
+
+/** The part of a task beyond this blocks input (a long task's threshold). */
+export const BLOCKING_MS = 50;
 
 /** Work shorter than this is allowed a tenth of it in long tasks (100 ms), as the header says. */
 export const SHORT_WORK_MS = 1000;
@@ -63,8 +66,8 @@ export async function expectPageFree(
     during.filter((t) => t.duration > FREEZE_MS),
     `${what}: no task over ${FREEZE_MS} ms`,
   ).toEqual([]);
-  const busy = during.reduce((sum, t) => sum + t.duration, 0);
-  expect(busy, `${what}: main thread busy with long tasks`).toBeLessThan(
+  const blocking = during.reduce((sum, t) => sum + Math.max(0, t.duration - BLOCKING_MS), 0);
+  expect(blocking, `${what}: main thread blocked by long tasks`).toBeLessThan(
     0.1 * Math.max(t1 - t0, SHORT_WORK_MS),
   );
 }
