@@ -108,15 +108,20 @@ function cells(input: CohortChartInput, labels: CohortChartLabels, format: (v: n
 
 /** Whether the heatmap writes each cell's value in it (MAX_WRITTEN_CELLS). */
 export function heatmapWritesValues(input: CohortChartInput): boolean {
-  return cells(input, LABELLESS, String).length <= MAX_WRITTEN_CELLS;
+  return drawnCells(input) <= MAX_WRITTEN_CELLS;
 }
-const LABELLESS: CohortChartLabels = {
-  cohort: '',
-  period: '',
-  value: '',
-  average: '',
-  partial: '',
-};
+
+/** How many cells the heatmap draws: those begun with a value (as cells() keeps), and the average row's. */
+function drawnCells(input: CohortChartInput): number {
+  let n = 0;
+  for (let i = 0; i < input.values.length; i++) {
+    const value = input.values[i];
+    if (input.states[i] !== FUTURE && value === value) n++;
+  }
+  if (input.average)
+    for (let j = 0; j < input.average.length; j++) if (input.average[j] === input.average[j]) n++;
+  return n;
+}
 
 /**
  * The heatmap: a coloured cell per (cohort, column) that has begun, its value
@@ -131,7 +136,7 @@ export function cohortHeatmapSpec(
 ): TopLevelSpec {
   const rows = cells(input, labels, format);
   const order = [...input.cohorts, ...(input.average ? [labels.average] : [])];
-  const written = rows.length <= MAX_WRITTEN_CELLS; // as heatmapWritesValues
+  const written = heatmapWritesValues(input);
   const side = written ? CELL : SMALL_CELL;
   const x = {
     field: 'column',
